@@ -1,0 +1,763 @@
+// SPDX-License-Identifier: GPL-2.0
+/* epolltrace kernel side: epoll syscalls of traced processes, readiness of
+ * their epoll items, process lifetime.  Records go to one ring buffer. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_tracing.h>
+#include "epolltrace.h"
+#include "syscall_nrs.h"
+#include "kernel_epoll.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by user space between open and load. */
+const volatile __u32 self_tgid;
+const volatile bool follow_forks;
+const volatile bool summary_only;	/* -c: count in maps, ship no per-call records */
+const volatile bool rdlist_snapshots;	/* tracepoint backend: ready list at waits */
+const volatile bool watch_reads;	/* record reads on watched fds */
+const volatile __u64 wakeup_bytes = 256 * 1024;
+
+/* Learned at run time: the f_op of epoll files, to recognise them at close. */
+const void *eventpoll_fops_seen;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u8);
+} traced_tgids SEC(".maps");
+
+struct syscall_call {
+	__u64 ts_ns;
+	__u64 args[5];
+	__u32 nr;
+	__u32 ev_events;	/* epoll_ctl: the caller's struct read at entry */
+	__u64 ev_data;
+	__u8 ev_fault;
+	__u8 close_is_epoll;
+	__u8 close_watched;
+	__u8 close_shared;
+	__u32 fd_mode;
+	__u64 fd_ino;
+	char fd_dname[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct syscall_call);
+} inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 * 1024 * 1024);
+} events SEC(".maps");
+
+/* Reservations the ring buffer refused, per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost_events SEC(".maps");
+
+/* struct eventpoll * -> the process and fd number it is known by. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct ep_owner);
+} epoll_owners SEC(".maps");
+
+/* Requests from user space: its own fd (a pidfd_getfd copy) -> owner. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __s32);
+	__type(value, struct ep_owner);
+} ep_resolve_requests SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct pid_fd);
+	__type(value, struct read_info);
+} watched_reads SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ev_wait);
+} wait_scratch SEC(".maps");
+
+/* -c counters */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct ep_owner);
+	__type(value, struct wait_stats);
+} wait_totals SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 262144);
+	__type(key, struct deliver_key);
+	__type(value, __u64);
+} delivery_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 262144);
+	__type(key, struct ready_key);
+	__type(value, __u64);
+} ready_counts SEC(".maps");
+
+static __always_inline void count_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&lost_events, &zero);
+
+	if (n)
+		(*n)++;
+}
+
+/* Wake the consumer only when enough has piled up; it also polls on a
+ * short timer, so nothing waits long.  One wakeup per record would cap
+ * throughput near a million records a second. */
+static __always_inline __u64 wakeup_flag(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+		BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void *reserve(__u32 size)
+{
+	void *rec = bpf_ringbuf_reserve(&events, size, 0);
+
+	if (!rec)
+		count_lost();
+	return rec;
+}
+
+static __always_inline void fill_header(struct ev_header *h, __u16 type, __u16 size,
+					__u64 pid_tgid, __u64 now)
+{
+	h->ts_ns = now;
+	h->pid = pid_tgid >> 32;
+	h->tid = (__u32)pid_tgid;
+	h->type = type;
+	h->size = size;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+static __always_inline bool is_traced(__u32 tgid)
+{
+	return bpf_map_lookup_elem(&traced_tgids, &tgid) != NULL;
+}
+
+static __always_inline struct eventpoll *epfd_to_ep(int epfd)
+{
+	struct file *file = current_fd_file(epfd);
+
+	if (!file)
+		return NULL;
+	return BPF_CORE_READ(file, private_data);
+}
+
+/* Remember which process and fd number an epoll instance is known by. */
+static __always_inline void learn_epoll(__u32 tgid, int epfd, struct eventpoll *ep)
+{
+	__u64 key = (__u64)ep;
+	struct ep_owner owner = { .pid = tgid, .epfd = epfd };
+	struct ep_owner *old;
+
+	if (!ep)
+		return;
+	old = bpf_map_lookup_elem(&epoll_owners, &key);
+	if (old && old->pid == tgid && old->epfd == epfd)
+		return;
+	bpf_map_update_elem(&epoll_owners, &key, &owner, BPF_ANY);
+}
+
+/* ---- the ready list as the kernel sees it (tracepoint backend) --------- */
+
+static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
+					       struct eventpoll *ep, bool at_exit)
+{
+	struct list_head *head, *pos;
+	struct ev_rdlist *rec;
+	int n = 0;
+
+	if (!ep || !bpf_core_field_exists(ep->rdllist))
+		return;
+	head = &ep->rdllist;
+	pos = BPF_CORE_READ(ep, rdllist.next);
+	if (!pos || pos == head)
+		return;
+	rec = reserve(sizeof(*rec));
+	if (!rec)
+		return;
+	fill_header(&rec->h, EV_RDLIST, sizeof(*rec), pid_tgid, bpf_ktime_get_ns());
+	rec->epfd = epfd;
+	rec->at_exit = at_exit;
+	rec->truncated = 0;
+	for (int i = 0; i < RDLIST_MAX; i++) {
+		struct epitem *epi;
+
+		if (!pos || pos == head)
+			break;
+		epi = epitem_of_rdllink(pos);
+		rec->items[i].fd = BPF_CORE_READ(epi, ffd.fd);
+		rec->items[i].events = BPF_CORE_READ(epi, event.events);
+		n++;
+		pos = BPF_CORE_READ(pos, next);
+	}
+	if (pos && pos != head)
+		rec->truncated = 1;
+	rec->count = n;
+	bpf_ringbuf_submit(rec, wakeup_flag());
+}
+
+/* ---- user space asks us to resolve an epoll fd it copied ---------------- */
+
+static __always_inline void serve_resolve_request(int fd)
+{
+	struct ep_owner *owner = bpf_map_lookup_elem(&ep_resolve_requests, &fd);
+	struct file *file;
+	__u64 key;
+
+	if (!owner)
+		return;
+	file = current_fd_file(fd);
+	if (file) {
+		key = (__u64)BPF_CORE_READ(file, private_data);
+		if (key)
+			bpf_map_update_elem(&epoll_owners, &key, owner, BPF_ANY);
+		eventpoll_fops_seen = BPF_CORE_READ(file, f_op);
+	}
+	bpf_map_delete_elem(&ep_resolve_requests, &fd);
+}
+
+/* ---- syscall entry --------------------------------------------------------- */
+
+static __always_inline bool is_read_call(long nr)
+{
+	return nr == NR_read || nr == NR_readv || nr == NR_recvfrom ||
+	       nr == NR_recvmsg || nr == NR_recvmmsg || nr == NR_accept ||
+	       nr == NR_accept4;
+}
+
+SEC("raw_tp/sys_enter")
+int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	long nr = ctx->args[1];
+	struct pt_regs *regs = (void *)ctx->args[0];
+	struct syscall_call call = {};
+	__u64 pid_tgid;
+	__u32 tgid, tid;
+
+	/* Filter before any work: most syscalls on the machine stop here. */
+	switch (nr) {
+	case NR_epoll_create: case NR_epoll_create1: case NR_epoll_ctl:
+	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
+	case NR_close: case NR_fcntl:
+	case NR_read: case NR_readv: case NR_recvfrom: case NR_recvmsg:
+	case NR_recvmmsg: case NR_accept: case NR_accept4:
+		break;
+	default:
+		return 0;
+	}
+	pid_tgid = bpf_get_current_pid_tgid();
+	tgid = pid_tgid >> 32;
+	tid = (__u32)pid_tgid;
+	if (nr == NR_fcntl) {
+		if (tgid == self_tgid)
+			serve_resolve_request((int)SC_ARG0(regs));
+		return 0;
+	}
+	if (!is_traced(tgid))
+		return 0;
+
+	if (is_read_call(nr)) {
+		struct pid_fd key = { .pid = tgid, .fd = (int)SC_ARG0(regs) };
+
+		if (!watch_reads || !bpf_map_lookup_elem(&watched_reads, &key))
+			return 0;
+	}
+
+	call.nr = nr;
+	call.ts_ns = bpf_ktime_get_ns();
+	call.args[0] = SC_ARG0(regs);
+	call.args[1] = SC_ARG1(regs);
+	call.args[2] = SC_ARG2(regs);
+	call.args[3] = SC_ARG3(regs);
+	call.args[4] = SC_ARG4(regs);
+
+	switch (nr) {
+	case NR_epoll_ctl: {
+		void *uptr = (void *)call.args[3];
+		struct { __u32 events; __u64 data; } __attribute__((packed)) uev;
+
+		if (uptr && bpf_probe_read_user(&uev, sizeof(uev), uptr) == 0) {
+			call.ev_events = uev.events;
+			call.ev_data = uev.data;
+		} else if (uptr) {
+			call.ev_fault = 1;
+		}
+		learn_epoll(tgid, (int)call.args[0], epfd_to_ep((int)call.args[0]));
+		if (call.args[1] == 1 /* EPOLL_CTL_ADD */) {
+			struct file *file = current_fd_file((int)call.args[2]);
+
+			if (file) {
+				call.fd_mode = BPF_CORE_READ(file, f_inode, i_mode);
+				call.fd_ino = BPF_CORE_READ(file, f_inode, i_ino);
+				bpf_probe_read_kernel_str(call.fd_dname, sizeof(call.fd_dname),
+							  BPF_CORE_READ(file, f_path.dentry, d_name.name));
+			}
+		}
+		break;
+	}
+	case NR_close: {
+		struct file *file = current_fd_file((int)call.args[0]);
+
+		if (!file)
+			return 0;
+		call.close_watched = file_in_some_set(file);
+		call.close_shared = file_shared(file);
+		call.close_is_epoll = eventpoll_fops_seen &&
+				      BPF_CORE_READ(file, f_op) == eventpoll_fops_seen;
+		if (!call.close_watched && !call.close_is_epoll)
+			return 0;
+		break;
+	}
+	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2: {
+		struct eventpoll *ep = epfd_to_ep((int)call.args[0]);
+		long long timeout_ns;
+
+		learn_epoll(tgid, (int)call.args[0], ep);
+		if (nr == NR_epoll_pwait2) {
+			struct { long long sec, nsec; } ts;
+			void *uts = (void *)call.args[3];
+
+			if (!uts)
+				timeout_ns = -1;
+			else if (bpf_probe_read_user(&ts, sizeof(ts), uts))
+				timeout_ns = -2; /* unreadable */
+			else
+				timeout_ns = ts.sec * 1000000000LL + ts.nsec;
+		} else {
+			int ms = (int)call.args[3];
+
+			timeout_ns = ms < 0 ? -1 : ms * 1000000LL;
+		}
+		call.args[3] = timeout_ns;
+		if (!summary_only) {
+			struct ev_wait_enter *rec = reserve(sizeof(*rec));
+
+			if (rec) {
+				fill_header(&rec->h, EV_WAIT_ENTER, sizeof(*rec), pid_tgid, call.ts_ns);
+				rec->epfd = (int)call.args[0];
+				rec->maxevents = (int)call.args[2];
+				rec->timeout_ns = timeout_ns;
+				rec->syscall = nr == NR_epoll_wait ? WS_EPOLL_WAIT :
+					       nr == NR_epoll_pwait ? WS_EPOLL_PWAIT : WS_EPOLL_PWAIT2;
+				bpf_ringbuf_submit(rec, wakeup_flag());
+			}
+			if (rdlist_snapshots)
+				snapshot_ready_list(pid_tgid, (int)call.args[0], ep, false);
+		}
+		break;
+	}
+	default:
+		break;
+	}
+	bpf_map_update_elem(&inflight, &tid, &call, BPF_ANY);
+	return 0;
+}
+
+/* ---- syscall exit -------------------------------------------------------- */
+
+static __always_inline void emit_create(struct syscall_call *c, __u64 pid_tgid, __u64 now, long ret)
+{
+	struct ev_create *rec;
+
+	if (ret >= 0) {
+		struct file *file = current_fd_file((int)ret);
+
+		if (file) {
+			learn_epoll(pid_tgid >> 32, (int)ret, BPF_CORE_READ(file, private_data));
+			eventpoll_fops_seen = BPF_CORE_READ(file, f_op);
+		}
+	}
+	if (summary_only)
+		return;
+	rec = reserve(sizeof(*rec));
+	if (!rec)
+		return;
+	fill_header(&rec->h, EV_CREATE, sizeof(*rec), pid_tgid, c->ts_ns);
+	rec->dur_ns = now - c->ts_ns;
+	rec->flags = (int)c->args[0];
+	rec->ret = ret;
+	rec->syscall = c->nr == NR_epoll_create ? CS_EPOLL_CREATE : CS_EPOLL_CREATE1;
+	bpf_ringbuf_submit(rec, wakeup_flag());
+}
+
+static __always_inline void emit_ctl(struct syscall_call *c, __u64 pid_tgid, __u64 now, long ret)
+{
+	/* Registrations are rare and keep user space's fd table right, so
+	 * they are shipped even with -c. */
+	struct ev_ctl *rec = reserve(sizeof(*rec));
+
+	if (!rec)
+		return;
+	fill_header(&rec->h, EV_CTL, sizeof(*rec), pid_tgid, c->ts_ns);
+	rec->dur_ns = now - c->ts_ns;
+	rec->epfd = (int)c->args[0];
+	rec->op = (int)c->args[1];
+	rec->fd = (int)c->args[2];
+	rec->event_ptr = c->args[3];
+	rec->events = c->ev_events;
+	rec->data = c->ev_data;
+	rec->fault = c->ev_fault;
+	rec->ret = ret;
+	rec->fd_ino = c->fd_ino;
+	rec->fd_mode = c->fd_mode;
+	__builtin_memcpy(rec->fd_dname, c->fd_dname, sizeof(rec->fd_dname));
+	bpf_ringbuf_submit(rec, wakeup_flag());
+}
+
+static __always_inline void count_wait(struct syscall_call *c, __u32 tgid, __u64 dur, long ret)
+{
+	struct ep_owner key = { .pid = tgid, .epfd = (int)c->args[0] };
+	struct wait_stats *st = bpf_map_lookup_elem(&wait_totals, &key);
+
+	if (!st) {
+		struct wait_stats zero = {};
+
+		bpf_map_update_elem(&wait_totals, &key, &zero, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&wait_totals, &key);
+		if (!st)
+			return;
+	}
+	__sync_fetch_and_add(&st->calls, 1);
+	__sync_fetch_and_add(&st->total_ns, dur);
+	if (dur > st->max_ns)
+		st->max_ns = dur;
+	if (ret == 0)
+		__sync_fetch_and_add(&st->empty, 1);
+	else if (ret > 0)
+		__sync_fetch_and_add(&st->delivered, ret);
+}
+
+/* -c: count deliveries per (set, data) from the caller's array. */
+static __always_inline void count_deliveries(struct syscall_call *c, __u32 tgid, long ret)
+{
+	struct deliver_key key = { .pid = tgid, .epfd = (int)c->args[0] };
+	void *uarr = (void *)c->args[1];
+
+	for (int i = 0; i < WAIT_CHUNK; i++) {
+		__u64 *n;
+
+		if (i >= ret)
+			break;
+		if (bpf_probe_read_user(&key.data, sizeof(key.data),
+					uarr + i * USER_EVENT_SIZE + 4))
+			break;
+		n = bpf_map_lookup_elem(&delivery_counts, &key);
+		if (n) {
+			__sync_fetch_and_add(n, 1);
+		} else {
+			__u64 one = 1;
+
+			bpf_map_update_elem(&delivery_counts, &key, &one, BPF_NOEXIST);
+		}
+	}
+}
+
+static __always_inline void emit_wait(struct syscall_call *c, __u64 pid_tgid, __u64 now, long ret)
+{
+	__u32 zero = 0;
+	struct ev_wait *rec = bpf_map_lookup_elem(&wait_scratch, &zero);
+	int total = ret > 0 ? ret : 0;
+	__u32 first = 0;
+
+	if (!rec)
+		return;
+	fill_header(&rec->h, EV_WAIT, 0, pid_tgid, c->ts_ns);
+	rec->dur_ns = now - c->ts_ns;
+	rec->events_ptr = c->args[1];
+	rec->timeout_ns = (long long)c->args[3];
+	rec->epfd = (int)c->args[0];
+	rec->maxevents = (int)c->args[2];
+	rec->ret = ret;
+	rec->syscall = c->nr == NR_epoll_wait ? WS_EPOLL_WAIT :
+		       c->nr == NR_epoll_pwait ? WS_EPOLL_PWAIT : WS_EPOLL_PWAIT2;
+	rec->fault = 0;
+
+	for (int chunk = 0; chunk < MAX_WAIT_CHUNKS; chunk++) {
+		__u32 count = total - first;
+		__u32 bytes, size;
+
+		if (count > WAIT_CHUNK)
+			count = WAIT_CHUNK;
+		bytes = count * USER_EVENT_SIZE;
+		/* The mask in asm keeps clang from copying the unbounded value. */
+		asm volatile("%[b] &= %[m]" : [b] "+r"(bytes) : [m] "i"(WAIT_ITEMS_BYTES - 1));
+		rec->first = first;
+		rec->count = count;
+		rec->more = first + count < (__u32)total && chunk + 1 < MAX_WAIT_CHUNKS;
+		if (bytes && bpf_probe_read_user(rec->items, bytes,
+						 (void *)c->args[1] + first * USER_EVENT_SIZE)) {
+			rec->fault = 1;
+			rec->count = 0;
+			rec->more = 0;
+			bytes = 0;
+		}
+		size = offsetof(struct ev_wait, items) + bytes;
+		rec->h.size = size;
+		if (size > sizeof(*rec))
+			size = sizeof(*rec);
+		if (bpf_ringbuf_output(&events, rec, size, wakeup_flag()))
+			count_lost();
+		first += count;
+		if (!rec->more)
+			break;
+	}
+}
+
+static __always_inline void emit_close(struct syscall_call *c, __u64 pid_tgid, __u64 now, long ret)
+{
+	struct ev_close *rec = reserve(sizeof(*rec));
+
+	if (!rec)
+		return;
+	fill_header(&rec->h, EV_CLOSE, sizeof(*rec), pid_tgid, c->ts_ns);
+	rec->fd = (int)c->args[0];
+	rec->ret = ret;
+	rec->is_epoll = c->close_is_epoll;
+	rec->watched = c->close_watched;
+	rec->shared = c->close_shared;
+	bpf_ringbuf_submit(rec, wakeup_flag());
+}
+
+static __always_inline void note_read(struct syscall_call *c, __u32 tgid, __u64 now, long ret)
+{
+	struct pid_fd key = { .pid = tgid, .fd = (int)c->args[0] };
+	struct read_info *ri = bpf_map_lookup_elem(&watched_reads, &key);
+
+	if (!ri)
+		return;
+	ri->ts_ns = now;
+	ri->ret = ret;
+	ri->count = c->args[2];
+	ri->syscall_nr = c->nr;
+	ri->calls++;
+}
+
+SEC("raw_tp/sys_exit")
+int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (void *)ctx->args[0];
+	long ret = ctx->args[1];
+	struct syscall_call *c;
+	__u64 pid_tgid, now;
+	__u32 tid;
+	long nr = SC_NR(regs);
+
+	switch (nr) {
+	case NR_epoll_create: case NR_epoll_create1: case NR_epoll_ctl:
+	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
+	case NR_close:
+	case NR_read: case NR_readv: case NR_recvfrom: case NR_recvmsg:
+	case NR_recvmmsg: case NR_accept: case NR_accept4:
+		break;
+	default:
+		return 0;
+	}
+	pid_tgid = bpf_get_current_pid_tgid();
+	tid = (__u32)pid_tgid;
+	c = bpf_map_lookup_elem(&inflight, &tid);
+	if (!c)
+		return 0;
+	now = bpf_ktime_get_ns();
+	switch (c->nr) {
+	case NR_epoll_create: case NR_epoll_create1:
+		emit_create(c, pid_tgid, now, ret);
+		break;
+	case NR_epoll_ctl:
+		emit_ctl(c, pid_tgid, now, ret);
+		break;
+	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
+		if (summary_only) {
+			count_wait(c, pid_tgid >> 32, now - c->ts_ns, ret);
+			count_deliveries(c, pid_tgid >> 32, ret);
+		} else {
+			emit_wait(c, pid_tgid, now, ret);
+		}
+		if (rdlist_snapshots && !summary_only)
+			snapshot_ready_list(pid_tgid, (int)c->args[0],
+					    epfd_to_ep((int)c->args[0]), true);
+		break;
+	case NR_close:
+		emit_close(c, pid_tgid, now, ret);
+		break;
+	default:
+		note_read(c, pid_tgid >> 32, now, ret);
+		break;
+	}
+	bpf_map_delete_elem(&inflight, &tid);
+	return 0;
+}
+
+/* ---- readiness ------------------------------------------------------------- */
+
+static __always_inline void count_ready(struct ep_owner *owner, int fd)
+{
+	struct ready_key key = { .pid = owner->pid, .epfd = owner->epfd, .fd = fd };
+	__u64 *n = bpf_map_lookup_elem(&ready_counts, &key);
+
+	if (n) {
+		__sync_fetch_and_add(n, 1);
+	} else {
+		__u64 one = 1;
+
+		bpf_map_update_elem(&ready_counts, &key, &one, BPF_NOEXIST);
+	}
+}
+
+/* One readiness fact about one epitem.  `mask` is the wakeup's poll mask
+ * (0 when the waker did not say). */
+static __always_inline void report_epitem(struct epitem *epi, __u32 mask, __u8 source)
+{
+	struct eventpoll *ep = BPF_CORE_READ(epi, ep);
+	__u64 key = (__u64)ep;
+	struct ep_owner *owner = bpf_map_lookup_elem(&epoll_owners, &key);
+	struct ev_ready *rec;
+	__u32 events;
+	__u8 flags = 0;
+	int fd;
+
+	if (!owner)
+		return;
+	fd = BPF_CORE_READ(epi, ffd.fd);
+	if (summary_only) {
+		count_ready(owner, fd);
+		return;
+	}
+	events = BPF_CORE_READ(epi, event.events);
+	if (!(events & ~EP_PRIVATE_BITS))
+		flags |= RF_DISARMED;
+	else if (mask && !(mask & events))
+		flags |= RF_MISMATCH;
+	else if (!kernel_list_empty(&epi->rdllink))
+		flags |= RF_COALESCED;
+	else
+		flags |= RF_QUEUED;
+	if (!kernel_list_empty(&ep->wq.head))
+		flags |= RF_WOKE;
+
+	rec = reserve(sizeof(*rec));
+	if (!rec)
+		return;
+	rec->h.ts_ns = bpf_ktime_get_ns();
+	rec->h.pid = owner->pid;
+	rec->h.tid = 0;
+	rec->h.type = EV_READY;
+	rec->h.size = sizeof(*rec);
+	rec->h.comm[0] = 0;
+	rec->epfd = owner->epfd;
+	rec->fd = fd;
+	rec->mask = mask;
+	rec->events = events;
+	rec->data = BPF_CORE_READ(epi, event.data);
+	rec->source = source;
+	rec->flags = flags;
+	bpf_ringbuf_submit(rec, wakeup_flag());
+}
+
+SEC("fentry/ep_poll_callback")
+int BPF_PROG(ready_fentry, wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
+{
+	report_epitem(epitem_of_wait(wait), (__u32)(unsigned long)key, RS_EP_POLL_CALLBACK);
+	return 0;
+}
+
+SEC("kprobe/ep_poll_callback")
+int BPF_KPROBE(ready_kprobe, wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
+{
+	report_epitem(epitem_of_wait(wait), (__u32)(unsigned long)key, RS_EP_POLL_CALLBACK);
+	return 0;
+}
+
+/* Tracepoint backend: data arrived on a socket; every epitem watching its
+ * file hangs off file->f_ep. */
+SEC("raw_tp/sk_data_ready")
+int ready_sk_data(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct sock *sk = (void *)ctx->args[0];
+	struct file *file = BPF_CORE_READ(sk, sk_socket, file);
+	struct hlist_node *node;
+
+	if (!file || !bpf_core_field_exists(file->f_ep))
+		return 0;
+	node = BPF_CORE_READ(file, f_ep, first);
+	for (int i = 0; i < FILE_EPITEMS_MAX && node; i++) {
+		report_epitem(epitem_of_fllink(node), EPOLLIN_BIT | EPOLLRDNORM_BIT,
+			      RS_SK_DATA_READY);
+		node = BPF_CORE_READ(node, next);
+	}
+	return 0;
+}
+
+/* ---- process lifetime ---------------------------------------------------- */
+
+SEC("raw_tp/sched_process_fork")
+int on_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *parent = (void *)ctx->args[0];
+	struct task_struct *child = (void *)ctx->args[1];
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	struct ev_fork *rec;
+	__u8 one = 1;
+
+	if (!follow_forks || ptgid == ctgid || !is_traced(ptgid))
+		return 0;
+	/* Join the filter here, before the child can run a syscall. */
+	bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
+	rec = reserve(sizeof(*rec));
+	if (!rec)
+		return 0;
+	fill_header(&rec->h, EV_FORK, sizeof(*rec), bpf_get_current_pid_tgid(), bpf_ktime_get_ns());
+	rec->child_pid = ctgid;
+	bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
+	return 0;
+}
+
+SEC("raw_tp/sched_process_exit")
+int on_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+	struct ev_exit *rec;
+
+	if (!is_traced(tgid))
+		return 0;
+	bpf_map_delete_elem(&inflight, &tid);
+	/* signal->live already counts this thread out: 0 means the last one. */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	bpf_map_delete_elem(&traced_tgids, &tgid);
+	rec = reserve(sizeof(*rec));
+	if (!rec)
+		return 0;
+	fill_header(&rec->h, EV_EXIT, sizeof(*rec), pid_tgid, bpf_ktime_get_ns());
+	rec->exit_code = BPF_CORE_READ(task, exit_code);
+	bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
+	return 0;
+}

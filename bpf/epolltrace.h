@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Records shared by the BPF programs and the frontend.  Everything the
+ * kernel side sends is one of these, behind a struct ev_header. */
+#ifndef EPOLLTRACE_H
+#define EPOLLTRACE_H
+
+#define COMM_LEN 16
+/* epoll_wait results carried by one record; larger returns are split. */
+#define WAIT_CHUNK 64
+#define MAX_WAIT_CHUNKS 16
+#define WAIT_ITEMS_BYTES 1024
+/* On x86-64 the uapi struct epoll_event is packed: 12 bytes, not 16. */
+#if defined(__TARGET_ARCH_x86) || defined(__x86_64__)
+#define USER_EVENT_SIZE 12
+#else
+#define USER_EVENT_SIZE 16
+#endif
+/* Items listed per ready-list snapshot (tracepoint backend). */
+#define RDLIST_MAX 32
+/* Epitems walked per file in the sk_data_ready path. */
+#define FILE_EPITEMS_MAX 8
+
+enum ev_type {
+	EV_CREATE = 1,
+	EV_CTL,
+	EV_WAIT_ENTER,
+	EV_WAIT,
+	EV_CLOSE,
+	EV_READY,
+	EV_RDLIST,
+	EV_FORK,
+	EV_EXIT,
+	EV_READ,	/* a read-family call on a watched fd (diagnostics) */
+};
+
+enum wait_syscall { WS_EPOLL_WAIT = 0, WS_EPOLL_PWAIT, WS_EPOLL_PWAIT2 };
+enum create_syscall { CS_EPOLL_CREATE = 0, CS_EPOLL_CREATE1 };
+
+/* Where a readiness fact came from. */
+enum ready_source {
+	RS_EP_POLL_CALLBACK = 1, /* fentry/kprobe on ep_poll_callback */
+	RS_SK_DATA_READY,        /* tracepoint sock:sk_data_ready */
+	RS_RDLIST,               /* ready list seen at epoll_wait entry */
+};
+
+/* ready.flags */
+#define RF_QUEUED	0x01	/* item was put on the ready list by this wakeup */
+#define RF_COALESCED	0x02	/* item was already on the ready list */
+#define RF_DISARMED	0x04	/* ONESHOT item already fired: callback ignored it */
+#define RF_MISMATCH	0x08	/* wakeup mask not in the registered events */
+#define RF_WOKE		0x10	/* a waiter was sleeping in epoll_wait on this set */
+
+/* Which backends the object can run; user space picks one at load time. */
+enum backend { BK_NONE = 0, BK_FENTRY, BK_KPROBE, BK_TRACEPOINT };
+
+struct ev_header {
+	unsigned long long ts_ns;	/* CLOCK_MONOTONIC */
+	unsigned int pid;		/* tgid */
+	unsigned int tid;
+	unsigned short type;		/* enum ev_type */
+	unsigned short size;		/* bytes of the whole record */
+	char comm[COMM_LEN];
+};
+
+struct ev_create {
+	struct ev_header h;
+	unsigned long long dur_ns;
+	int flags;
+	int ret;
+	unsigned char syscall;		/* enum create_syscall */
+	unsigned char pad[7];
+};
+
+struct ev_ctl {
+	struct ev_header h;
+	unsigned long long dur_ns;
+	unsigned long long data;
+	unsigned long long event_ptr;
+	int epfd;
+	int op;
+	int fd;
+	int ret;
+	unsigned int events;
+	unsigned char fault;		/* the event pointer could not be read */
+	unsigned char pad[3];
+	/* What the target fd is (ADD only), for when /proc cannot tell. */
+	unsigned long long fd_ino;
+	unsigned int fd_mode;
+	unsigned int pad2;
+	char fd_dname[16];
+};
+
+struct ev_wait_enter {
+	struct ev_header h;
+	int epfd;
+	int maxevents;
+	long long timeout_ns;		/* -1: infinite */
+	unsigned char syscall;
+	unsigned char pad[7];
+};
+
+struct ev_wait {
+	struct ev_header h;
+	unsigned long long dur_ns;
+	unsigned long long events_ptr;
+	long long timeout_ns;
+	int epfd;
+	int maxevents;
+	int ret;
+	unsigned short first;		/* index of items[0] in the returned array */
+	unsigned short count;		/* items in this record */
+	unsigned char syscall;
+	unsigned char more;		/* another record of this call follows */
+	unsigned char fault;		/* the result array could not be read */
+	unsigned char pad[5];
+	/* count * USER_EVENT_SIZE raw bytes copied from the caller's array;
+	 * sized to a power of two so the BPF side can bound a copy with a mask */
+	unsigned char items[WAIT_ITEMS_BYTES];
+};
+
+struct ev_close {
+	struct ev_header h;
+	int fd;
+	int ret;
+	unsigned char is_epoll;		/* the fd was an epoll instance */
+	unsigned char watched;		/* its file sat in some epoll set */
+	unsigned char shared;		/* another reference keeps the file open */
+	unsigned char pad[5];
+};
+
+struct ev_ready {
+	struct ev_header h;		/* pid: the set's owner; tid 0 */
+	unsigned long long data;	/* the item's registered data */
+	int epfd;
+	int fd;
+	unsigned int mask;		/* poll mask the wakeup carried */
+	unsigned int events;		/* the item's registered events now */
+	unsigned char source;		/* enum ready_source */
+	unsigned char flags;		/* RF_* */
+	unsigned char pad[6];
+};
+
+struct rdlist_item {
+	int fd;
+	unsigned int events;
+};
+
+struct ev_rdlist {
+	struct ev_header h;
+	int epfd;
+	unsigned short count;
+	unsigned char at_exit;		/* 0: at epoll_wait entry, 1: at exit */
+	unsigned char truncated;
+	struct rdlist_item items[RDLIST_MAX];
+};
+
+struct ev_fork {
+	struct ev_header h;
+	unsigned int child_pid;
+	unsigned int pad;
+};
+
+struct ev_exit {
+	struct ev_header h;
+	int exit_code;			/* wait-status style: code << 8 | signal */
+	unsigned int pad;
+};
+
+struct ev_read {
+	struct ev_header h;
+	long long ret;
+	unsigned long long count;
+	int fd;
+	unsigned int syscall_nr;
+};
+
+/* Last read-family call on a watched (ET / ONESHOT) fd, kept in the
+ * kernel so a missed-edge warning can say what left data behind. */
+struct read_info {
+	unsigned long long ts_ns;
+	long long ret;
+	unsigned long long count;
+	unsigned int syscall_nr;
+	unsigned int calls;		/* read calls since user space reset it */
+};
+
+/* Key of the (pid, fd) maps. */
+struct pid_fd {
+	unsigned int pid;
+	int fd;
+};
+
+/* Where an epoll instance is known: the owner and its fd number. */
+struct ep_owner {
+	unsigned int pid;
+	int epfd;
+};
+
+/* Asked by user space: resolve its own copy `fd` of a traced process's
+ * epoll fd to the kernel's eventpoll and remember it as `owner`. */
+struct ep_resolve {
+	struct ep_owner owner;
+};
+
+/* Per-(pid, epfd) summary counters kept in the kernel for -c. */
+struct wait_stats {
+	unsigned long long calls;
+	unsigned long long empty;	/* returned 0 events */
+	unsigned long long total_ns;
+	unsigned long long max_ns;
+	unsigned long long delivered;
+};
+
+struct deliver_key {
+	unsigned int pid;
+	int epfd;
+	unsigned long long data;
+};
+
+struct ready_key {
+	unsigned int pid;
+	int epfd;
+	int fd;
+	unsigned int pad;
+};
+
+#endif /* EPOLLTRACE_H */

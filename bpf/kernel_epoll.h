@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* CO-RE readers of the kernel's file table and epoll objects, shared by
+ * the syscall, readiness and ready-list programs. */
+#ifndef KERNEL_EPOLL_H
+#define KERNEL_EPOLL_H
+
+/* Bits of epitem->event.events that are not poll events (fs/eventpoll.c). */
+#define EPOLLEXCLUSIVE_BIT	(1U << 28)
+#define EPOLLWAKEUP_BIT		(1U << 29)
+#define EPOLLONESHOT_BIT	(1U << 30)
+#define EPOLLET_BIT		(1U << 31)
+#define EP_PRIVATE_BITS (EPOLLWAKEUP_BIT | EPOLLONESHOT_BIT | EPOLLET_BIT | EPOLLEXCLUSIVE_BIT)
+#define EPOLLIN_BIT		0x001
+#define EPOLLRDNORM_BIT		0x040
+
+/* 5.x kernels link epitems to their file through a list_head. */
+struct file___old {
+	struct list_head f_ep_links;
+};
+
+/* Before 6.13 a file counted its references in f_count. */
+struct file___count {
+	atomic_long_t f_count;
+};
+
+/* Does something besides this fd hold the file open (a dup, a fork)?
+ * Then closing the fd does not remove its epoll registrations. */
+static __always_inline bool file_shared(struct file *file)
+{
+	struct file___count *old = (void *)file;
+
+	if (bpf_core_field_exists(old->f_count))
+		return BPF_CORE_READ(old, f_count.counter) > 1;
+	/* file_ref_t: a count of 0 means one reference. */
+	return (long)BPF_CORE_READ(file, f_ref.refcnt.counter) > 0;
+}
+
+static __always_inline struct file *task_fd_file(struct task_struct *task, int fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *file = NULL;
+	unsigned int max;
+
+	if (!fdt || fd < 0)
+		return NULL;
+	max = BPF_CORE_READ(fdt, max_fds);
+	if ((unsigned int)fd >= max)
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	return file;
+}
+
+static __always_inline struct file *current_fd_file(int fd)
+{
+	return task_fd_file((struct task_struct *)bpf_get_current_task(), fd);
+}
+
+/* Is this file watched by some epoll instance? */
+static __always_inline bool file_in_some_set(struct file *file)
+{
+	if (bpf_core_field_exists(file->f_ep))
+		return BPF_CORE_READ(file, f_ep) != NULL;
+	{
+		struct file___old *old = (void *)file;
+		struct list_head *head = &old->f_ep_links;
+
+		return BPF_CORE_READ(old, f_ep_links.next) != head;
+	}
+}
+
+/* list_empty() on a list_head that lives in kernel memory. */
+static __always_inline bool kernel_list_empty(struct list_head *head)
+{
+	struct list_head *next = NULL;
+
+	bpf_probe_read_kernel(&next, sizeof(next), &head->next);
+	return next == head;
+}
+
+static __always_inline struct epitem *epitem_of_rdllink(struct list_head *link)
+{
+	return (void *)link - bpf_core_field_offset(struct epitem, rdllink);
+}
+
+static __always_inline struct epitem *epitem_of_fllink(struct hlist_node *node)
+{
+	return (void *)node - bpf_core_field_offset(struct epitem, fllink);
+}
+
+static __always_inline struct epitem *epitem_of_wait(wait_queue_entry_t *wait)
+{
+	struct eppoll_entry *pwq =
+		(void *)wait - bpf_core_field_offset(struct eppoll_entry, wait);
+
+	return BPF_CORE_READ(pwq, base);
+}
+
+#endif

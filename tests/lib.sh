@@ -1,0 +1,81 @@
+# Sourced by tests/host/*.sh.  ET and TOOLS come from tests/run.
+: "${ROOT:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+: "${ET:=$ROOT/build/epolltrace}" "${TOOLS:=$ROOT/build/tools}"
+T=$(mktemp -d /tmp/epolltrace-test.XXXXXX)
+trap 'cleanup_pids; rm -rf "$T"' EXIT
+BG_PIDS=()
+
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "skip: $*"; exit 77; }
+cleanup_pids() { local p; for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null; done; }
+
+[ -x "$ET" ] || fail "$ET not built (make)"
+
+# expect_check TRACE.json EXPECT.ndjson [--exact EVENT...]: every expected
+# record appears in the trace, in order, with the same values for the keys
+# it names (see tests/expect.py).
+expect_check() { python3 "$ROOT/tests/expect.py" "$@"; }
+
+# wait_bounded PID SECONDS: wait for background job PID, at most SECONDS;
+# its exit status lands in WAIT_RC.  Returns 1 (job still running) on timeout.
+wait_bounded() {
+	local pid=$1 i
+	for ((i = 0; i < $2 * 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$pid" 2>/dev/null && return 1
+	wait "$pid"
+	WAIT_RC=$?
+	return 0
+}
+
+# wait_start OUT.json: wait (10 s at most) for epolltrace's start record,
+# written once its programs are attached.
+wait_start() {
+	local i
+	for ((i = 0; i < 1000; i++)); do
+		grep -q '"event": *"start"' "$1" 2>/dev/null && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
+# attach_run NAME OUT.json WORKLOAD [ARGS]: run the workload until its sync
+# point, attach epolltrace -p to it, then let it go on.  The workload's
+# expectations land in $T/NAME.expect.  Extra epolltrace options (e.g. -f)
+# may be given in ATTACH_OPTS.  epolltrace must end by itself, with status
+# 0, once the workload has exited.
+attach_run() {
+	local name=$1 out=$2; shift 2
+	WL_SYNC=$T/$name "$@" >"$T/$name.expect" &
+	local wpid=$!
+	BG_PIDS+=("$wpid")
+	for _ in $(seq 300); do [ -e "$T/$name.ready" ] && break; sleep 0.01; done
+	[ -e "$T/$name.ready" ] || fail "$name: workload never reached its sync point"
+	# shellcheck disable=SC2086
+	"$ET" $ATTACH_OPTS --json -o "$out" -p "$wpid" 2>"$T/$name.stderr" &
+	local tpid=$!
+	BG_PIDS+=("$tpid")
+	wait_start "$out" || { cat "$T/$name.stderr"; fail "$name: no start record from epolltrace -p $wpid"; }
+	touch "$T/$name.go"
+	wait "$wpid"; local wrc=$?
+	[ "$wrc" = 0 ] || fail "$name: workload exited $wrc"
+	wait_bounded "$tpid" 10 || fail "$name: epolltrace still running 10 s after the traced process exited"
+	[ "$WAIT_RC" = 0 ] || { cat "$T/$name.stderr"; fail "$name: epolltrace exited $WAIT_RC"; }
+}
+
+# launch_run NAME OUT.json [OPTIONS...] -- WORKLOAD [ARGS]: epolltrace --json
+# launching the workload, whose expectations land in $T/NAME.expect.  Both
+# must succeed within 60 s.
+launch_run() {
+	local name=$1 out=$2 rc; shift 2
+	timeout 60 "$ET" --json -o "$out" "$@" >"$T/$name.expect" 2>"$T/$name.stderr"
+	rc=$?
+	[ "$rc" = 124 ] && fail "$name: epolltrace did not finish in 60 s"
+	[ "$rc" = 0 ] || { cat "$T/$name.stderr"; fail "$name: epolltrace (or the workload) exited $rc"; }
+}
+
+# check_records OUT.json: every line is a JSON object with the common keys,
+# the first one is the start record.
+check_records() { python3 "$ROOT/tests/check_records.py" "$@"; }

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Check the warnings in a JSON trace against a workload's expectations.
+
+usage: warnings.py TRACE.json EXPECT.ndjson
+       warnings.py TRACE.json --none
+
+The expected warnings are the records with "event":"warning" in EXPECT
+(--none: there must be no warning at all).  The trace's warnings and the
+expected ones must pair up one to one: a trace warning matches an expected
+one when it has equal values for every key the expectation names, except
+"tid" (which thread reports a stall is the tracer's choice) and keys that
+start with "_":
+  "_left": N   the amount left behind must be stated: N appears as a
+               number in the message, or is the value of one of the
+               warning's numeric facts.
+A trace warning no expectation claims fails the check (a false alarm), and
+so does an expectation no trace warning meets (a missed diagnosis).  Every
+trace warning must also carry a non-empty "message".
+"""
+import json
+import re
+import sys
+
+IDENTITY = {"ts", "pid", "tid", "epfd", "fd"}
+
+
+def load(path):
+    out = []
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line.startswith("{"):
+                continue
+            try:
+                out.append(json.loads(line))
+            except ValueError as e:
+                sys.exit(f"{path}:{n}: bad JSON: {e}: {line[:200]}")
+    return out
+
+
+def states_amount(got, amount):
+    msg = got.get("message", "")
+    if re.search(r"(?<![\w.])%d(?![\w.])" % amount, msg):
+        return True
+    return any(v == amount for k, v in got.items()
+               if k not in IDENTITY and isinstance(v, int)
+               and not isinstance(v, bool))
+
+
+def matches(want, got):
+    for k, v in want.items():
+        if k == "tid":
+            continue
+        if k == "_left":
+            if not states_amount(got, v):
+                return False
+        elif k.startswith("_"):
+            sys.exit(f"unknown expectation key {k}")
+        elif got.get(k, object()) != v:
+            return False
+    return True
+
+
+def show(w):
+    return json.dumps(w, sort_keys=True)
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    trace = [r for r in load(sys.argv[1]) if r.get("event") == "warning"]
+    if sys.argv[2] == "--none":
+        wanted = []
+    else:
+        wanted = [r for r in load(sys.argv[2]) if r.get("event") == "warning"]
+    bad = 0
+    for w in trace:
+        if not isinstance(w.get("message"), str) or not w["message"].strip():
+            bad += 1
+            print("warning without a message:", show(w))
+    # Most specific expectations first, so a loose one cannot take the
+    # trace warning a precise one needs.
+    unclaimed = list(trace)
+    for want in sorted(wanted, key=lambda w: -len(w)):
+        for i, got in enumerate(unclaimed):
+            if matches(want, got):
+                del unclaimed[i]
+                break
+        else:
+            bad += 1
+            print("missing warning:", show(want))
+    for got in unclaimed:
+        bad += 1
+        print("unexpected warning:", show(got))
+    if bad:
+        if trace:
+            print(f"the trace has {len(trace)} warning(s), {len(wanted)} expected")
+        sys.exit(1)
+    print(f"ok: {len(wanted)} warning(s), as expected")
+
+
+main()

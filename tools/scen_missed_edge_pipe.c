@@ -1,0 +1,25 @@
+/* scen_missed_edge_pipe: an edge-triggered pipe read once, not drained.
+ *
+ * 100 bytes go into a pipe registered with EPOLLIN|EPOLLET; the event is
+ * delivered, the program reads 16 bytes and sleeps in epoll_wait with 84
+ * bytes left.  No write comes, so epoll never reports the pipe again:
+ * epolltrace must warn missed_edge on the pipe's read end, once. */
+#include "scenario.h"
+
+int main(void)
+{
+	int ep, p[2];
+
+	ep = sc_epoll();
+	sc_pipe(p);
+	sc_add(ep, p[0], EPOLLIN | EPOLLET);
+	sc_sync();
+
+	sc_write(p[1], 100);
+	sc_wait_one(ep, 1000, p[0]);
+	sc_read(p[0], 16);
+	expect("\"event\":\"warning\",\"kind\":\"missed_edge\",\"epfd\":%d,"
+	       "\"fd\":%d,\"_left\":84", ep, p[0]);
+	sc_wait_none(ep, SC_STALL_MS);
+	return 0;
+}

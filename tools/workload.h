@@ -1,0 +1,80 @@
+/* Helpers shared by the workload programs in tools/.
+ *
+ * A workload knows what epolltrace must show for the calls it makes: it
+ * prints each expected record as one JSON object per line on stdout
+ * (expect()), and tests/expect.py checks them against the trace.
+ *
+ * Attach mode: with WL_SYNC=PATH set, wl_sync_point() writes PATH.ready
+ * and waits until PATH.go exists, so a test can attach epolltrace -p
+ * after the workload made its registrations. */
+#ifndef WORKLOAD_H
+#define WORKLOAD_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+static inline void die(const char *fmt, ...)
+{
+	va_list ap;
+	int saved = errno;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (saved)
+		fprintf(stderr, ": %s", strerror(saved));
+	fputc('\n', stderr);
+	exit(2);
+}
+
+/* One expected trace record, as a JSON object body without braces:
+ * expect("\"event\":\"epoll_ctl\",\"fd\":%d", fd) */
+static inline void expect(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	printf("{\"pid\":%d,\"tid\":%d,", getpid(), gettid());
+	vprintf(fmt, ap);
+	printf("}\n");
+	va_end(ap);
+	fflush(stdout);
+}
+
+static inline void msleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* Rendezvous with a test that attaches after setup (see above). */
+static inline void wl_sync_point(void)
+{
+	const char *base = getenv("WL_SYNC");
+	char path[4096];
+	struct stat st;
+	FILE *f;
+
+	if (!base)
+		return;
+	snprintf(path, sizeof(path), "%s.ready", base);
+	f = fopen(path, "w");
+	if (!f)
+		die("cannot write %s", path);
+	fprintf(f, "%d\n", getpid());
+	fclose(f);
+	snprintf(path, sizeof(path), "%s.go", base);
+	for (int i = 0; i < 3000 && stat(path, &st) != 0; i++)
+		msleep(10);
+}
+
+#endif

@@ -1,0 +1,15 @@
+#include "diag.h"
+#include "epoll_state.h"
+
+static uint64_t warnings;
+
+void diag_on_register(struct epset *s, struct reg *r, uint64_t ts_ns) {}
+void diag_on_unregister(struct epset *s, struct reg *r) {}
+void diag_on_delivery(struct epset *s, struct reg *r, uint32_t revents, uint64_t ts_ns) {}
+void diag_on_ready(struct epset *s, struct reg *r, int flags, uint64_t ts_ns) {}
+void diag_on_wait_exit(struct epset *s, uint32_t tid, uint64_t ts_ns) {}
+void diag_on_stale_close(struct epset *s, struct reg *r) {}
+void diag_on_enospc(uint32_t pid, uint32_t tid, int epfd, int fd, uint64_t ts_ns) {}
+void diag_on_exit(uint32_t pid) {}
+void diag_tick(uint64_t now_ns) {}
+uint64_t diag_warning_count(void) { return warnings; }

@@ -1,0 +1,206 @@
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "epoll_state.h"
+#include "fd_desc.h"
+
+/* Socket inode -> endpoint text, parsed from /proc/PID/net/ on a miss. */
+static struct hashmap sockets;
+static struct timespec last_parse;
+
+static void ipv4_text(const char *hex, char *out, size_t len)
+{
+	unsigned int addr, port;
+	struct in_addr a;
+
+	if (sscanf(hex, "%8X:%X", &addr, &port) != 2) {
+		snprintf(out, len, "?");
+		return;
+	}
+	a.s_addr = addr;
+	snprintf(out, len, "%s:%u", inet_ntoa(a), port);
+}
+
+static void ipv6_text(const char *hex, char *out, size_t len)
+{
+	struct in6_addr a;
+	unsigned int port, w[4];
+	char buf[INET6_ADDRSTRLEN];
+
+	if (sscanf(hex, "%8X%8X%8X%8X:%X", &w[0], &w[1], &w[2], &w[3], &port) != 5) {
+		snprintf(out, len, "?");
+		return;
+	}
+	memcpy(&a, w, sizeof(a));
+	inet_ntop(AF_INET6, &a, buf, sizeof(buf));
+	snprintf(out, len, "[%s]:%u", buf, port);
+}
+
+static void parse_inet(uint32_t pid, const char *file, const char *proto, bool v6)
+{
+	char path[64], line[512], local[64], remote[64], l[80], r[80];
+	unsigned long ino;
+	unsigned int state;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/net/%s", pid, file);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	fgets(line, sizeof(line), f);
+	while (fgets(line, sizeof(line), f)) {
+		char *desc;
+
+		if (sscanf(line, "%*d: %63s %63s %X %*s %*s %*s %*d %*d %lu",
+			   local, remote, &state, &ino) != 4 || !ino)
+			continue;
+		(v6 ? ipv6_text : ipv4_text)(local, l, sizeof(l));
+		(v6 ? ipv6_text : ipv4_text)(remote, r, sizeof(r));
+		desc = malloc(200);
+		if (strstr(r, ":0") && (!strcmp(r, "0.0.0.0:0") || !strcmp(r, "[::]:0")))
+			snprintf(desc, 200, "%s:%s", proto, l);
+		else
+			snprintf(desc, 200, "%s:%s->%s", proto, l, r);
+		free(hashmap_del(&sockets, ino));
+		hashmap_put(&sockets, ino, desc);
+	}
+	fclose(f);
+}
+
+static void parse_unix(uint32_t pid)
+{
+	char path[64], line[512], name[256];
+	unsigned long ino;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/net/unix", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	fgets(line, sizeof(line), f);
+	while (fgets(line, sizeof(line), f)) {
+		char *desc;
+		int n;
+
+		name[0] = 0;
+		n = sscanf(line, "%*s %*s %*s %*s %*s %*s %lu %255s", &ino, name);
+		if (n < 1)
+			continue;
+		desc = malloc(300);
+		if (name[0])
+			snprintf(desc, 300, "UNIX:%s", name);
+		else
+			snprintf(desc, 300, "UNIX:[%lu]", ino);
+		free(hashmap_del(&sockets, ino));
+		hashmap_put(&sockets, ino, desc);
+	}
+	fclose(f);
+}
+
+/* Re-reading every table is costly on a busy host: at most 20 times a second. */
+static void parse_sockets(uint32_t pid)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if ((now.tv_sec - last_parse.tv_sec) * 1000000000L + now.tv_nsec - last_parse.tv_nsec < 50000000L)
+		return;
+	last_parse = now;
+	parse_inet(pid, "tcp", "TCP", false);
+	parse_inet(pid, "tcp6", "TCPv6", true);
+	parse_inet(pid, "udp", "UDP", false);
+	parse_inet(pid, "udp6", "UDPv6", true);
+	parse_unix(pid);
+}
+
+static char *describe_link(uint32_t pid, const char *link)
+{
+	unsigned long ino;
+	char buf[300];
+
+	if (!strcmp(link, "anon_inode:[eventpoll]"))
+		return strdup("epoll");
+	if (!strncmp(link, "anon_inode:[", 12)) {
+		snprintf(buf, sizeof(buf), "%s", link + 12);
+		buf[strcspn(buf, "]")] = 0;
+		return strdup(buf);
+	}
+	if (!strncmp(link, "anon_inode:", 11))
+		return strdup(link + 11);
+	if (sscanf(link, "socket:[%lu]", &ino) == 1) {
+		const char *s = hashmap_get(&sockets, ino);
+
+		if (!s) {
+			parse_sockets(pid);
+			s = hashmap_get(&sockets, ino);
+		}
+		return strdup(s ? s : link);
+	}
+	return strdup(link);
+}
+
+static void cache_put(uint32_t pid, int fd, char *desc)
+{
+	struct proc *p = proc_get(pid);
+
+	free(hashmap_del(&p->fd_desc, (uint32_t)fd));
+	if (desc)
+		hashmap_put(&p->fd_desc, (uint32_t)fd, desc);
+}
+
+const char *fd_desc_refresh(uint32_t pid, int fd)
+{
+	char path[64], link[256];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%u/fd/%d", pid, fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0) {
+		struct proc *p = proc_find(pid);
+
+		return p ? hashmap_get(&p->fd_desc, (uint32_t)fd) : NULL;
+	}
+	link[n] = 0;
+	cache_put(pid, fd, describe_link(pid, link));
+	return fd_desc(pid, fd);
+}
+
+const char *fd_desc(uint32_t pid, int fd)
+{
+	struct proc *p = proc_find(pid);
+	const char *d = p ? hashmap_get(&p->fd_desc, (uint32_t)fd) : NULL;
+
+	return d ? d : fd_desc_refresh(pid, fd);
+}
+
+void fd_desc_forget(uint32_t pid, int fd)
+{
+	struct proc *p = proc_find(pid);
+
+	if (p)
+		free(hashmap_del(&p->fd_desc, (uint32_t)fd));
+}
+
+void fd_desc_from_kernel(uint32_t pid, int fd, unsigned int mode,
+			 unsigned long long ino, const char *dname)
+{
+	char buf[64];
+
+	if (S_ISFIFO(mode))
+		snprintf(buf, sizeof(buf), "pipe:[%llu]", ino);
+	else if (S_ISSOCK(mode))
+		snprintf(buf, sizeof(buf), "socket:[%llu]", ino);
+	else if (dname[0] == '[' && !strcmp(dname, "[eventpoll]"))
+		snprintf(buf, sizeof(buf), "epoll");
+	else if (dname[0] == '[')
+		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(dname + 1, "]"), dname + 1);
+	else if (dname[0])
+		snprintf(buf, sizeof(buf), "%s", dname);
+	else
+		return;
+	cache_put(pid, fd, strdup(buf));
+}

@@ -1,0 +1,110 @@
+#include <stdlib.h>
+#include "hashmap.h"
+
+/* Slots hold a non-NULL value when used; a deleted slot is a tombstone
+ * value so that probing chains stay intact. */
+static char tombstone;
+#define TOMB ((void *)&tombstone)
+
+static size_t slot_of(uint64_t key, size_t cap)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdULL;
+	key ^= key >> 33;
+	return key & (cap - 1);
+}
+
+static void **find(const struct hashmap *m, uint64_t key)
+{
+	if (!m->cap)
+		return NULL;
+	for (size_t i = slot_of(key, m->cap), n = 0; n < m->cap; n++, i = (i + 1) & (m->cap - 1)) {
+		if (!m->vals[i])
+			return NULL;
+		if (m->vals[i] != TOMB && m->keys[i] == key)
+			return &m->vals[i];
+	}
+	return NULL;
+}
+
+void *hashmap_get(const struct hashmap *m, uint64_t key)
+{
+	void **v = find(m, key);
+
+	return v ? *v : NULL;
+}
+
+static int grow(struct hashmap *m)
+{
+	struct hashmap bigger = { 0 };
+
+	bigger.cap = m->cap ? m->cap * 2 : 16;
+	bigger.keys = calloc(bigger.cap, sizeof(*bigger.keys));
+	bigger.vals = calloc(bigger.cap, sizeof(*bigger.vals));
+	if (!bigger.keys || !bigger.vals) {
+		free(bigger.keys);
+		free(bigger.vals);
+		return -1;
+	}
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->vals[i] && m->vals[i] != TOMB)
+			hashmap_put(&bigger, m->keys[i], m->vals[i]);
+	free(m->keys);
+	free(m->vals);
+	*m = bigger;
+	return 0;
+}
+
+int hashmap_put(struct hashmap *m, uint64_t key, void *val)
+{
+	void **old = find(m, key);
+	size_t i;
+
+	if (old) {
+		*old = val;
+		return 0;
+	}
+	/* Tombstones count toward the load so chains stay short. */
+	if ((m->len + 1) * 4 >= m->cap * 3 && grow(m))
+		return -1;
+	for (i = slot_of(key, m->cap); m->vals[i] && m->vals[i] != TOMB; i = (i + 1) & (m->cap - 1))
+		;
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->len++;
+	return 0;
+}
+
+void *hashmap_del(struct hashmap *m, uint64_t key)
+{
+	void **slot = find(m, key);
+	void *val;
+
+	if (!slot)
+		return NULL;
+	val = *slot;
+	*slot = TOMB;
+	return val;	/* len keeps counting the tombstone until the next grow */
+}
+
+int hashmap_next(const struct hashmap *m, size_t *iter, uint64_t *key, void **val)
+{
+	for (; *iter < m->cap; (*iter)++) {
+		if (m->vals[*iter] && m->vals[*iter] != TOMB) {
+			*key = m->keys[*iter];
+			*val = m->vals[*iter];
+			(*iter)++;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void hashmap_free(struct hashmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	m->keys = NULL;
+	m->vals = NULL;
+	m->cap = m->len = 0;
+}

@@ -1,0 +1,137 @@
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "options.h"
+
+#define EPOLLTRACE_VERSION "0.1.0"
+
+struct options opts = {
+	.filter_epfd = -1,
+	.filter_fd = -1,
+	.stall_ms = 200,
+	.ringbuf_kb = 8192,
+};
+
+const char *argp_program_version = "epolltrace " EPOLLTRACE_VERSION;
+const char *argp_program_bug_address = "the project's issue tracker";
+
+static const char doc[] =
+"Trace epoll: every epoll call, every readiness the kernel signals, and the\n"
+"bugs epoll is known for (missed edges, ONESHOT never re-armed, stale\n"
+"registrations, watch limits).\n"
+"\n"
+"USAGE: epolltrace [OPTIONS] -- COMMAND [ARGS...]\n"
+"       epolltrace [OPTIONS] -p PID[,PID...]\n"
+"\n"
+"EXAMPLES:\n"
+"  epolltrace -- ./server          run ./server under trace\n"
+"  epolltrace -f -p 1234           attach to 1234 and its future children\n"
+"  epolltrace --json -o t.json -p 1234   NDJSON to a file\n"
+"  epolltrace -c -p 1234           summary per epoll set and fd at exit\n"
+"  epolltrace --sets -p 1234       print the epoll sets of 1234 and exit\n";
+
+static const char args_doc[] = "[-- COMMAND [ARGS...]]";
+
+enum { OPT_JSON = 1000, OPT_EPFD, OPT_FD, OPT_SETS, OPT_STALL, OPT_BACKEND, OPT_RINGBUF };
+
+static const struct argp_option options[] = {
+	{ "pid", 'p', "PID[,PID...]", 0, "Attach to these processes (all their threads)", 0 },
+	{ "follow-forks", 'f', NULL, 0, "Also trace children forked after the start", 0 },
+	{ "output", 'o', "FILE", 0, "Write the trace to FILE instead of stdout", 0 },
+	{ "json", OPT_JSON, NULL, 0, "Write NDJSON, one object per line", 0 },
+	{ "summary", 'c', NULL, 0, "Print only a summary per epoll set and fd at exit", 0 },
+	{ "sets", OPT_SETS, NULL, 0, "With -p: print the epoll sets of the process and exit", 0 },
+	{ "epfd", OPT_EPFD, "N", 0, "Show only what concerns epoll fd N", 0 },
+	{ "fd", OPT_FD, "N", 0, "Show only what concerns fd N", 0 },
+	{ "stall", OPT_STALL, "MS", 0, "Warn when a wait sleeps MS ms past a missed edge (default 200)", 0 },
+	{ "backend", OPT_BACKEND, "NAME", 0, "Readiness backend: auto, fentry, kprobe or tracepoint (default auto)", 0 },
+	{ "ringbuf-kb", OPT_RINGBUF, "KB", 0, "Ring buffer size in KiB, a power of two (default 8192)", 0 },
+	{ "verbose", 'v', NULL, 0, "Say what is attached and show libbpf's debug log", 0 },
+	{ 0 },
+};
+
+static long parse_number(const char *arg, const char *what, long min, long max, struct argp_state *state)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max)
+		argp_error(state, "invalid %s: '%s'", what, arg);
+	return v;
+}
+
+static void parse_pids(const char *arg, struct argp_state *state)
+{
+	char *copy = strdup(arg), *save = NULL;
+
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (opts.npids == MAX_PIDS)
+			argp_error(state, "too many pids (at most %d)", MAX_PIDS);
+		opts.pids[opts.npids++] = parse_number(tok, "pid", 1, INT_MAX, state);
+	}
+	free(copy);
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'p': parse_pids(arg, state); break;
+	case 'f': opts.follow = true; break;
+	case 'o': opts.output = arg; break;
+	case 'c': opts.summary = true; break;
+	case 'v': opts.verbose = true; break;
+	case OPT_JSON: opts.json = true; break;
+	case OPT_SETS: opts.sets = true; break;
+	case OPT_EPFD: opts.filter_epfd = parse_number(arg, "epoll fd", 0, INT_MAX, state); break;
+	case OPT_FD: opts.filter_fd = parse_number(arg, "fd", 0, INT_MAX, state); break;
+	case OPT_STALL: opts.stall_ms = parse_number(arg, "stall threshold", 1, 3600000, state); break;
+	case OPT_RINGBUF: {
+		long kb = parse_number(arg, "ring buffer size", 4, 1 << 20, state);
+
+		if (kb & (kb - 1))
+			argp_error(state, "ring buffer size must be a power of two: '%s'", arg);
+		opts.ringbuf_kb = kb;
+		break;
+	}
+	case OPT_BACKEND:
+		if (!strcmp(arg, "auto"))
+			opts.backend = BK_NONE;
+		else if (!strcmp(arg, "fentry"))
+			opts.backend = BK_FENTRY;
+		else if (!strcmp(arg, "kprobe"))
+			opts.backend = BK_KPROBE;
+		else if (!strcmp(arg, "tracepoint"))
+			opts.backend = BK_TRACEPOINT;
+		else
+			argp_error(state, "unknown backend '%s' (auto, fentry, kprobe, tracepoint)", arg);
+		break;
+	case ARGP_KEY_ARG:
+		/* The first non-option word starts the command. */
+		opts.command = &state->argv[state->next - 1];
+		state->next = state->argc;
+		break;
+	case ARGP_KEY_END:
+		if (opts.sets && (opts.command || opts.npids == 0))
+			argp_error(state, "--sets needs -p PID and no command");
+		if (!opts.sets && !opts.command && opts.npids == 0)
+			argp_error(state, "give a COMMAND to run or -p PID to attach to");
+		if (opts.command && opts.npids)
+			argp_error(state, "give either a COMMAND or -p PID, not both");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+void options_parse(int argc, char **argv)
+{
+	static const struct argp argp = { options, parse_opt, args_doc, doc, NULL, NULL, NULL };
+
+	argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL);
+}

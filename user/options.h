@@ -1,0 +1,29 @@
+/* Command-line options (argp). */
+#ifndef OPTIONS_H
+#define OPTIONS_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "epolltrace.h"
+
+#define MAX_PIDS 64
+
+struct options {
+	uint32_t pids[MAX_PIDS];
+	int npids;
+	char **command;		/* argv after --, or NULL */
+	bool follow;
+	bool json;
+	bool verbose;
+	bool summary;		/* -c */
+	bool sets;		/* --sets */
+	const char *output;
+	int filter_epfd;	/* -1: all */
+	int filter_fd;
+	long stall_ms;
+	enum backend backend;	/* BK_NONE: auto */
+	unsigned int ringbuf_kb;
+};
+
+extern struct options opts;
+void options_parse(int argc, char **argv);
+#endif

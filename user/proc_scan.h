@@ -1,0 +1,25 @@
+/* What a live process had registered before we attached, read from
+ * /proc/PID/fdinfo (the "tfd: events: data:" lines of epoll fds). */
+#ifndef PROC_SCAN_H
+#define PROC_SCAN_H
+#include <stdint.h>
+
+struct scanned_item {
+	int tfd;
+	uint32_t events;
+	uint64_t data;
+	unsigned long ino;
+};
+
+/* Calls on_set for each epoll fd, then on_item for each of its items. */
+struct scan_callbacks {
+	void (*on_set)(uint32_t pid, int epfd, void *arg);
+	void (*on_item)(uint32_t pid, int epfd, const struct scanned_item *it, void *arg);
+	void *arg;
+};
+
+/* Returns the number of epoll fds found, or -1 if /proc/PID/fd is unreadable. */
+int scan_epoll_sets(uint32_t pid, const struct scan_callbacks *cb);
+/* Items of one epoll fd only. */
+int scan_one_set(uint32_t pid, int epfd, const struct scan_callbacks *cb);
+#endif

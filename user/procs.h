@@ -1,0 +1,26 @@
+/* The processes under trace: launching a command held until the
+ * programs are attached, and checking pids given with -p. */
+#ifndef PROCS_H
+#define PROCS_H
+#include <stdint.h>
+#include <sys/types.h>
+
+struct launch {
+	pid_t pid;
+	int release_fd;	/* write a byte to let the child exec */
+	int error_fd;	/* the child writes its exec errno here */
+};
+
+/* Forks a child that waits on a pipe before it execs argv. */
+int launch_held(char **argv, struct launch *l);
+/* Lets it exec; returns 0, or the errno of a failed exec. */
+int launch_release(struct launch *l);
+/* Kills a held child when tracing could not start. */
+void launch_abort(struct launch *l);
+
+/* The thread group of `pid` (it may name a thread), or 0 with one line
+ * printed on stderr when there is no such process. */
+uint32_t pid_to_tgid(uint32_t pid);
+int pid_alive(uint32_t pid);
+int open_pidfd(uint32_t pid);
+#endif

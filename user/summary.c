@@ -1,0 +1,2 @@
+#include "summary.h"
+void summary_print(struct tracer *t) {}
