@@ -251,51 +251,50 @@ static __always_inline bool is_read_call(long nr)
 	       nr == NR_accept4;
 }
 
-SEC("raw_tp/sys_enter")
-int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+/* Is this call of this process worth any work?  Also serves user space's
+ * resolve requests, which arrive as its own epoll_ctl calls. */
+static __always_inline bool wanted(long nr, __u64 pid_tgid, __u64 arg0)
 {
-	long nr = ctx->args[1];
-	struct pt_regs *regs = (void *)ctx->args[0];
-	struct syscall_call call = {};
-	__u64 pid_tgid;
-	__u32 tgid, tid;
+	__u32 tgid = pid_tgid >> 32;
 
-	/* Filter before any work: most syscalls on the machine stop here. */
+	if (tgid == self_tgid) {
+		if (nr == NR_epoll_ctl)
+			serve_resolve_request((int)arg0);
+		return false;
+	}
+	if (!is_traced(tgid))
+		return false;
+	if (is_read_call(nr)) {
+		struct pid_fd key = { .pid = tgid, .fd = (int)arg0 };
+
+		return watch_reads && bpf_map_lookup_elem(&watched_reads, &key);
+	}
+	return true;
+}
+
+static __always_inline bool interesting_nr(long nr)
+{
 	switch (nr) {
 	case NR_epoll_create: case NR_epoll_create1: case NR_epoll_ctl:
 	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
-	case NR_close: case NR_fcntl:
+	case NR_close:
 	case NR_read: case NR_readv: case NR_recvfrom: case NR_recvmsg:
 	case NR_recvmmsg: case NR_accept: case NR_accept4:
-		break;
+		return true;
 	default:
-		return 0;
+		return false;
 	}
-	pid_tgid = bpf_get_current_pid_tgid();
-	tgid = pid_tgid >> 32;
-	tid = (__u32)pid_tgid;
-	if (nr == NR_fcntl) {
-		if (tgid == self_tgid)
-			serve_resolve_request((int)SC_ARG0(regs));
-		return 0;
-	}
-	if (!is_traced(tgid))
-		return 0;
+}
 
-	if (is_read_call(nr)) {
-		struct pid_fd key = { .pid = tgid, .fd = (int)SC_ARG0(regs) };
-
-		if (!watch_reads || !bpf_map_lookup_elem(&watched_reads, &key))
-			return 0;
-	}
+static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *args)
+{
+	struct syscall_call call = {};
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 
 	call.nr = nr;
 	call.ts_ns = bpf_ktime_get_ns();
-	call.args[0] = SC_ARG0(regs);
-	call.args[1] = SC_ARG1(regs);
-	call.args[2] = SC_ARG2(regs);
-	call.args[3] = SC_ARG3(regs);
-	call.args[4] = SC_ARG4(regs);
+	for (int i = 0; i < 5; i++)
+		call.args[i] = args[i];
 
 	switch (nr) {
 	case NR_epoll_ctl: {
@@ -558,29 +557,12 @@ static __always_inline void note_read(struct syscall_call *c, __u32 tgid, __u64 
 	ri->calls++;
 }
 
-SEC("raw_tp/sys_exit")
-int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int syscall_exit(__u64 pid_tgid, long ret)
 {
-	struct pt_regs *regs = (void *)ctx->args[0];
-	long ret = ctx->args[1];
-	struct syscall_call *c;
-	__u64 pid_tgid, now;
-	__u32 tid;
-	long nr = SC_NR(regs);
+	__u32 tid = (__u32)pid_tgid;
+	struct syscall_call *c = bpf_map_lookup_elem(&inflight, &tid);
+	__u64 now;
 
-	switch (nr) {
-	case NR_epoll_create: case NR_epoll_create1: case NR_epoll_ctl:
-	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
-	case NR_close:
-	case NR_read: case NR_readv: case NR_recvfrom: case NR_recvmsg:
-	case NR_recvmmsg: case NR_accept: case NR_accept4:
-		break;
-	default:
-		return 0;
-	}
-	pid_tgid = bpf_get_current_pid_tgid();
-	tid = (__u32)pid_tgid;
-	c = bpf_map_lookup_elem(&inflight, &tid);
 	if (!c)
 		return 0;
 	now = bpf_ktime_get_ns();
@@ -611,6 +593,75 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 	}
 	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
+}
+
+/* Attach mode 1: raw tracepoints on every syscall; needs no tracefs, but
+ * runs for every syscall on the machine. */
+SEC("raw_tp/sys_enter")
+int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	long nr = ctx->args[1];
+	struct pt_regs *regs = (void *)ctx->args[0];
+	__u64 pid_tgid, args[5];
+
+	if (!interesting_nr(nr))	/* most syscalls stop here */
+		return 0;
+	pid_tgid = bpf_get_current_pid_tgid();
+	args[0] = SC_ARG0(regs);
+	if (!wanted(nr, pid_tgid, args[0]))
+		return 0;
+	args[1] = SC_ARG1(regs);
+	args[2] = SC_ARG2(regs);
+	args[3] = SC_ARG3(regs);
+	args[4] = SC_ARG4(regs);
+	return syscall_enter(nr, pid_tgid, args);
+}
+
+SEC("raw_tp/sys_exit")
+int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (void *)ctx->args[0];
+
+	if (!interesting_nr(SC_NR(regs)))
+		return 0;
+	return syscall_exit(bpf_get_current_pid_tgid(), ctx->args[1]);
+}
+
+/* Attach mode 2: one tracepoint per syscall of interest; other syscalls
+ * never run a program.  One program serves many tracepoints, but the
+ * kernel refuses a program on a syscall tracepoint that reads past that
+ * syscall's own arguments, so there is one enter program per argument
+ * count read (user space attaches each syscall to the right one). */
+static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, int nargs)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	long nr = (int)ctx->id;	/* the syscall event's nr is an int */
+	__u64 args[5];
+
+	if (!wanted(nr, pid_tgid, ctx->args[0]))
+		return 0;
+	/* ctx may only be read at constant offsets: no loop */
+	args[0] = ctx->args[0];
+	args[1] = nargs > 1 ? ctx->args[1] : 0;
+	args[2] = nargs > 2 ? ctx->args[2] : 0;
+	args[3] = nargs > 3 ? ctx->args[3] : 0;
+	args[4] = nargs > 4 ? ctx->args[4] : 0;
+	return syscall_enter(nr, pid_tgid, args);
+}
+
+SEC("tracepoint")
+int tp_enter_1arg(struct trace_event_raw_sys_enter *ctx) { return tp_enter(ctx, 1); }
+SEC("tracepoint")
+int tp_enter_3args(struct trace_event_raw_sys_enter *ctx) { return tp_enter(ctx, 3); }
+SEC("tracepoint")
+int tp_enter_4args(struct trace_event_raw_sys_enter *ctx) { return tp_enter(ctx, 4); }
+SEC("tracepoint")
+int tp_enter_5args(struct trace_event_raw_sys_enter *ctx) { return tp_enter(ctx, 5); }
+
+SEC("tracepoint")
+int tp_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	return syscall_exit(bpf_get_current_pid_tgid(), ctx->ret);
 }
 
 /* ---- readiness ------------------------------------------------------------- */

@@ -11,7 +11,6 @@
 #define NR_accept		43
 #define NR_recvfrom		45
 #define NR_recvmsg		47
-#define NR_fcntl		72
 #define NR_epoll_create		213
 #define NR_epoll_wait		232
 #define NR_epoll_ctl		233

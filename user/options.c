@@ -35,7 +35,7 @@ static const char doc[] =
 
 static const char args_doc[] = "[-- COMMAND [ARGS...]]";
 
-enum { OPT_JSON = 1000, OPT_EPFD, OPT_FD, OPT_SETS, OPT_STALL, OPT_BACKEND, OPT_RINGBUF };
+enum { OPT_JSON = 1000, OPT_EPFD, OPT_FD, OPT_SETS, OPT_STALL, OPT_BACKEND, OPT_RINGBUF, OPT_SYSCALLS };
 
 static const struct argp_option options[] = {
 	{ "pid", 'p', "PID[,PID...]", 0, "Attach to these processes (all their threads)", 0 },
@@ -48,6 +48,7 @@ static const struct argp_option options[] = {
 	{ "fd", OPT_FD, "N", 0, "Show only what concerns fd N", 0 },
 	{ "stall", OPT_STALL, "MS", 0, "Warn when a wait sleeps MS ms past a missed edge (default 200)", 0 },
 	{ "backend", OPT_BACKEND, "NAME", 0, "Readiness backend: auto, fentry, kprobe or tracepoint (default auto)", 0 },
+	{ "syscall-hooks", OPT_SYSCALLS, "NAME", 0, "How syscalls are hooked: auto, tracepoint (one per syscall, needs tracefs) or raw_tp (sys_enter/sys_exit) (default auto)", 0 },
 	{ "ringbuf-kb", OPT_RINGBUF, "KB", 0, "Ring buffer size in KiB, a power of two (default 8192)", 0 },
 	{ "verbose", 'v', NULL, 0, "Say what is attached and show libbpf's debug log", 0 },
 	{ 0 },
@@ -98,6 +99,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		opts.ringbuf_kb = kb;
 		break;
 	}
+	case OPT_SYSCALLS:
+		if (!strcmp(arg, "auto"))
+			opts.syscall_attach = SA_AUTO;
+		else if (!strcmp(arg, "tracepoint"))
+			opts.syscall_attach = SA_TRACEPOINT;
+		else if (!strcmp(arg, "raw_tp"))
+			opts.syscall_attach = SA_RAW_TP;
+		else
+			argp_error(state, "unknown syscall hook '%s' (auto, tracepoint, raw_tp)", arg);
+		break;
 	case OPT_BACKEND:
 		if (!strcmp(arg, "auto"))
 			opts.backend = BK_NONE;

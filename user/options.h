@@ -22,6 +22,7 @@ struct options {
 	long stall_ms;
 	enum backend backend;	/* BK_NONE: auto */
 	unsigned int ringbuf_kb;
+	enum { SA_AUTO, SA_TRACEPOINT, SA_RAW_TP } syscall_attach;
 };
 
 extern struct options opts;

@@ -601,8 +601,9 @@ static void on_rdlist(const struct ev_rdlist *e)
 		r->readies++;
 		r->last_ready_ns = e->h.ts_ns;
 		diag_on_ready(s, r, RF_QUEUED, e->h.ts_ns);
-		print_ready(e->h.ts_ns, e->h.pid, e->epfd, r->fd, r->events & ~0xf0000000u,
-			    RS_RDLIST, RF_QUEUED);
+		/* The list does not say which events: show the interest. */
+		print_ready(e->h.ts_ns, e->h.pid, e->epfd, r->fd,
+			    r->events & ~(0xf0000000u | 0x18u), RS_RDLIST, RF_QUEUED);
 	}
 }
 
@@ -613,8 +614,16 @@ static void on_fork(const struct ev_fork *e)
 	struct line l;
 	struct proc *child = proc_get(e->child_pid);
 
+	struct proc *parent = proc_get(e->h.pid);
+	uint64_t fd;
+	void *desc;
+
 	snprintf(child->comm, sizeof(child->comm), "%.15s", e->h.comm);
 	state_fork(e->h.pid, e->child_pid);
+	/* The child starts with its parent's fds. */
+	for (size_t i = 0; hashmap_next(&parent->fd_desc, &i, &fd, &desc);)
+		if (!hashmap_get(&child->fd_desc, fd))
+			hashmap_put(&child->fd_desc, fd, strdup(desc));
 	if (opts.summary)
 		return;
 	line_head(&l, "fork", e->h.ts_ns, e->h.pid, e->h.tid, e->h.comm);

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -45,6 +47,109 @@ static int attach_one(struct tracer *t, struct bpf_program *prog, const char *wh
 	return 0;
 }
 
+/* Which enter program serves which syscall tracepoint (by the number of
+ * arguments it reads; see tp_enter() in the BPF code). */
+static const struct {
+	const char *syscall;
+	int nargs;
+} hooked_syscalls[] = {
+	{ "epoll_create", 1 }, { "epoll_create1", 1 }, { "close", 1 },
+	{ "epoll_ctl", 4 }, { "epoll_wait", 4 },
+	{ "epoll_pwait", 5 }, { "epoll_pwait2", 5 },
+	{ "read", 3 }, { "readv", 3 }, { "recvfrom", 3 }, { "recvmsg", 3 },
+	{ "recvmmsg", 3 }, { "accept", 3 }, { "accept4", 3 },
+};
+
+static struct bpf_program *enter_program(struct epolltrace_bpf *skel, int nargs)
+{
+	switch (nargs) {
+	case 1: return skel->progs.tp_enter_1arg;
+	case 3: return skel->progs.tp_enter_3args;
+	case 4: return skel->progs.tp_enter_4args;
+	default: return skel->progs.tp_enter_5args;
+	}
+}
+
+/* The syscall programs come in two sets; exactly one set is loaded. */
+static void set_syscall_programs(struct epolltrace_bpf *skel, bool tracepoints)
+{
+	bpf_program__set_autoload(skel->progs.tp_enter_1arg, tracepoints);
+	bpf_program__set_autoload(skel->progs.tp_enter_3args, tracepoints);
+	bpf_program__set_autoload(skel->progs.tp_enter_4args, tracepoints);
+	bpf_program__set_autoload(skel->progs.tp_enter_5args, tracepoints);
+	bpf_program__set_autoload(skel->progs.tp_exit, tracepoints);
+	bpf_program__set_autoload(skel->progs.on_sys_enter, !tracepoints);
+	bpf_program__set_autoload(skel->progs.on_sys_exit, !tracepoints);
+}
+
+static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel, char *why, size_t len)
+{
+	size_t n = sizeof(hooked_syscalls) / sizeof(hooked_syscalls[0]);
+	char name[64];
+
+	if (!t->syscall_tracepoints)
+		return attach_one(t, skel->progs.on_sys_enter, "raw_tp:sys_enter", why, len) ||
+		       attach_one(t, skel->progs.on_sys_exit, "raw_tp:sys_exit", why, len);
+	for (size_t i = 0; i < n; i++) {
+		struct bpf_program *enter = enter_program(skel, hooked_syscalls[i].nargs);
+
+		snprintf(name, sizeof(name), "sys_enter_%s", hooked_syscalls[i].syscall);
+		if (!bpf_program__attach_tracepoint(enter, "syscalls", name))
+			goto fail;
+		snprintf(name, sizeof(name), "sys_exit_%s", hooked_syscalls[i].syscall);
+		if (!bpf_program__attach_tracepoint(skel->progs.tp_exit, "syscalls", name))
+			goto fail;
+	}
+	snprintf(name, sizeof(name), "tracepoint:syscalls (%zu syscalls)", n);
+	note_attached(t, name);
+	return 0;
+fail:
+	snprintf(why, len, "cannot attach tracepoint syscalls:%s: %s", name, strerror(errno));
+	return -1;
+}
+
+/* Per-syscall tracepoints need tracefs; mount it where it is missing. */
+static bool tracefs_ready(void)
+{
+	if (!access("/sys/kernel/tracing/events/syscalls", F_OK) ||
+	    !access("/sys/kernel/debug/tracing/events/syscalls", F_OK))
+		return true;
+	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0) {
+		if (opts.verbose)
+			fprintf(stderr, "epolltrace: mounted tracefs at /sys/kernel/tracing\n");
+		return !access("/sys/kernel/tracing/events/syscalls", F_OK);
+	}
+	return false;
+}
+
+/* Some kernels refuse every tracing (fentry) program, e.g. under a
+ * lockdown policy.  A two-instruction load with a bogus target tells:
+ * EPERM means refused by type; anything else means worth a real try. */
+static bool fentry_possible(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, load, .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = 1);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "probe_fentry", "GPL", insns, 2, &load);
+
+	if (fd >= 0) {
+		close(fd);
+		return true;
+	}
+	return errno != EPERM;
+}
+
+/* kprobes need the kprobe PMU or tracefs's kprobe_events. */
+static bool kprobes_possible(void)
+{
+	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
+	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
+	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
+}
+
 /* Open, load and attach with one backend; on failure leave nothing behind
  * and say why in `why`. */
 static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
@@ -53,6 +158,16 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	int err;
 
 	t->attached[0] = 0;
+	if (b == BK_KPROBE && !kprobes_possible()) {
+		snprintf(why, len, "this kernel has no kprobes (no kprobe PMU, no kprobe_events)");
+		epolltrace_bpf__destroy(skel);
+		return -1;
+	}
+	if (b == BK_FENTRY && !fentry_possible()) {
+		snprintf(why, len, "the kernel refuses fentry (tracing) programs");
+		epolltrace_bpf__destroy(skel);
+		return -1;
+	}
 	if (!skel) {
 		snprintf(why, len, "cannot open the BPF object: %s", strerror(errno));
 		return -1;
@@ -64,6 +179,7 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	skel->rodata->watch_reads = !opts.summary;
 	skel->rodata->wakeup_bytes = (uint64_t)opts.ringbuf_kb * 1024 / 8;
 	bpf_map__set_max_entries(skel->maps.events, opts.ringbuf_kb * 1024);
+	set_syscall_programs(skel, t->syscall_tracepoints);
 	bpf_program__set_autoload(skel->progs.ready_fentry, b == BK_FENTRY);
 	bpf_program__set_autoload(skel->progs.ready_kprobe, b == BK_KPROBE);
 	bpf_program__set_autoload(skel->progs.ready_sk_data, b == BK_TRACEPOINT);
@@ -73,11 +189,9 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 		snprintf(why, len, "cannot load: %s", strerror(-err));
 		goto fail;
 	}
-	if (attach_one(t, skel->progs.on_sys_enter, "raw_tp:sys_enter", why, len) ||
-	    attach_one(t, skel->progs.on_sys_exit, "raw_tp:sys_exit", why, len) ||
-	    attach_one(t, skel->progs.on_fork, "raw_tp:sched_process_fork", why, len) ||
-	    attach_one(t, skel->progs.on_exit, "raw_tp:sched_process_exit", why, len))
-		goto fail;
+	/* The readiness program first: when it cannot attach, nothing else
+	 * was attached yet (detaching syscall tracepoints waits for an RCU
+	 * grace period, which is slow). */
 	switch (b) {
 	case BK_FENTRY:
 		if (attach_one(t, skel->progs.ready_fentry, "fentry:ep_poll_callback", why, len))
@@ -94,6 +208,12 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 			note_attached(t, "raw_tp:sk_data_ready");
 		note_attached(t, "ready list at epoll_wait");
 		break;
+	}
+	if (attach_one(t, skel->progs.on_fork, "raw_tp:sched_process_fork", why, len) ||
+	    attach_one(t, skel->progs.on_exit, "raw_tp:sched_process_exit", why, len) ||
+	    attach_syscall_programs(t, skel, why, len)) {
+		epolltrace_bpf__destroy(skel);
+		return -2;	/* the syscall hooks failed, not the backend */
 	}
 	t->skel = skel;
 	t->backend = b;
@@ -118,11 +238,38 @@ int tracer_start(struct tracer *t, ring_buffer_sample_fn handle, void *ctx)
 		fprintf(stderr, "epolltrace: must run as root (needs CAP_BPF and CAP_PERFMON)\n");
 		return -1;
 	}
+	switch (opts.syscall_attach) {
+	case SA_RAW_TP:
+		t->syscall_tracepoints = false;
+		break;
+	case SA_TRACEPOINT:
+		if (!tracefs_ready()) {
+			fprintf(stderr, "epolltrace: syscall tracepoints need tracefs, which cannot be mounted\n");
+			return -1;
+		}
+		t->syscall_tracepoints = true;
+		break;
+	default:
+		/* Cheaper for every other process on the machine: only the
+		 * syscalls of interest run a program. */
+		t->syscall_tracepoints = tracefs_ready();
+		break;
+	}
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		if (opts.backend != BK_NONE && opts.backend != order[i])
 			continue;
-		if (try_backend(t, order[i], why, sizeof(why)) == 0)
+		int err = try_backend(t, order[i], why, sizeof(why));
+
+		if (err == 0)
 			break;
+		if (err == -2 && t->syscall_tracepoints && opts.syscall_attach == SA_AUTO) {
+			if (opts.verbose)
+				fprintf(stderr, "epolltrace: syscall tracepoints failed (%s); trying raw_tp\n", why);
+			t->syscall_tracepoints = false;
+			if (try_backend(t, order[i], why, sizeof(why)) == 0)
+				break;
+			t->syscall_tracepoints = true;
+		}
 		if (opts.verbose || opts.backend != BK_NONE)
 			fprintf(stderr, "epolltrace: backend %s unavailable: %s\n",
 				backend_name(order[i]), why);
@@ -157,10 +304,11 @@ int tracer_resolve_epoll(struct tracer *t, uint32_t pid, int pidfd, int epfd)
 
 	if (fd < 0)
 		return -errno;
-	/* Our own fcntl on the copy runs the sys_enter program in our
-	 * context, where it can read the file behind `fd`. */
+	/* Our own epoll_ctl on the copy runs the syscall program in our
+	 * context, where it can read the file behind `fd`; the call itself
+	 * fails harmlessly (EBADF). */
 	bpf_map_update_elem(map, &fd, &owner, BPF_ANY);
-	fcntl(fd, F_GETFD);
+	epoll_ctl(fd, EPOLL_CTL_DEL, -1, NULL);
 	bpf_map_delete_elem(map, &fd);
 	close(fd);
 	return 0;

@@ -12,6 +12,7 @@ struct tracer {
 	struct epolltrace_bpf *skel;
 	struct ring_buffer *rb;
 	enum backend backend;
+	bool syscall_tracepoints;	/* per-syscall tracepoints, else raw sys_enter/exit */
 	char attached[512];	/* "raw_tp:sys_enter, ..." for the header */
 };
 

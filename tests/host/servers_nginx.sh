@@ -60,7 +60,8 @@ check() { # NAME TRACE PID
 	echo "$1: $stats"
 	eval "$stats"
 	[ "$started" = 1 ] || fail "$1: no start record"
-	[ "$adds" -gt 32 ] || fail "$1: only $adds epoll_ctl ADD seen for nginx (pid $3)"
+	# wrk keeps its 32 connections open: 32 ADDs at least.
+	[ "$adds" -ge 32 ] || fail "$1: only $adds epoll_ctl ADD seen for nginx (pid $3)"
 	[ "$deliveries" -gt 1000 ] || fail "$1: only $deliveries events delivered by epoll_wait seen"
 	[ "$lost" = 0 ] || echo "note: $lost events lost"
 }

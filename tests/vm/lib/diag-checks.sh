@@ -1,0 +1,133 @@
+# Sourced by the guest diagnostics tests (tests/vm/guest/diag_*.sh), after
+# guest-lib.sh: hold a trace's warnings to the ones a scenario workload
+# (tools/scen_*.c) printed as expectations -- the same rule as the host's
+# tests/warnings.py, in sh and awk: the same multiset of (kind, epfd, fd),
+# nothing more, nothing less, each with a message.
+
+# warning_keys FILE: one "kind epfd fd" line per warning record, sorted;
+# "-" for a key the record lacks.  The first occurrence of each key counts
+# (facts after it may repeat a name inside an object).
+warning_keys() {
+	awk '
+	function val(line, k,    p, s) {
+		p = index(line, "\"" k "\":")
+		if (!p) return "-"
+		s = substr(line, p + length(k) + 3)
+		sub(/^"/, "", s)
+		match(s, /^[a-z_0-9-]*/)
+		return RLENGTH > 0 ? substr(s, 1, RLENGTH) : "-"
+	}
+	{ l = $0; gsub(/": /, "\":", l) }
+	index(l, "\"event\":\"warning\"") {
+		print val(l, "kind"), val(l, "epfd"), val(l, "fd")
+	}' "$1" | sort
+}
+
+# check_warnings TRACE EXPECT: EXPECT is the workload's stdout.  An
+# expectation without an fd (watches_near_limit) matches on its kind.
+check_warnings() {
+	local trace=$1 exp=$2 loose
+	warning_keys "$exp" >"$trace.want"
+	loose=$(awk '$3 == "-" { print $1 }' "$trace.want" | sort -u)
+	warning_keys "$trace" | awk -v loose=" $(echo $loose) " '
+		index(loose, " " $1 " ") { print $1, "-", "-"; next } { print }' |
+		sort >"$trace.got"
+	awk '$3 == "-" { print $1, "-", "-"; next } { print }' "$trace.want" | sort >"$trace.want2"
+	if ! cmp -s "$trace.want2" "$trace.got"; then
+		echo "warnings expected (kind epfd fd):"; sed 's/^/   /' "$trace.want2"
+		echo "warnings traced:"; sed 's/^/   /' "$trace.got"
+		grep '"event": *"warning"' "$trace" | head -n 5 | cut -c1-300
+		fail "wrong warnings in $trace"
+	fi
+	if grep '"event": *"warning"' "$trace" | grep -qv '"message": *"[^"]'; then
+		fail "a warning without a message in $trace"
+	fi
+}
+
+# attach_trace BACKEND OUT CMD [ARGS]: run CMD (a workload with a sync
+# point) until its registrations are made, attach epolltrace --json -p to
+# it with the backend forced, let it go on.  Same files as trace(): OUT,
+# OUT.cmd (the workload's stdout), OUT.err.
+attach_trace() {
+	local backend=$1 out=$2 wpid tpid i rc
+	shift 2
+	need_et
+	rm -f "$out.sync.ready" "$out.sync.go"
+	WL_SYNC=$out.sync "$@" >"$out.cmd" 2>&1 &
+	wpid=$!
+	i=0
+	while [ ! -e "$out.sync.ready" ] && [ $i -lt 1000 ]; do sleep 0.05; i=$((i + 1)); done
+	[ -e "$out.sync.ready" ] || fail "$out: the workload never reached its sync point"
+	"$ET" --json --backend="$backend" -o "$out" -p "$wpid" 2>"$out.err" &
+	tpid=$!
+	i=0
+	while ! grep -q '"event": *"start"' "$out" 2>/dev/null && [ $i -lt 1000 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+	touch "$out.sync.go"
+	wait "$wpid" || fail "the workload exited $? under attach"
+	wait "$tpid"
+	rc=$?
+	[ "$rc" = 0 ] || { tail -n 5 "$out.err"; fail "epolltrace -p exited $rc"; }
+}
+
+# delivered_fds FILE: one line per epoll_wait record: the fds of its
+# "ready" list, in order ("" when it returned nothing).
+delivered_fds() {
+	awk '{ l = $0; gsub(/": /, "\":", l) }
+	index(l, "\"event\":\"epoll_wait\"") {
+		p = index(l, "\"ready\":[")
+		s = p ? substr(l, p) : ""
+		out = ""
+		while (match(s, /"fd":(-?[0-9]+|null)/)) {
+			out = out " " substr(s, RSTART + 5, RLENGTH - 5)
+			s = substr(s, RSTART + RLENGTH)
+		}
+		print "wait:" out
+	}' "$1"
+}
+
+# diag_scenario BACKEND MODE NAME [ARGS]: run tools/scen_NAME under
+# epolltrace (MODE launch or attach) and check the trace against what the
+# workload printed (after its "# sync" line in attach mode): as many
+# epoll_ctl records as calls, every epoll_wait delivering the same fds in
+# the same order, and exactly the expected warnings.
+diag_scenario() {
+	local backend=$1 mode=$2 name=$3 out ev n_want n_got
+	shift 3
+	out=$T/$name.$mode.json
+	if [ "$mode" = attach ]; then
+		attach_trace "$backend" "$out" "$TOOLS/scen_$name" "$@"
+		sed -n '/^# sync$/,$p' "$out.cmd" >"$out.exp"
+	else
+		trace "$backend" "$out" "$TOOLS/scen_$name" "$@"
+		cp "$out.cmd" "$out.exp"
+	fi
+	n_want=$(grep -c '"event":"epoll_ctl"' "$out.exp")
+	n_got=$(grep -c '"event": *"epoll_ctl"' "$out")
+	[ "$n_got" = "$n_want" ] || fail "$name ($mode): $n_got epoll_ctl records traced, $n_want calls made"
+	delivered_fds "$out.exp" >"$out.want-fds"
+	delivered_fds "$out" >"$out.got-fds"
+	if ! cmp -s "$out.want-fds" "$out.got-fds"; then
+		echo "epoll_wait deliveries made:"; sed 's/^/   /' "$out.want-fds"
+		echo "epoll_wait deliveries traced:"; sed 's/^/   /' "$out.got-fds"
+		fail "$name ($mode): the traced deliveries differ"
+	fi
+	check_warnings "$out" "$out.exp"
+	echo "ok: $name ($mode, $backend)"
+}
+
+# The scenarios, each with its expectations inside the workload.
+DIAG_SCENARIOS="missed_edge_pipe missed_edge_tcp missed_edge_listen
+missed_edge_udp missed_edge_eventfd oneshot_not_rearmed stale_registration
+ok_et_drain ok_lt_partial ok_et_readylist ok_worker_handoff ok_oneshot_rearm
+ok_close"
+
+# diag_all BACKEND MODE: every scenario; the failures are listed at the end.
+diag_all() {
+	local name failed=""
+	for name in $DIAG_SCENARIOS; do
+		( diag_scenario "$1" "$2" "$name" ) || failed="$failed $name"
+	done
+	[ -z "$failed" ] || fail "$1, $2 mode:$failed"
+}
