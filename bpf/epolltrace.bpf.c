@@ -405,6 +405,22 @@ static __always_inline void emit_create(struct syscall_call *c, __u64 pid_tgid, 
 	bpf_ringbuf_submit(rec, wakeup_flag());
 }
 
+/* ET and ONESHOT fds get their reads recorded (for the missed-edge
+ * message) from the moment they are registered, not when user space
+ * catches up. */
+static __always_inline void track_reads(struct syscall_call *c, __u32 tgid, long ret)
+{
+	struct pid_fd key = { .pid = tgid, .fd = (int)c->args[2] };
+	struct read_info zero = {};
+
+	if (ret < 0 || !watch_reads)
+		return;
+	if (c->args[1] == 2 /* DEL */)
+		bpf_map_delete_elem(&watched_reads, &key);
+	else if (c->ev_events & (EPOLLET_BIT | EPOLLONESHOT_BIT))
+		bpf_map_update_elem(&watched_reads, &key, &zero, BPF_NOEXIST);
+}
+
 static __always_inline void emit_ctl(struct syscall_call *c, __u64 pid_tgid, __u64 now, long ret)
 {
 	/* Registrations are rare and keep user space's fd table right, so
@@ -426,6 +442,14 @@ static __always_inline void emit_ctl(struct syscall_call *c, __u64 pid_tgid, __u
 	rec->fd_ino = c->fd_ino;
 	rec->fd_mode = c->fd_mode;
 	__builtin_memcpy(rec->fd_dname, c->fd_dname, sizeof(rec->fd_dname));
+	rec->user_watches = -1;
+	rec->uid = 0;
+	if (rec->op == 1 /* EPOLL_CTL_ADD */) {
+		struct eventpoll *ep = epfd_to_ep(rec->epfd);
+
+		if (ep)
+			rec->user_watches = ep_user_watches(ep, &rec->uid);
+	}
 	bpf_ringbuf_submit(rec, wakeup_flag());
 }
 
@@ -571,6 +595,7 @@ static __always_inline int syscall_exit(__u64 pid_tgid, long ret)
 		emit_create(c, pid_tgid, now, ret);
 		break;
 	case NR_epoll_ctl:
+		track_reads(c, pid_tgid >> 32, ret);
 		emit_ctl(c, pid_tgid, now, ret);
 		break;
 	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
@@ -584,9 +609,14 @@ static __always_inline int syscall_exit(__u64 pid_tgid, long ret)
 			snapshot_ready_list(pid_tgid, (int)c->args[0],
 					    epfd_to_ep((int)c->args[0]), true);
 		break;
-	case NR_close:
+	case NR_close: {
+		struct pid_fd key = { .pid = pid_tgid >> 32, .fd = (int)c->args[0] };
+
+		if (ret == 0)
+			bpf_map_delete_elem(&watched_reads, &key);
 		emit_close(c, pid_tgid, now, ret);
 		break;
+	}
 	default:
 		note_read(c, pid_tgid >> 32, now, ret);
 		break;

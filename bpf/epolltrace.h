@@ -86,8 +86,9 @@ struct ev_ctl {
 	/* What the target fd is (ADD only), for when /proc cannot tell. */
 	unsigned long long fd_ino;
 	unsigned int fd_mode;
-	unsigned int pad2;
+	unsigned int uid;		/* owner of the watch count below */
 	char fd_dname[16];
+	long long user_watches;		/* ADD: the user's epoll watches after it, -1 unknown */
 };
 
 struct ev_wait_enter {

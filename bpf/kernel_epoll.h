@@ -35,6 +35,27 @@ static __always_inline bool file_shared(struct file *file)
 	return (long)BPF_CORE_READ(file, f_ref.refcnt.counter) > 0;
 }
 
+/* Before 5.15 the per-user watch count was an atomic_long_t. */
+struct user_struct___atomic {
+	atomic_long_t epoll_watches;
+};
+
+/* The epoll watches charged to the user who created `ep`: what
+ * fs.epoll.max_user_watches limits.  A percpu_counter's global count
+ * lags its per-CPU parts by up to a batch per CPU. */
+static __always_inline long long ep_user_watches(struct eventpoll *ep, __u32 *uid)
+{
+	struct user_struct *user = BPF_CORE_READ(ep, user);
+	struct user_struct___atomic *old = (void *)user;
+
+	if (!user)
+		return -1;
+	*uid = BPF_CORE_READ(user, uid.val);
+	if (bpf_core_field_size(old->epoll_watches) == sizeof(long))
+		return BPF_CORE_READ(old, epoll_watches.counter);
+	return BPF_CORE_READ(user, epoll_watches.count);
+}
+
 static __always_inline struct file *task_fd_file(struct task_struct *task, int fd)
 {
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);

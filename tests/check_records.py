@@ -9,12 +9,80 @@ usage: check_records.py TRACE.json [--pids PID,...] [--no-loss]
   "attach" list and "pids" (holding the --pids given, if any);
 - per thread, ts never goes backwards;
 - a "lost" record, if any, has an integer count (0 with --no-loss) and
-  comes after every call record.
+  comes after every call record;
+- call records have the keys and types of the JSON scheme (man page):
+  duration_us, data as unpadded lowercase hex, "error" exactly when ret < 0,
+  a "ready" list as long as ret.
 """
 import json
+import re
 import sys
 
 BACKENDS = ("tracepoint", "fentry", "kprobe")
+HEX = re.compile(r"^0x(0|[1-9a-f][0-9a-f]*)$")
+INT, NUM, STR, BOOL, LIST = int, (int, float), str, bool, list
+
+
+def typed(v, t):
+    if t is INT or t is NUM:
+        return isinstance(v, t) and not isinstance(v, bool)
+    return isinstance(v, t)
+
+
+def flags_ok(v):
+    return isinstance(v, list) and all(isinstance(f, str) and (f.startswith("EPOLL") or HEX.match(f)) for f in v)
+
+
+def scheme(r):
+    """What is wrong with a call record's keys, as a list of strings."""
+    ev, bad = r.get("event"), []
+    need = {"epoll_create": {"syscall": STR, "flags": LIST, "ret": INT, "duration_us": NUM},
+            "epoll_ctl": {"epfd": INT, "fd": INT, "ret": INT, "duration_us": NUM},
+            "epoll_wait": {"syscall": STR, "epfd": INT, "maxevents": INT, "timeout_ms": INT,
+                           "ret": INT, "duration_us": NUM},
+            "close": {"fd": INT, "ret": INT, "epfds": LIST, "is_epoll": BOOL}}.get(ev)
+    if need is None:
+        return bad
+    for k, t in need.items():
+        if not typed(r.get(k), t):
+            bad.append(f"{k} missing or not {getattr(t, '__name__', 'a number')}")
+    ret = r.get("ret")
+    if typed(ret, INT) and (ret < 0) != ("error" in r):
+        bad.append("error given when ret >= 0 or missing when ret < 0")
+    if "error" in r and not re.match(r"^E[A-Z0-9]+$", str(r["error"])):
+        bad.append(f"error {r['error']!r} is not an errno name")
+    if typed(r.get("duration_us"), NUM) and r["duration_us"] < 0:
+        bad.append("negative duration_us")
+    if ev == "epoll_create":
+        if r.get("syscall") not in ("epoll_create", "epoll_create1"):
+            bad.append(f"syscall {r.get('syscall')!r}")
+        if r.get("syscall") == "epoll_create" and not typed(r.get("size"), INT):
+            bad.append("epoll_create without size")
+    if ev == "epoll_ctl":
+        if r.get("op") not in ("ADD", "MOD", "DEL") and not typed(r.get("op"), INT):
+            bad.append(f"op {r.get('op')!r}")
+        if (r.get("events") is None) != (r.get("data") is None):
+            bad.append("events and data not both null or both set")
+        if r.get("events") is not None and not flags_ok(r["events"]):
+            bad.append(f"events {r['events']!r}")
+        if r.get("data") is not None and not HEX.match(str(r["data"])):
+            bad.append(f"data {r['data']!r} is not unpadded lowercase hex")
+    if ev == "epoll_wait":
+        if r.get("syscall") not in ("epoll_wait", "epoll_pwait", "epoll_pwait2"):
+            bad.append(f"syscall {r.get('syscall')!r}")
+        if typed(ret, INT) and ret >= 0:
+            ready = r.get("ready")
+            if not isinstance(ready, list) or len(ready) != ret:
+                bad.append(f"ready is not a list of ret={ret} items")
+            else:
+                for item in ready:
+                    if not (isinstance(item, dict) and (item.get("fd") is None or typed(item.get("fd"), INT))
+                            and "fd" in item and flags_ok(item.get("events"))
+                            and HEX.match(str(item.get("data")))):
+                        bad.append(f"ready item {item!r}")
+    if ev == "close" and not all(typed(e, INT) for e in r.get("epfds") or []):
+        bad.append("epfds not a list of ints")
+    return bad
 
 
 def main():
@@ -64,6 +132,9 @@ def main():
         if isinstance(ts, (int, float)) and tid in last_ts and ts < last_ts[tid]:
             errors.append(f"line {n}: ts {ts} before the previous record of tid {tid} ({last_ts[tid]})")
         last_ts[tid] = ts
+    for n, r in recs:
+        for b in scheme(r):
+            errors.append(f"line {n} ({r.get('event')}): {b}")
     calls = [n for n, r in recs if r.get("event") in ("epoll_create", "epoll_ctl", "epoll_wait", "close")]
     for n, r in recs:
         if r.get("event") != "lost":

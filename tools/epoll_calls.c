@@ -175,6 +175,9 @@ static void tcp(int ep)
 	EE_WAIT_FOR(EE_PWAIT2, ep, 8, 1000, 1, 0xa0000000ULL + afd);
 	if (ee_last[0].events != (EPOLLIN | EPOLLRDHUP))
 		die("tcp: no RDHUP, events %#x", ee_last[0].events);
+	/* Live a moment, as connections do, so the text output can name the
+	 * sockets by their addresses (looked up in /proc while they exist). */
+	msleep(300);
 	close(lfd);		/* DEL'ed before: not traced */
 	ee_close(cfd);
 	ee_close(afd);

@@ -1,15 +1,381 @@
+/* The epoll bugs epolltrace names.
+ *
+ * missed_edge / oneshot_not_rearmed: an ET item whose input was delivered
+ * (or a ONESHOT item that fired and was not re-armed) is still readable
+ * while its process sleeps in epoll_wait on the set past the stall
+ * threshold.  If a new wakeup had come, the item would be queued and the
+ * wait would have returned; so a sleeping wait plus a readable fd means
+ * epoll will not report it again.  Seen twice, a tick apart, in the same
+ * wait, so data that just arrived (and is about to wake the waiter) is
+ * not mistaken for a stuck fd.
+ *
+ * stale_registration: an fd closed while a dup or a fork keeps its file
+ * open stays in the set; said at the close and when it is delivered.
+ *
+ * watches_near_limit / watches_exhausted: the kernel's per-user count. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "decode.h"
 #include "diag.h"
 #include "epoll_state.h"
+#include "epolltrace.h"
+#include "fd_probe.h"
+#include "options.h"
+#include "proc_scan.h"
+#include "trace_events.h"
+#include "tracer.h"
+#include "warning.h"
+
+#define EPOLLIN_BIT	0x001u
+#define EPOLLPRI_BIT	0x002u
+#define EPOLLRDHUP_BIT	0x2000u
+#define INPUT_BITS	(EPOLLIN_BIT | EPOLLPRI_BIT | EPOLLRDHUP_BIT)
+#define ONESHOT_BIT	(1u << 30)
+#define ET_BIT		(1u << 31)
+/* Second look at a suspect, after this long in the same wait. */
+#define CONFIRM_NS	20000000ULL
 
 static uint64_t warnings;
+static bool watches_near_said, watches_exhausted_said;
 
-void diag_on_register(struct epset *s, struct reg *r, uint64_t ts_ns) {}
-void diag_on_unregister(struct epset *s, struct reg *r) {}
-void diag_on_delivery(struct epset *s, struct reg *r, uint32_t revents, uint64_t ts_ns) {}
-void diag_on_ready(struct epset *s, struct reg *r, int flags, uint64_t ts_ns) {}
-void diag_on_wait_exit(struct epset *s, uint32_t tid, uint64_t ts_ns) {}
-void diag_on_stale_close(struct epset *s, struct reg *r) {}
-void diag_on_enospc(uint32_t pid, uint32_t tid, int epfd, int fd, uint64_t ts_ns) {}
-void diag_on_exit(uint32_t pid) {}
-void diag_tick(uint64_t now_ns) {}
-uint64_t diag_warning_count(void) { return warnings; }
+uint64_t diag_warning_count(void)
+{
+	return warnings;
+}
+
+static bool diagnosed(const struct reg *r)
+{
+	return r->events & (ET_BIT | ONESHOT_BIT);
+}
+
+void diag_on_register(struct epset *s, struct reg *r, uint64_t ts_ns)
+{
+	/* ADD and MOD poll the file and queue it when ready: a fresh start. */
+	r->delivered_undrained = false;
+	r->warned = false;
+	r->suspect_since_ns = 0;
+	/* At attach time a fired ONESHOT item shows only its private bits. */
+	r->oneshot_fired = ts_ns == 0 && (r->events & ONESHOT_BIT) &&
+			   !(r->events & ~(0xf0000000u));
+	/* The kernel side tracks reads of what is registered while we
+	 * trace; what was registered before we came is ours to add. */
+	if (ts_ns == 0 && diagnosed(r) && the_tracer && !opts.summary)
+		tracer_watch_reads(the_tracer, s->pid, r->fd, 1);
+}
+
+void diag_on_unregister(struct epset *s, struct reg *r)
+{
+}
+
+void diag_on_delivery(struct epset *s, struct reg *r, uint32_t revents, uint64_t ts_ns)
+{
+	if (r->fd_closed && !r->stale_warned) {
+		r->stale_warned = true;
+		s->warnings++;
+		warnings++;
+		warning_emit(&(struct warning){
+			.kind = "stale_registration", .ts_ns = ts_ns, .pid = s->pid,
+			.tid = s->waiting_tid, .epfd = s->epfd, .fd = r->fd,
+			.data = r->data, .has_data = true,
+		}, "epoll_wait(%d) reported fd %d (data %#llx), which the program closed; "
+		   "its file is still open elsewhere, so the registration lives on. "
+		   "Remove it with EPOLL_CTL_DEL before closing.",
+		   s->epfd, r->fd, (unsigned long long)r->data);
+	}
+	if (!(revents & INPUT_BITS))
+		return;
+	r->warned = false;
+	r->suspect_since_ns = 0;
+	if (r->events & ET_BIT)
+		r->delivered_undrained = true;
+	if (r->events & ONESHOT_BIT)
+		r->oneshot_fired = true;
+}
+
+void diag_on_ready(struct epset *s, struct reg *r, int flags, uint64_t ts_ns)
+{
+	/* A new edge: epoll will report the item again. */
+	if (flags & RF_QUEUED) {
+		r->delivered_undrained = false;
+		r->suspect_since_ns = 0;
+	}
+}
+
+void diag_on_wait_exit(struct epset *s, uint32_t tid, uint64_t ts_ns)
+{
+}
+
+void diag_on_exit(uint32_t pid)
+{
+}
+
+void diag_on_stale_close(struct epset *s, struct reg *r, uint32_t tid, uint64_t ts_ns)
+{
+	char b[300];
+
+	/* Only the process that uses the set: a forked child closing the
+	 * fds it inherited is not the bug. */
+	if (!s->waits && !r->adds)
+		return;
+	s->warnings++;
+	warnings++;
+	warning_emit(&(struct warning){
+		.kind = "stale_registration", .ts_ns = ts_ns, .pid = s->pid, .tid = tid,
+		.epfd = s->epfd, .fd = r->fd, .data = r->data, .has_data = true,
+	}, "close(%d) left %s registered in epoll %d: another descriptor (a dup or a "
+	   "forked child) keeps the file open, so its events keep coming under fd %d "
+	   "(data %#llx). Call EPOLL_CTL_DEL before close.",
+	   r->fd, fd_text(s->pid, r->fd, b, sizeof(b)), s->epfd, r->fd,
+	   (unsigned long long)r->data);
+}
+
+/* ---- stalls ----------------------------------------------------------------- */
+
+static const char *read_syscall_name(unsigned int nr)
+{
+	switch (nr) {
+	case 0: return "read";
+	case 19: return "readv";
+	case 43: return "accept";
+	case 45: return "recvfrom";
+	case 47: return "recvmsg";
+	case 288: return "accept4";
+	case 299: return "recvmmsg";
+	default: return "read";
+	}
+}
+
+static void describe_last_read(struct epset *s, struct reg *r, char *buf, size_t len,
+			       struct warning *w)
+{
+	struct read_info ri;
+
+	if (!the_tracer || tracer_last_read(the_tracer, s->pid, r->fd, &ri) || !ri.ts_ns ||
+	    ri.ts_ns < r->last_delivery_ns) {
+		snprintf(buf, len, "no read on it since it was reported");
+		return;
+	}
+	w->has_last_read = true;
+	w->last_read_syscall = read_syscall_name(ri.syscall_nr);
+	w->last_read_count = ri.count;
+	w->last_read_ret = ri.ret;
+	w->last_read_ts_ns = ri.ts_ns;
+	if (ri.ret < 0)
+		snprintf(buf, len, "the last %s(%d, ..., %llu) = -1 %s", w->last_read_syscall,
+			 r->fd, (unsigned long long)ri.count, errno_name(-ri.ret));
+	else
+		snprintf(buf, len, "the last %s(%d, ..., %llu) = %lld and no EAGAIN since",
+			 w->last_read_syscall, r->fd, (unsigned long long)ri.count, ri.ret);
+}
+
+static void warn_stall(struct epset *s, struct reg *r, const struct fd_backlog *b, uint64_t now)
+{
+	bool oneshot = (r->events & ONESHOT_BIT) && r->oneshot_fired;
+	struct warning w = {
+		.kind = oneshot ? "oneshot_not_rearmed" : "missed_edge",
+		.ts_ns = now, .pid = s->pid, .tid = s->waiting_tid, .epfd = s->epfd,
+		.fd = r->fd, .data = r->data, .has_data = true,
+		.bytes = b->bytes, .eventfd_count = b->count,
+		.since_delivery_ms = (now - r->last_delivery_ns) / 1000000,
+		.waiting_ms = (now - s->wait_since_ns) / 1000000,
+	};
+	char fdb[300], backlog[96], lastread[160];
+
+	r->warned = true;
+	s->warnings++;
+	warnings++;
+	fd_backlog_text(b, backlog, sizeof(backlog));
+	describe_last_read(s, r, lastread, sizeof(lastread), &w);
+	fd_text(s->pid, r->fd, fdb, sizeof(fdb));
+	if (oneshot)
+		warning_emit(&w, "EPOLLONESHOT fd %s in epoll %d fired %llu ms ago and was not "
+			     "re-armed with EPOLL_CTL_MOD; it is ready again (%s) while the "
+			     "process has slept in epoll_wait for %llu ms. Re-arm it after "
+			     "handling each event.",
+			     fdb, s->epfd, (unsigned long long)w.since_delivery_ms, backlog,
+			     (unsigned long long)w.waiting_ms);
+	else
+		warning_emit(&w, "edge-triggered fd %s in epoll %d was reported %llu ms ago but "
+			     "not drained: %s; %s. No new edge has come, so epoll will not "
+			     "report it again, and the process has slept in epoll_wait for "
+			     "%llu ms. Read until EAGAIN (or use level-triggered mode).",
+			     fdb, s->epfd, (unsigned long long)w.since_delivery_ms, backlog,
+			     lastread, (unsigned long long)w.waiting_ms);
+}
+
+static bool wait_sleeps_past_stall(const struct epset *s, uint64_t now, uint64_t stall)
+{
+	if (!s->waiting_tid || now < s->wait_since_ns + stall)
+		return false;
+	/* A wait whose timeout ends before the threshold never stalls. */
+	return s->wait_timeout_ns < 0 || (uint64_t)s->wait_timeout_ns > stall;
+}
+
+static void check_set(struct epset *s, void *arg)
+{
+	uint64_t now = *(uint64_t *)arg, stall = opts.stall_ms * 1000000ULL;
+	struct proc *p;
+	uint64_t k;
+	void *v;
+
+	if (!wait_sleeps_past_stall(s, now, stall))
+		return;
+	p = proc_find(s->pid);
+	if (!p || p->exited || p->pidfd < 0)
+		return;
+	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &v);) {
+		struct reg *r = v;
+		struct fd_backlog b;
+		bool candidate = !r->warned && !r->fd_closed &&
+			(((r->events & ET_BIT) && r->delivered_undrained) ||
+			 ((r->events & ONESHOT_BIT) && r->oneshot_fired));
+
+		if (!candidate)
+			continue;
+		if (fd_probe(s->pid, p->pidfd, r->fd, r->events, &b) || !b.readable) {
+			r->suspect_since_ns = 0;
+			continue;
+		}
+		if (!r->suspect_since_ns || r->suspect_wait_ns != s->wait_since_ns) {
+			r->suspect_since_ns = now;
+			r->suspect_wait_ns = s->wait_since_ns;
+			continue;
+		}
+		if (now - r->suspect_since_ns >= CONFIRM_NS)
+			warn_stall(s, r, &b, now);
+	}
+}
+
+void diag_tick(uint64_t now_ns)
+{
+	static uint64_t last;
+
+	if (now_ns - last < 10000000ULL)	/* at most every 10 ms */
+		return;
+	last = now_ns;
+	epset_each(check_set, &now_ns);
+}
+
+/* ---- watch limits ---------------------------------------------------------- */
+
+static long long max_user_watches(void)
+{
+	long long v = -1;
+	FILE *f = fopen("/proc/sys/fs/epoll/max_user_watches", "r");
+
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+struct holder {
+	uint32_t pid;
+	long long watches;
+	char comm[16];
+};
+
+struct holder_scan {
+	struct holder top[3];
+};
+
+static void count_item(uint32_t pid, int epfd, const struct scanned_item *it, void *arg)
+{
+	(*(long long *)arg)++;
+}
+
+/* The processes of `uid` holding the most epoll watches. */
+static void biggest_holders(unsigned int uid, struct holder_scan *hs)
+{
+	struct scan_callbacks cb = { NULL, count_item, NULL };
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+
+	memset(hs, 0, sizeof(*hs));
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		uint32_t pid = strtoul(de->d_name, NULL, 10);
+		char path[64], line[128];
+		unsigned int puid = ~0u;
+		long long n = 0;
+		FILE *f;
+
+		if (!pid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%u/status", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "Uid: %*u %u", &puid) == 1)
+				break;
+		fclose(f);
+		if (puid != uid)
+			continue;
+		cb.arg = &n;
+		if (scan_epoll_sets(pid, &cb) <= 0 || n == 0)
+			continue;
+		for (int i = 0; i < 3; i++) {
+			if (n > hs->top[i].watches) {
+				memmove(&hs->top[i + 1], &hs->top[i], (2 - i) * sizeof(hs->top[0]));
+				hs->top[i].pid = pid;
+				hs->top[i].watches = n;
+				snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+				f = fopen(path, "r");
+				if (f) {
+					if (fgets(hs->top[i].comm, sizeof(hs->top[i].comm), f))
+						hs->top[i].comm[strcspn(hs->top[i].comm, "\n")] = 0;
+					fclose(f);
+				}
+				break;
+			}
+		}
+	}
+	closedir(d);
+}
+
+void diag_on_watch_count(uint32_t pid, uint32_t tid, int epfd, int fd, unsigned int uid,
+			 long long watches, bool failed, uint64_t ts_ns)
+{
+	long long limit = max_user_watches();
+	struct holder_scan hs;
+	char holders[256] = "";
+	size_t used = 0;
+
+	if (limit <= 0)
+		return;
+	if (failed ? watches_exhausted_said : (watches_near_said || watches < 0 || watches * 5 < limit * 4))
+		return;
+	biggest_holders(uid, &hs);
+	for (int i = 0; i < 3 && hs.top[i].pid; i++)
+		used += snprintf(holders + used, sizeof(holders) - used, "%s%u (%s) %lld",
+				 i ? ", " : "", hs.top[i].pid, hs.top[i].comm, hs.top[i].watches);
+	if (failed)
+		watches_exhausted_said = true;
+	else
+		watches_near_said = true;
+	warnings++;
+	if (epset_find(pid, epfd))
+		epset_find(pid, epfd)->warnings++;
+	struct warning w = {
+		.kind = failed ? "watches_exhausted" : "watches_near_limit", .ts_ns = ts_ns,
+		.pid = pid, .tid = tid, .epfd = epfd, .fd = fd, .uid = uid, .has_watches = true,
+		.watches = watches, .watch_limit = limit,
+	};
+
+	if (failed)
+		warning_emit(&w, "epoll_ctl(%d, EPOLL_CTL_ADD, %d) failed with ENOSPC: user %u "
+			     "holds %lld epoll watches, fs.epoll.max_user_watches is %lld. "
+			     "Biggest holders (pid, comm, watches): %s. Raise the sysctl or "
+			     "remove idle registrations.", epfd, fd, uid, watches, limit, holders);
+	else
+		warning_emit(&w, "user %u holds %lld epoll watches, %lld%% of "
+			     "fs.epoll.max_user_watches (%lld); epoll_ctl ADD fails with ENOSPC "
+			     "at the limit. Biggest holders (pid, comm, watches): %s.",
+			     uid, watches, watches * 100 / limit, limit, holders);
+}

@@ -12,8 +12,13 @@ struct reg {
 	uint32_t events;
 	uint64_t data;
 	bool fd_closed;		/* the program closed the fd; the file lives on */
-	bool delivered_undrained; /* ET/ONESHOT: delivered, no readiness since */
+	/* diagnostics (diag.c) */
+	bool delivered_undrained; /* ET: input delivered, no new edge since */
+	bool oneshot_fired;	/* ONESHOT: delivered and not re-armed since */
 	bool warned;		/* a warning was given for the current delivery */
+	bool stale_warned;	/* stale_registration said at delivery */
+	uint64_t suspect_since_ns; /* first seen still ready while the set sleeps */
+	uint64_t suspect_wait_ns;  /* ...in the wait that began then */
 	bool requeued_lt;	/* put back on the ready list at the last wait's exit */
 	/* counters for -c */
 	uint64_t adds, mods, readies, deliveries;

@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 	if (child.pid > 0) {
 		opts.pids[0] = child.pid;
 		opts.npids = 1;
-		proc_get(child.pid);
+		proc_get(child.pid)->pidfd = open_pidfd(child.pid);
 		tracer_add_pid(&tracer, child.pid);
 	}
 	emit_start(backend_name(tracer.backend), tracer.attached, opts.pids, opts.npids);

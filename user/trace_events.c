@@ -9,6 +9,7 @@
 #include "epolltrace.h"
 #include "fd_desc.h"
 #include "options.h"
+#include "procs.h"
 #include "trace_events.h"
 #include "tracer.h"
 
@@ -167,11 +168,11 @@ static void apply_ctl(const struct ev_ctl *e)
 		if (!fd_desc_refresh(e->h.pid, e->fd))
 			fd_desc_from_kernel(e->h.pid, e->fd, e->fd_mode, e->fd_ino, e->fd_dname);
 	}
-	if (e->ret < 0) {
-		if (e->ret == -ENOSPC)
-			diag_on_enospc(e->h.pid, e->h.tid, e->epfd, e->fd, e->h.ts_ns);
+	if (e->op == 1 && (e->ret == 0 || e->ret == -ENOSPC))
+		diag_on_watch_count(e->h.pid, e->h.tid, e->epfd, e->fd, e->uid, e->user_watches,
+				    e->ret == -ENOSPC, e->h.ts_ns);
+	if (e->ret < 0)
 		return;
-	}
 	s = epset_get(e->h.pid, e->epfd);
 	switch (e->op) {
 	case 1:
@@ -434,7 +435,8 @@ static void on_wait(const struct ev_wait *w, size_t size)
 /* ---- close ---------------------------------------------------------------- */
 
 struct close_scan {
-	uint32_t pid;
+	uint32_t pid, tid;
+	uint64_t ts_ns;
 	int fd;
 	int epfds[64];
 	int n;
@@ -445,30 +447,26 @@ struct close_scan {
 static void close_in_set(struct epset *s, void *arg)
 {
 	struct close_scan *cs = arg;
-	struct reg *r;
 
-	if (s->pid != cs->pid || !(r = reg_find(s, cs->fd)))
-		return;
-	if (cs->n < 64)
+	if (s->pid == cs->pid && reg_find(s, cs->fd) && cs->n < 64)
 		cs->epfds[cs->n++] = s->epfd;
-	if (cs->ret == 0) {
-		if (cs->shared) {
-			r->fd_closed = true;	/* the kernel keeps the item */
-			diag_on_stale_close(s, r);
-		} else {
-			r->fd = -1;		/* removed with the file */
-		}
-	}
 }
 
-static void drop_closed_regs(struct close_scan *cs)
+/* After a successful close: the kernel removed the fd's items with the
+ * file, unless another reference keeps the file open. */
+static void apply_close(struct close_scan *cs)
 {
 	for (int i = 0; i < cs->n; i++) {
 		struct epset *s = epset_find(cs->pid, cs->epfds[i]);
 		struct reg *r = s ? reg_find(s, cs->fd) : NULL;
 
-		if (r && r->fd == -1) {
-			r->fd = cs->fd;
+		if (!r)
+			continue;
+		if (cs->shared) {
+			r->fd_closed = true;
+			diag_on_stale_close(s, r, cs->tid, cs->ts_ns);
+		} else {
+			diag_on_unregister(s, r);
 			reg_del(s, cs->fd);
 		}
 	}
@@ -476,7 +474,7 @@ static void drop_closed_regs(struct close_scan *cs)
 
 static void on_close(const struct ev_close *e)
 {
-	struct close_scan cs = { .pid = e->h.pid, .fd = e->fd, .shared = e->shared, .ret = e->ret };
+	struct close_scan cs = { .pid = e->h.pid, .tid = e->h.tid, .ts_ns = e->h.ts_ns, .fd = e->fd, .shared = e->shared, .ret = e->ret };
 	struct line l;
 	char b[300];
 
@@ -507,8 +505,8 @@ static void on_close(const struct ev_close *e)
 			line_emit(&l);
 		}
 	}
-	drop_closed_regs(&cs);
 	if (e->ret == 0) {
+		apply_close(&cs);
 		if (e->is_epoll && !e->shared)
 			epset_drop(e->h.pid, e->fd);
 		fd_desc_forget(e->h.pid, e->fd);
@@ -619,6 +617,8 @@ static void on_fork(const struct ev_fork *e)
 	void *desc;
 
 	snprintf(child->comm, sizeof(child->comm), "%.15s", e->h.comm);
+	if (child->pidfd < 0)
+		child->pidfd = open_pidfd(e->child_pid);
 	state_fork(e->h.pid, e->child_pid);
 	/* The child starts with its parent's fds. */
 	for (size_t i = 0; hashmap_next(&parent->fd_desc, &i, &fd, &desc);)

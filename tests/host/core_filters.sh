@@ -24,7 +24,7 @@ def key(r):		# what identifies a call, the same in both runs
 def check(name, keep, events):
     want = [key(r) for r in load(f"{t}/{name}.expect") if r["event"] in events and keep(r)]
     got = [key(r) for r in load(f"{t}/{name}.json") if r["event"] in events]
-    assert want, f"{name}: the workload made no such call"
+    assert want, f"{name}: no such call in the traced run: fd numbers differ from the untraced run (see core_launch_fds)"
     if got != want:
         diff = next((i for i, (g, w) in enumerate(zip(got, want)) if g != w), min(len(got), len(want)))
         sys.exit(f"{name}: traced {len(got)} calls, wanted {len(want)}; from #{diff}: "

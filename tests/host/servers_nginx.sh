@@ -54,7 +54,7 @@ load() { # NAME
 }
 
 check() { # NAME TRACE PID
-	local stats adds deliveries waits warnings lost started
+	local stats adds et_adds deliveries waits warnings lost started
 	python3 "$ROOT/tests/warnings.py" "$2" --none || fail "$1: nginx under load gave warnings"
 	stats=$(python3 "$ROOT/tests/trace_stats.py" "$2" "$3") || fail "$1: bad trace"
 	echo "$1: $stats"
@@ -62,6 +62,8 @@ check() { # NAME TRACE PID
 	[ "$started" = 1 ] || fail "$1: no start record"
 	# wrk keeps its 32 connections open: 32 ADDs at least.
 	[ "$adds" -ge 32 ] || fail "$1: only $adds epoll_ctl ADD seen for nginx (pid $3)"
+	# nginx registers its connections edge-triggered: the case to get right.
+	[ "$et_adds" -ge 32 ] || fail "$1: only $et_adds of the ADDs have EPOLLET"
 	[ "$deliveries" -gt 1000 ] || fail "$1: only $deliveries events delivered by epoll_wait seen"
 	[ "$lost" = 0 ] || echo "note: $lost events lost"
 }

@@ -28,7 +28,7 @@ load() { # NAME
 }
 
 check() { # NAME TRACE PID
-	local stats adds deliveries waits warnings lost started
+	local stats adds et_adds deliveries waits warnings lost started
 	python3 "$ROOT/tests/warnings.py" "$2" --none || fail "$1: redis under load gave warnings"
 	stats=$(python3 "$ROOT/tests/trace_stats.py" "$2" "$3") || fail "$1: bad trace"
 	echo "$1: $stats"

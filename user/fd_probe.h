@@ -1,0 +1,21 @@
+/* Is a traced process's fd still ready, and how much is queued on it?
+ * Asked through a copy of the fd (pidfd_getfd), so it works for every
+ * kind of file and with every backend. */
+#ifndef FD_PROBE_H
+#define FD_PROBE_H
+#include <stdbool.h>
+#include <stdint.h>
+
+struct fd_backlog {
+	bool readable;
+	long long bytes;	/* queued bytes (sockets, pipes), -1 unknown */
+	long long count;	/* eventfd counter, -1 unknown */
+	bool listening;		/* a listening socket: connections are pending */
+	bool datagram;		/* UDP or other datagram socket */
+};
+
+/* 0 on success; -1 when the fd cannot be copied (process gone). */
+int fd_probe(uint32_t pid, int pidfd, int fd, uint32_t events, struct fd_backlog *out);
+/* "12 bytes queued", "eventfd count 3", "connections pending" */
+const char *fd_backlog_text(const struct fd_backlog *b, char *buf, size_t len);
+#endif

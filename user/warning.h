@@ -1,0 +1,30 @@
+/* One warning, as a text line "epolltrace: WARNING kind: ..." or a JSON
+ * {"event":"warning",...} object with the facts behind it. */
+#ifndef WARNING_H
+#define WARNING_H
+#include <stdbool.h>
+#include <stdint.h>
+
+struct warning {
+	const char *kind;
+	uint64_t ts_ns;
+	uint32_t pid, tid;
+	int epfd, fd;
+	bool has_data;
+	uint64_t data;
+	/* what is still queued (-1 or 0: not said) */
+	long long bytes, eventfd_count;
+	uint64_t since_delivery_ms, waiting_ms;
+	bool has_last_read;
+	const char *last_read_syscall;
+	uint64_t last_read_count;
+	long long last_read_ret;
+	uint64_t last_read_ts_ns;
+	bool has_watches;
+	unsigned int uid;
+	long long watches, watch_limit;
+};
+
+void warning_emit(const struct warning *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+#endif
