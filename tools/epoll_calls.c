@@ -12,6 +12,7 @@
  * attach; the first wait after that must still name the fds registered
  * before the attach. */
 #include <fcntl.h>
+#include <sys/time.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <sys/eventfd.h>
@@ -143,6 +144,43 @@ static void errors(int ep, int efd, int pipefd)
 	close(regular);		/* never registered: not traced */
 }
 
+/* One wait returning more events than one record of the tracer carries
+ * (bpf/epolltrace.h: WAIT_CHUNK). */
+#define MANY 150
+static void many(void)
+{
+	uint64_t data[MANY];
+	int ep = ee_create1(0), fds[MANY];
+
+	for (int i = 0; i < MANY; i++) {
+		fds[i] = eventfd(1, EFD_NONBLOCK);
+		if (fds[i] < 0)
+			die("eventfd");
+		data[i] = 0x1000 + i;
+		ee_ctl(ep, EPOLL_CTL_ADD, fds[i], i % 2 ? EPOLLIN | EPOLLET : EPOLLIN, data[i], 0);
+	}
+	ee_wait_for(EE_WAIT, ep, 200, 1000, MANY, data, MANY);
+	ee_close(ep);
+	for (int i = 0; i < MANY; i++)
+		close(fds[i]);	/* their only set is gone: not traced */
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A wait cut short by a signal: EINTR after the signal's delay. */
+static void interrupted(int ep)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	struct itimerval it = { .it_value = { 0, 50000 } };
+
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	ee_wait_err_after(EE_WAIT, ep, 4, 5000, EINTR, 50);
+}
+
 /* A TCP pair over 127.0.0.1: listener, both ends, RDHUP on shutdown. */
 static void tcp(int ep)
 {
@@ -211,11 +249,13 @@ int main(void)
 	EE_WAIT_NONE(EE_WAIT, ep2, 4, 30);
 	EE_WAIT_NONE(EE_PWAIT, ep2, 4, 30);
 	EE_WAIT_NONE(EE_PWAIT2, ep2, 4, 30);
+	interrupted(ep2);
 
 	ep3 = ee_create1(EPOLL_CLOEXEC);
 	flags(ep3, efd2, p2[0]);
 	errors(ep3, efd2, p2[0]);
 	tcp(ep);
+	many();
 
 	/* Closes: an fd in two sets, a nested epoll fd, epoll fds. */
 	ee_ctl(ep3, EPOLL_CTL_ADD, p[0], EPOLLIN, 0x30, 0);

@@ -37,7 +37,8 @@ static int ee_eps[64];		/* open epoll fds */
 static int ee_neps;
 
 /* Results of the calling thread's last wait, for extra checks. */
-static __thread struct epoll_event ee_last[64];
+#define EE_MAX_EVENTS 256
+static __thread struct epoll_event ee_last[EE_MAX_EVENTS];
 
 /* expect() writes a line in three stdio calls: keep threads' lines whole. */
 #define EXPECT(...) do {					\
@@ -279,8 +280,12 @@ static inline int ee_wait_call(int kind, int ep, struct epoll_event *evs, int ma
 static inline void ee_expect_wait(int kind, int ep, int maxev, int timeout_ms, int ret, int err,
 				  const struct epoll_event *evs)
 {
-	char ready[64 * 120] = "[", extra[64] = "";
-	size_t n = 1;
+	size_t size = 64 + (ret > 0 ? ret : 0) * 128, n = 1;
+	char *ready = malloc(size), extra[64] = "";
+
+	if (!ready)
+		die("malloc");
+	strcpy(ready, "[");
 
 	pthread_mutex_lock(&ee_lock);
 	for (int i = 0; i < ret; i++) {
@@ -290,11 +295,11 @@ static inline void ee_expect_wait(int kind, int ep, int maxev, int timeout_ms, i
 
 		if (fd >= 0)
 			snprintf(fdbuf, sizeof(fdbuf), "%d", fd);
-		n += snprintf(ready + n, sizeof(ready) - n, "%s{\"fd\":%s,\"events\":%s,\"data\":\"0x%llx\"}",
+		n += snprintf(ready + n, size - n, "%s{\"fd\":%s,\"events\":%s,\"data\":\"0x%llx\"}",
 			      i ? "," : "", fdbuf, ee_events(evs[i].events), (unsigned long long)data);
 	}
 	pthread_mutex_unlock(&ee_lock);
-	snprintf(ready + n, sizeof(ready) - n, "]");
+	snprintf(ready + n, size - n, "]");
 	/* An expired timeout took at least (most of) its time. */
 	if (ret == 0 && timeout_ms > 0)
 		snprintf(extra, sizeof(extra), ",\"duration_us\":{\"$ge\":%d}", timeout_ms * 900);
@@ -306,6 +311,7 @@ static inline void ee_expect_wait(int kind, int ep, int maxev, int timeout_ms, i
 		EXPECT("\"event\":\"epoll_wait\",\"syscall\":\"%s\",\"epfd\":%d,\"maxevents\":%d,"
 		       "\"timeout_ms\":%d,\"ret\":%d,\"ready\":%s%s",
 		       ee_wait_name(kind), ep, maxev, timeout_ms, ret, ready, extra);
+	free(ready);
 }
 
 /* Wait; die unless exactly nret events came back, each with one of the
@@ -315,8 +321,8 @@ static inline int ee_wait_for(int kind, int ep, int maxev, int timeout_ms, int n
 {
 	int ret;
 
-	if (maxev > 64)
-		die("ee_wait_for: maxevents > 64");
+	if (maxev > EE_MAX_EVENTS)
+		die("ee_wait_for: maxevents > %d", EE_MAX_EVENTS);
 	ret = ee_wait_call(kind, ep, ee_last, maxev, timeout_ms);
 	ee_check(ee_wait_name(kind), ret, nret, 0);
 	for (int i = 0; i < ret; i++) {
@@ -346,6 +352,18 @@ static inline void ee_wait_err(int kind, int ep, void *evs, int maxev, int timeo
 
 	ee_check(ee_wait_name(kind), ret, -1, want_err);
 	ee_expect_wait(kind, ep, maxev, timeout_ms, ret, err, NULL);
+}
+
+/* A wait that must fail with want_err after at least min_ms (a signal). */
+static inline void ee_wait_err_after(int kind, int ep, int maxev, int timeout_ms, int want_err, int min_ms)
+{
+	int ret = ee_wait_call(kind, ep, ee_last, maxev, timeout_ms);
+	int err = errno;
+
+	ee_check(ee_wait_name(kind), ret, -1, want_err);
+	EXPECT("\"event\":\"epoll_wait\",\"syscall\":\"%s\",\"epfd\":%d,\"maxevents\":%d,"
+	       "\"timeout_ms\":%d,\"ret\":-1%s,\"duration_us\":{\"$ge\":%d}",
+	       ee_wait_name(kind), ep, maxev, timeout_ms, ee_error(ret, err), min_ms * 900);
 }
 
 /* ---- close, fork, exit ---- */

@@ -73,6 +73,7 @@ void diag_on_delivery(struct epset *s, struct reg *r, uint32_t revents, uint64_t
 {
 	if (r->fd_closed && !r->stale_warned) {
 		r->stale_warned = true;
+		r->warnings++;
 		s->warnings++;
 		warnings++;
 		warning_emit(&(struct warning){
@@ -119,6 +120,7 @@ void diag_on_stale_close(struct epset *s, struct reg *r, uint32_t tid, uint64_t 
 	 * fds it inherited is not the bug. */
 	if (!s->waits && !r->adds)
 		return;
+	r->warnings++;
 	s->warnings++;
 	warnings++;
 	warning_emit(&(struct warning){
@@ -184,6 +186,7 @@ static void warn_stall(struct epset *s, struct reg *r, const struct fd_backlog *
 	char fdb[300], backlog[96], lastread[160];
 
 	r->warned = true;
+	r->warnings++;
 	s->warnings++;
 	warnings++;
 	fd_backlog_text(b, backlog, sizeof(backlog));

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "epoll_state.h"
@@ -30,6 +31,21 @@ struct proc *proc_get(uint32_t pid)
 	p->pidfd = -1;
 	hashmap_put(&procs, pid, p);
 	return p;
+}
+
+void proc_read_comm(uint32_t pid)
+{
+	struct proc *p = proc_get(pid);
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(p->comm, sizeof(p->comm), f))
+		p->comm[strcspn(p->comm, "\n")] = 0;
+	fclose(f);
 }
 
 void proc_each(void (*fn)(struct proc *, void *), void *arg)
@@ -77,15 +93,25 @@ static void epset_free(struct epset *s)
 
 	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &v);)
 		free(v);
+	for (size_t i = 0; hashmap_next(&s->retired, &i, &k, &v);)
+		free(v);
+	hashmap_free(&s->retired);
 	hashmap_free(&s->by_fd);
 	hashmap_free(&s->by_data);
 	free(s);
 }
 
+/* With -c a set's counters must outlive its close; a reused number then
+ * adds to the same row of the summary. */
+bool keep_closed_sets;
+
 void epset_drop(uint32_t pid, int epfd)
 {
-	struct epset *s = hashmap_del(&sets, pair_key(pid, (uint32_t)epfd));
+	struct epset *s;
 
+	if (keep_closed_sets)
+		return;
+	s = hashmap_del(&sets, pair_key(pid, (uint32_t)epfd));
 	if (s)
 		epset_free(s);
 }
@@ -126,15 +152,56 @@ struct reg *reg_add(struct epset *s, int fd, uint32_t events, uint64_t data)
 	return r;
 }
 
+static void add_counters(struct reg *to, const struct reg *from)
+{
+	to->adds += from->adds;
+	to->mods += from->mods;
+	to->readies += from->readies;
+	to->deliveries += from->deliveries;
+	to->ready_latency_total_ns += from->ready_latency_total_ns;
+	to->ready_latency_n += from->ready_latency_n;
+	if (from->ready_latency_max_ns > to->ready_latency_max_ns)
+		to->ready_latency_max_ns = from->ready_latency_max_ns;
+	to->warnings += from->warnings;
+}
+
 void reg_del(struct epset *s, int fd)
 {
 	struct reg *r = hashmap_del(&s->by_fd, (uint32_t)fd);
+	struct reg *old;
 
 	if (!r)
 		return;
 	if (reg_by_data(s, r->data) == r)
 		hashmap_del(&s->by_data, r->data);
-	free(r);
+	/* Keep its counters for the summary. */
+	old = hashmap_get(&s->retired, (uint32_t)fd);
+	if (old) {
+		add_counters(old, r);
+		old->events = r->events;
+		old->data = r->data;
+		free(r);
+	} else {
+		hashmap_put(&s->retired, (uint32_t)fd, r);
+	}
+}
+
+void reg_totals(struct epset *s, int fd, struct reg *sum)
+{
+	struct reg *live = reg_find(s, fd), *old = hashmap_get(&s->retired, (uint32_t)fd);
+
+	memset(sum, 0, sizeof(*sum));
+	sum->fd = fd;
+	if (old) {
+		add_counters(sum, old);
+		sum->events = old->events;
+		sum->data = old->data;
+	}
+	if (live) {
+		add_counters(sum, live);
+		sum->events = live->events;
+		sum->data = live->data;
+	}
 }
 
 struct fork_copy {

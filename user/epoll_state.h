@@ -25,6 +25,7 @@ struct reg {
 	uint64_t last_ready_ns;	/* the callback that queued it, 0 once delivered */
 	uint64_t last_delivery_ns;
 	uint64_t ready_latency_total_ns, ready_latency_max_ns, ready_latency_n;
+	uint64_t warnings;
 };
 
 struct epset {
@@ -32,6 +33,7 @@ struct epset {
 	int epfd;
 	struct hashmap by_fd;	/* fd -> struct reg */
 	struct hashmap by_data;	/* data -> struct reg (last registered) */
+	struct hashmap retired;	/* fd -> struct reg: counters of removed items */
 	/* a wait in progress (one per set is what programs do) */
 	uint32_t waiting_tid;
 	uint64_t wait_since_ns;
@@ -52,6 +54,8 @@ struct proc {
 
 struct proc *proc_get(uint32_t pid);		/* creates on first use */
 struct proc *proc_find(uint32_t pid);
+/* Refresh its comm from /proc. */
+void proc_read_comm(uint32_t pid);
 void proc_each(void (*fn)(struct proc *, void *), void *arg);
 size_t procs_alive(void);
 
@@ -59,11 +63,15 @@ struct epset *epset_get(uint32_t pid, int epfd);	/* creates */
 struct epset *epset_find(uint32_t pid, int epfd);
 void epset_drop(uint32_t pid, int epfd);
 void epset_each(void (*fn)(struct epset *, void *), void *arg);
+/* With -c, sets are kept after their close for the summary. */
+extern bool keep_closed_sets;
 
 struct reg *reg_add(struct epset *s, int fd, uint32_t events, uint64_t data);
 struct reg *reg_find(struct epset *s, int fd);
 struct reg *reg_by_data(struct epset *s, uint64_t data);
 void reg_del(struct epset *s, int fd);
+/* Counters of an fd over the whole trace, live or removed (fills *sum). */
+void reg_totals(struct epset *s, int fd, struct reg *sum);
 
 /* The process forked: the child holds the same epoll fds. */
 void state_fork(uint32_t parent, uint32_t child);

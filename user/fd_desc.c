@@ -181,6 +181,8 @@ void fd_desc_forget(uint32_t pid, int fd)
 {
 	struct proc *p = proc_find(pid);
 
+	if (keep_closed_sets)	/* -c names fds after they are closed */
+		return;
 	if (p)
 		free(hashmap_del(&p->fd_desc, (uint32_t)fd));
 }

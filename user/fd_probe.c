@@ -49,7 +49,15 @@ int fd_probe(uint32_t pid, int pidfd, int fd, uint32_t events, struct fd_backlog
 	pfd.revents = 0;
 	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (INPUT_EVENTS | POLLERR | POLLHUP)))
 		out->readable = (pfd.revents & pfd.events) != 0;
-	if (fstat(copy, &st) == 0 && S_ISSOCK(st.st_mode)) {
+	pfd.events = events & (INPUT_EVENTS | POLLOUT);
+	pfd.revents = 0;
+	if (pfd.events && poll(&pfd, 1, 0) == 1)
+		out->revents = pfd.revents;
+	if (fstat(copy, &st) == 0) {
+		out->ino = st.st_ino;
+		out->dev = st.st_dev;
+	}
+	if (out->ino && S_ISSOCK(st.st_mode)) {
 		getsockopt(copy, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len);
 		len = sizeof(int);
 		getsockopt(copy, SOL_SOCKET, SO_TYPE, &type, &len);
@@ -59,7 +67,7 @@ int fd_probe(uint32_t pid, int pidfd, int fd, uint32_t events, struct fd_backlog
 	if (!out->listening && ioctl(copy, FIONREAD, &n) == 0)
 		out->bytes = n;
 	else if (!out->listening)
-		out->count = eventfd_count(pid, fd);
+		out->count = eventfd_count(pid, fd);	/* -1 unless an eventfd */
 	close(copy);
 	return 0;
 }

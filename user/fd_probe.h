@@ -8,6 +8,9 @@
 
 struct fd_backlog {
 	bool readable;
+	short revents;		/* poll() of the full registered mask */
+	unsigned long long ino;	/* of the file the fd names now */
+	unsigned long long dev;
 	long long bytes;	/* queued bytes (sockets, pipes), -1 unknown */
 	long long count;	/* eventfd counter, -1 unknown */
 	bool listening;		/* a listening socket: connections are pending */

@@ -24,29 +24,6 @@ static void on_signal(int sig)
 	stop_requested = 1;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static void read_comm(uint32_t pid)
-{
-	struct proc *p = proc_get(pid);
-	char path[64];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (fgets(p->comm, sizeof(p->comm), f))
-		p->comm[strcspn(p->comm, "\n")] = 0;
-	fclose(f);
-}
-
 struct attach_ctx {
 	struct tracer *t;
 	int pidfd;
@@ -78,7 +55,7 @@ static int attach_pid(struct tracer *t, uint32_t pid)
 		fprintf(stderr, "epolltrace: cannot add pid %u to the filter: %s\n", pid, strerror(errno));
 		return -1;
 	}
-	read_comm(pid);
+	proc_read_comm(pid);
 	p->pidfd = ac.pidfd;
 	if (scan_epoll_sets(pid, &cb) < 0 && !pid_alive(pid)) {
 		fprintf(stderr, "epolltrace: process %u exited during attach\n", pid);
@@ -120,7 +97,7 @@ static int open_output(void)
 	trace_out = stdout;
 	if (!opts.output)
 		return 0;
-	trace_out = fopen(opts.output, "w");
+	trace_out = fopen(opts.output, "we");	/* not inherited by the command */
 	if (!trace_out) {
 		fprintf(stderr, "epolltrace: cannot open %s: %s\n", opts.output, strerror(errno));
 		return -1;
@@ -141,6 +118,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (opts.sets)
 		return sets_main(opts.pids, opts.npids);
+	keep_closed_sets = opts.summary;
 
 	for (int i = 0; i < opts.npids; i++) {
 		uint32_t tgid = pid_to_tgid(opts.pids[i]);
@@ -167,7 +145,7 @@ int main(int argc, char **argv)
 			launch_abort(&child);
 		return 1;
 	}
-	trace_start_ns = now_ns();
+	trace_start_ns = monotonic_ns();
 	for (int i = 0; i < opts.npids; i++) {
 		if (attach_pid(&tracer, opts.pids[i])) {
 			tracer_stop(&tracer);
@@ -182,7 +160,7 @@ int main(int argc, char **argv)
 	}
 	emit_start(backend_name(tracer.backend), tracer.attached, opts.pids, opts.npids);
 	if (child.pid > 0) {
-		read_comm(child.pid);
+		proc_read_comm(child.pid);
 		err = launch_release(&child);
 		if (err) {
 			waitpid(child.pid, NULL, 0);
@@ -202,7 +180,7 @@ int main(int argc, char **argv)
 		}
 		/* Records are written without waking us (see wakeup_flag()). */
 		ring_buffer__consume(tracer.rb);
-		now = now_ns();
+		now = monotonic_ns();
 		diag_tick(now);
 		if (now - last_check > 100000000ULL) {
 			last_check = now;

@@ -1,3 +1,234 @@
+/* --sets -p PID: the epoll sets of live processes, as the kernel has them
+ * (/proc/PID/fdinfo), each item probed for readiness through a copy of
+ * the fd, and the user's watch count against fs.epoll.max_user_watches. */
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "decode.h"
+#include "epoll_state.h"
+#include "fd_desc.h"
+#include "fd_probe.h"
+#include "options.h"
+#include "output.h"
+#include "proc_scan.h"
+#include "procs.h"
 #include "sets.h"
-int sets_main(const uint32_t *pids, int npids) { fprintf(stderr, "epolltrace: --sets: not yet\n"); return 1; }
+#include "trace_events.h"
+
+#define ONESHOT_BIT (1u << 30)
+#define ET_BIT (1u << 31)
+#define EXCLUSIVE_BIT (1u << 28)
+
+struct sets_ctx {
+	uint32_t pid;
+	int pidfd;
+	int cur_epfd;
+	long long items;
+	unsigned long dev_of_fds;	/* unused: fdinfo's sdev is per item */
+};
+
+/* ONESHOT items that fired keep only their private bits. */
+static bool disarmed(uint32_t events)
+{
+	return (events & ONESHOT_BIT) && !(events & ~0xf0000000u);
+}
+
+static const char *stale_state(struct sets_ctx *c, const struct scanned_item *it,
+			       const struct fd_backlog *b, int probed)
+{
+	if (probed)
+		return "fd closed; the file is still open elsewhere";
+	if (it->ino && b->ino != it->ino)
+		return "fd now names another file";
+	return NULL;
+}
+
+static void on_set(uint32_t pid, int epfd, void *arg)
+{
+	struct sets_ctx *c = arg;
+	struct line l;
+	char b[300];
+
+	c->cur_epfd = epfd;
+	line_reset(&l);
+	if (opts.json)
+		return;
+	line_printf(&l, "epoll %s of pid %u:", fd_text(pid, epfd, b, sizeof(b)), pid);
+	line_emit(&l);
+}
+
+static void on_item(uint32_t pid, int epfd, const struct scanned_item *it, void *arg)
+{
+	struct sets_ctx *c = arg;
+	struct fd_backlog bl;
+	int gone = fd_probe(pid, c->pidfd, it->tfd, it->events, &bl);
+	const char *stale = stale_state(c, it, &bl, gone);
+	const char *what = stale && gone ? NULL : fd_desc(pid, it->tfd);
+	bool ready = !stale && (bl.revents & ~0x20 /* POLLNVAL */);
+	char ev[256], queued[96] = "";
+	struct line l;
+
+	c->items++;
+	if (!stale && bl.readable)
+		fd_backlog_text(&bl, queued, sizeof(queued));
+	line_reset(&l);
+	if (opts.json) {
+		line_head(&l, "set_item", monotonic_ns(), pid, 0, NULL);
+		json_kv_int(&l, "epfd", epfd);
+		json_kv_int(&l, "fd", it->tfd);
+		if (what)
+			json_kv_str(&l, "what", what);
+		json_kv_events(&l, "events", it->events);
+		json_kv_hex(&l, "data", it->data);
+		json_kv_bool(&l, "edge_triggered", it->events & ET_BIT);
+		if (it->events & ONESHOT_BIT)
+			json_kv_str(&l, "oneshot", disarmed(it->events) ? "disarmed" : "armed");
+		json_kv_bool(&l, "exclusive", it->events & EXCLUSIVE_BIT);
+		if (stale)
+			json_kv_null(&l, "ready");
+		else
+			json_kv_events(&l, "ready", (uint16_t)bl.revents);
+		if (!stale && bl.bytes >= 0)
+			json_kv_int(&l, "bytes_queued", bl.bytes);
+		if (!stale && bl.count >= 0)
+			json_kv_int(&l, "eventfd_count", bl.count);
+		if (stale)
+			json_kv_str(&l, "stale", stale);
+		json_close(&l, '}');
+		line_emit(&l);
+		return;
+	}
+	line_printf(&l, "  %6d %-40s %s data=%#llx", it->tfd, what ? what : "?",
+		    epoll_events_str(it->events, ev, sizeof(ev)), (unsigned long long)it->data);
+	if (disarmed(it->events))
+		line_printf(&l, " (ONESHOT fired: disarmed until EPOLL_CTL_MOD)");
+	if (stale)
+		line_printf(&l, "  STALE: %s", stale);
+	else if (ready)
+		line_printf(&l, "  ready now: %s%s%s", epoll_events_str((uint16_t)bl.revents, ev, sizeof(ev)),
+			    queued[0] ? "; " : "", queued);
+	line_emit(&l);
+}
+
+struct uid_watches {
+	unsigned int uid;
+	long long total;
+};
+
+static void count_item(uint32_t pid, int epfd, const struct scanned_item *it, void *arg)
+{
+	(*(long long *)arg)++;
+}
+
+static unsigned int uid_of(uint32_t pid)
+{
+	char path[64], line[128];
+	unsigned int uid = ~0u;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return uid;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Uid: %*u %u", &uid) == 1)
+			break;
+	fclose(f);
+	return uid;
+}
+
+/* All epoll items of the user's processes: what the kernel charges
+ * against fs.epoll.max_user_watches (counted per creator of each set;
+ * a set shared across users is counted where it is found). */
+static long long user_watch_total(unsigned int uid, uint32_t known_pid, long long known)
+{
+	struct scan_callbacks cb = { NULL, count_item, NULL };
+	long long total = known;
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		uint32_t pid = strtoul(de->d_name, NULL, 10);
+
+		if (!pid || pid == known_pid || uid_of(pid) != uid)
+			continue;
+		cb.arg = &total;
+		scan_epoll_sets(pid, &cb);
+	}
+	closedir(d);
+	return total;
+}
+
+static long long read_limit(void)
+{
+	long long v = -1;
+	FILE *f = fopen("/proc/sys/fs/epoll/max_user_watches", "r");
+
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static int dump_pid(uint32_t pid)
+{
+	struct sets_ctx c = { .pid = pid, .pidfd = open_pidfd(pid) };
+	struct scan_callbacks cb = { on_set, on_item, &c };
+	unsigned int uid = uid_of(pid);
+	long long limit = read_limit(), total;
+	struct line l;
+	int nsets;
+
+	proc_read_comm(pid);
+	if (c.pidfd < 0)
+		fprintf(stderr, "epolltrace: cannot open pid %u for probing: readiness not shown\n", pid);
+	nsets = scan_epoll_sets(pid, &cb);
+	if (nsets < 0) {
+		fprintf(stderr, "epolltrace: cannot read /proc/%u/fd\n", pid);
+		return -1;
+	}
+	total = user_watch_total(uid, pid, c.items);
+	line_reset(&l);
+	if (opts.json) {
+		line_head(&l, "sets", monotonic_ns(), pid, 0, NULL);
+		json_kv_int(&l, "sets", nsets);
+		json_kv_int(&l, "items", c.items);
+		json_kv_int(&l, "uid", uid);
+		json_kv_int(&l, "user_watches", total);
+		json_kv_int(&l, "max_user_watches", limit);
+		json_close(&l, '}');
+	} else {
+		if (nsets == 0)
+			line_printf(&l, "pid %u has no epoll sets\n", pid);
+		line_printf(&l, "pid %u: %d epoll sets, %lld items; user %u holds %lld epoll watches "
+			    "of fs.epoll.max_user_watches = %lld (%.1f%%)", pid, nsets, c.items, uid,
+			    total, limit, limit > 0 ? 100.0 * total / limit : 0.0);
+	}
+	line_emit(&l);
+	if (c.pidfd >= 0)
+		close(c.pidfd);
+	return 0;
+}
+
+int sets_main(const uint32_t *pids, int npids)
+{
+	int rc = 0;
+
+	trace_start_ns = monotonic_ns();
+	if (geteuid() != 0)
+		fprintf(stderr, "epolltrace: not root: other users' processes cannot be probed\n");
+	for (int i = 0; i < npids; i++) {
+		uint32_t tgid = pid_to_tgid(pids[i]);
+
+		if (!tgid || dump_pid(tgid))
+			rc = 1;
+	}
+	fflush(trace_out);
+	return rc;
+}

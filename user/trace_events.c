@@ -19,6 +19,14 @@ struct tracer *the_tracer;
 #define EPOLLET_FLAG		(1U << 31)
 #define EPOLLONESHOT_FLAG	(1U << 30)
 
+uint64_t monotonic_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec * 1000000000ULL + now.tv_nsec;
+}
+
 double ts_seconds(uint64_t ts_ns)
 {
 	return ts_ns > trace_start_ns ? (ts_ns - trace_start_ns) / 1e9 : 0.0;
@@ -677,15 +685,13 @@ static void on_exit_record(const struct ev_exit *e)
 void emit_exit_unseen(uint32_t pid, int status)
 {
 	struct proc *p = proc_get(pid);
-	struct timespec now;
 
 	if (p->exited)
 		return;
 	p->exited = true;
 	p->exit_status = status;
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	diag_on_exit(pid);
-	print_exit(now.tv_sec * 1000000000ULL + now.tv_nsec, pid, pid, NULL, status, status >= 0);
+	print_exit(monotonic_ns(), pid, pid, NULL, status, status >= 0);
 }
 
 int handle_record(void *ctx, void *data, size_t size)
@@ -694,6 +700,8 @@ int handle_record(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*h))
 		return 0;
+	if (h->tid && h->comm[0])	/* the name after an exec, even with -c */
+		comm_of(h->pid, h->comm);
 	switch (h->type) {
 	case EV_CREATE: on_create(data); break;
 	case EV_CTL: on_ctl(data); break;
@@ -720,10 +728,8 @@ void learn_registration(uint32_t pid, int epfd, int fd, uint32_t events, uint64_
 
 void emit_start(const char *backend, const char *attached, const uint32_t *pids, int npids)
 {
-	struct timespec now;
 	struct line l;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	line_reset(&l);
 	if (opts.json) {
 		json_open(&l, '{');
@@ -733,7 +739,18 @@ void emit_start(const char *backend, const char *attached, const uint32_t *pids,
 		json_kv_str(&l, "comm", "epolltrace");
 		json_kv_str(&l, "event", "start");
 		json_kv_str(&l, "backend", backend);
-		json_kv_str(&l, "attach", attached);
+		json_key(&l, "attach");
+		json_open(&l, '[');
+		for (const char *p = attached; *p;) {
+			size_t n = strcspn(p, ",");
+			char name[128];
+
+			snprintf(name, sizeof(name), "%.*s", (int)n, p);
+			json_str(&l, name);
+			p += n;
+			p += strspn(p, ", ");
+		}
+		json_close(&l, ']');
 		json_key(&l, "pids");
 		json_open(&l, '[');
 		for (int i = 0; i < npids; i++)
@@ -757,6 +774,10 @@ void emit_lost(uint64_t lost)
 	line_reset(&l);
 	if (opts.json) {
 		json_open(&l, '{');
+		json_kv_double(&l, "ts", ts_seconds(monotonic_ns()), 6);
+		json_kv_int(&l, "pid", 0);
+		json_kv_int(&l, "tid", 0);
+		json_kv_str(&l, "comm", "epolltrace");
 		json_kv_str(&l, "event", "lost");
 		json_kv_int(&l, "count", lost);
 		json_close(&l, '}');

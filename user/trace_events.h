@@ -27,6 +27,8 @@ void line_head(struct line *l, const char *event, uint64_t ts_ns, uint32_t pid,
 /* "7<TCP:...>" or "7" */
 const char *fd_text(uint32_t pid, int fd, char *buf, size_t len);
 double ts_seconds(uint64_t ts_ns);
+/* CLOCK_MONOTONIC, the clock of the kernel's records, in ns */
+uint64_t monotonic_ns(void);
 
 /* Registrations learned at attach time from /proc. */
 void learn_registration(uint32_t pid, int epfd, int fd, uint32_t events, uint64_t data);

@@ -25,7 +25,16 @@ for applet in $("$busybox" --list-full); do
 done
 
 install -m 0755 "$root/tests/vm/init" "$stage/init"
-cp "$root"/tests/vm/guest/*.sh "$stage/et/guest/"
+# VM_TESTS="ready_* kernel" picks some guest tests (default: all).
+set -f	# split the patterns without matching them against the cwd
+pats=(${VM_TESTS:-*})
+set +f
+for pat in "${pats[@]}"; do
+	for t in "$root"/tests/vm/guest/$pat.sh; do
+		[ -f "$t" ] && cp "$t" "$stage/et/guest/"
+	done
+done
+ls "$stage"/et/guest/*.sh >/dev/null 2>&1 || { echo "vm: no guest test matches '$VM_TESTS'" >&2; exit 1; }
 cp "$root"/tests/vm/lib/*.sh "$stage/et/lib/"
 
 if is_static "$root/build/epolltrace"; then

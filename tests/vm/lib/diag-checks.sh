@@ -87,34 +87,27 @@ delivered_fds() {
 	}' "$1"
 }
 
-# diag_scenario BACKEND MODE NAME [ARGS]: run tools/scen_NAME under
-# epolltrace (MODE launch or attach) and check the trace against what the
-# workload printed (after its "# sync" line in attach mode): as many
-# epoll_ctl records as calls, every epoll_wait delivering the same fds in
-# the same order, and exactly the expected warnings.
-diag_scenario() {
-	local backend=$1 mode=$2 name=$3 out ev n_want n_got
-	shift 3
-	out=$T/$name.$mode.json
-	if [ "$mode" = attach ]; then
-		attach_trace "$backend" "$out" "$TOOLS/scen_$name" "$@"
-		sed -n '/^# sync$/,$p' "$out.cmd" >"$out.exp"
-	else
-		trace "$backend" "$out" "$TOOLS/scen_$name" "$@"
-		cp "$out.cmd" "$out.exp"
+# check_scenario NAME TRACE EXPECT: the trace records of the workload's
+# process (its pid is in its expectations) against its expectations: as
+# many epoll_ctl records as calls, every epoll_wait delivering the same fds
+# in the same order, and exactly the expected warnings.
+check_scenario() {
+	local name=$1 trace=$2 exp=$3 pid n_want n_got sub
+	pid=$(sed -n 's/^{"pid":\([0-9]*\),.*/\1/p' "$exp" | head -n 1)
+	[ -n "$pid" ] || fail "$name: the workload printed no expectations"
+	sub=$T/$name.$pid.trace
+	grep -E "\"pid\": *$pid[,}]" "$trace" >"$sub"
+	n_want=$(grep -c '"event":"epoll_ctl"' "$exp")
+	n_got=$(grep -c '"event": *"epoll_ctl"' "$sub")
+	[ "$n_got" = "$n_want" ] || fail "$name: $n_got epoll_ctl records traced, $n_want calls made"
+	delivered_fds "$exp" >"$sub.want-fds"
+	delivered_fds "$sub" >"$sub.got-fds"
+	if ! cmp -s "$sub.want-fds" "$sub.got-fds"; then
+		echo "epoll_wait deliveries made:"; sed 's/^/   /' "$sub.want-fds"
+		echo "epoll_wait deliveries traced:"; sed 's/^/   /' "$sub.got-fds"
+		fail "$name: the traced deliveries differ"
 	fi
-	n_want=$(grep -c '"event":"epoll_ctl"' "$out.exp")
-	n_got=$(grep -c '"event": *"epoll_ctl"' "$out")
-	[ "$n_got" = "$n_want" ] || fail "$name ($mode): $n_got epoll_ctl records traced, $n_want calls made"
-	delivered_fds "$out.exp" >"$out.want-fds"
-	delivered_fds "$out" >"$out.got-fds"
-	if ! cmp -s "$out.want-fds" "$out.got-fds"; then
-		echo "epoll_wait deliveries made:"; sed 's/^/   /' "$out.want-fds"
-		echo "epoll_wait deliveries traced:"; sed 's/^/   /' "$out.got-fds"
-		fail "$name ($mode): the traced deliveries differ"
-	fi
-	check_warnings "$out" "$out.exp"
-	echo "ok: $name ($mode, $backend)"
+	check_warnings "$sub" "$exp"
 }
 
 # The scenarios, each with its expectations inside the workload.
@@ -123,11 +116,66 @@ missed_edge_udp missed_edge_eventfd oneshot_not_rearmed stale_registration
 ok_et_drain ok_lt_partial ok_et_readylist ok_worker_handoff ok_oneshot_rearm
 ok_close"
 
-# diag_all BACKEND MODE: every scenario; the failures are listed at the end.
-diag_all() {
-	local name failed=""
+# Loading the BPF programs takes seconds under TCG, so one epolltrace
+# serves all the scenarios of a run:
+# diag_launch BACKEND: epolltrace -f launches a shell that runs the
+# scenarios one after the other; each is checked on its own process.
+diag_launch() {
+	local backend=$1 out=$T/launch-$1.json rc name failed=""
+	need_et
+	# shellcheck disable=SC2016
+	timeout 80 "$ET" --json -f --backend="$backend" -o "$out" -- sh -c '
+		for s in $0; do
+			echo "# scenario $s"
+			"$1/scen_$s" || { echo "# scen_$s exited $?"; exit 1; }
+		done' "$(echo $DIAG_SCENARIOS)" "$TOOLS" >"$out.cmd" 2>"$out.err"
+	rc=$?
+	if [ "$rc" != 0 ]; then
+		tail -n 5 "$out.err"; tail -n 3 "$out.cmd"
+		fail "epolltrace -f --backend=$backend exited $rc"
+	fi
 	for name in $DIAG_SCENARIOS; do
-		( diag_scenario "$1" "$2" "$name" ) || failed="$failed $name"
+		awk -v s="# scenario $name" '/^# scenario / { on = ($0 == s); next } on' \
+			"$out.cmd" >"$T/$name.launch.exp"
+		( check_scenario "$name" "$out" "$T/$name.launch.exp" && echo "ok: $name" ) ||
+			failed="$failed $name"
 	done
-	[ -z "$failed" ] || fail "$1, $2 mode:$failed"
+	[ -z "$failed" ] || fail "$backend, launch mode:$failed"
+}
+
+# diag_attach BACKEND: every scenario started and held at its sync point
+# (registrations made), one epolltrace -p attached to all of them, then
+# all let go at once; each checked on what it did after the sync point.
+diag_attach() {
+	local backend=$1 out=$T/attach-$1.json name pids="" wpids="" i tpid rc failed=""
+	need_et
+	for name in $DIAG_SCENARIOS; do
+		rm -f "$T/$name.sync.ready" "$T/$name.sync.go"
+		WL_SYNC=$T/$name.sync "$TOOLS/scen_$name" >"$T/$name.attach.cmd" 2>&1 &
+		wpids="$wpids $!"
+		pids="$pids,$!"
+	done
+	for name in $DIAG_SCENARIOS; do
+		i=0
+		while [ ! -e "$T/$name.sync.ready" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+		[ -e "$T/$name.sync.ready" ] || fail "scen_$name never reached its sync point"
+	done
+	"$ET" --json --backend="$backend" -o "$out" -p "${pids#,}" 2>"$out.err" &
+	tpid=$!
+	i=0
+	while ! grep -q '"event": *"start"' "$out" 2>/dev/null && [ $i -lt 600 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+	for name in $DIAG_SCENARIOS; do touch "$T/$name.sync.go"; done
+	for i in $wpids; do wait "$i" || failed="$failed pid$i"; done
+	[ -z "$failed" ] || fail "workloads failed under attach:$failed"
+	wait "$tpid"
+	rc=$?
+	[ "$rc" = 0 ] || { tail -n 5 "$out.err"; fail "epolltrace -p --backend=$backend exited $rc"; }
+	for name in $DIAG_SCENARIOS; do
+		sed -n '/^# sync$/,$p' "$T/$name.attach.cmd" >"$T/$name.attach.exp"
+		( check_scenario "$name" "$out" "$T/$name.attach.exp" && echo "ok: $name" ) ||
+			failed="$failed $name"
+	done
+	[ -z "$failed" ] || fail "$backend, attach mode:$failed"
 }

@@ -33,6 +33,7 @@ trace() {
 #               true, false or null; an exact value, not a prefix)
 #   key~NAME    the first "key":[..] list holds "NAME"
 #   key!~NAME   the first "key":[..] list lacks "NAME" (or is absent)
+#   key?        "key": appears, whatever its value
 # The trace is NDJSON with flat records; a key=value may also match inside
 # a nested object (e.g. fd=4 in epoll_wait's "ready" list), which is how
 # deliveries are checked.
@@ -67,7 +68,9 @@ find_rec() {
 		ok = 1
 		for (i = 1; i <= n && ok; i++) {
 			cond = c[i]
-			if ((p = index(cond, "!~")) > 0) {
+			if (substr(cond, length(cond)) == "?") {
+				if (!index(line, "\"" substr(cond, 1, length(cond) - 1) "\":")) ok = 0
+			} else if ((p = index(cond, "!~")) > 0) {
 				l = list_of(line, substr(cond, 1, p - 1))
 				if (index(l, "\"" substr(cond, p + 2) "\"")) ok = 0
 			} else if ((p = index(cond, "~")) > 0) {

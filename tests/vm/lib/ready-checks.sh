@@ -23,7 +23,8 @@ check_registrations() {
 
 # step OUT EPFD FD DELIVERED COND...: the readiness of FD in EPFD (with
 # COND) comes after line $at and before the next epoll_wait on EPFD, and
-# that epoll_wait returns DELIVERED (an fd, or "none": it returns 0).
+# that epoll_wait returns DELIVERED (an fd, or "none": it returns 0) with
+# its readiness-to-delivery latency (ready_us).
 # Leaves $at on that epoll_wait.
 step() {
 	local out=$1 epfd=$2 fd=$3 got=$4 wait_at
@@ -37,7 +38,7 @@ step() {
 	if [ "$got" = none ]; then
 		want at "$out" event=epoll_wait epfd="$epfd" ret=0
 	else
-		want at "$out" event=epoll_wait epfd="$epfd" ret=1 fd="$got"
+		want at "$out" event=epoll_wait epfd="$epfd" ret=1 fd="$got" ready_us?
 	fi
 	[ "$at" = "$wait_at" ] ||
 		fail "the epoll_wait on epfd $epfd at line $wait_at does not show what it returned ($got)"
