@@ -2,7 +2,7 @@
 # `make demo`: epolltrace on tools/et_bug_server, an epoll echo server with
 # the classic edge-triggered bug, talking to its own client over loopback.
 cd "$(dirname "$0")/.." || exit 1
-ET=build/epolltrace
+ET=${ET:-build/epolltrace}
 WORKLOAD=build/tools/et_bug_server
 for f in "$ET" "$WORKLOAD"; do
 	[ -x "$f" ] || { echo "demo: $f is missing; run make first" >&2; exit 1; }

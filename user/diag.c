@@ -116,9 +116,9 @@ void diag_on_stale_close(struct epset *s, struct reg *r, uint32_t tid, uint64_t 
 {
 	char b[300];
 
-	/* Only the process that uses the set: a forked child closing the
-	 * fds it inherited is not the bug. */
-	if (!s->waits && !r->adds)
+	/* A forked child closing the fds it inherited, in a set it never
+	 * used, is not the bug. */
+	if (s->inherited)
 		return;
 	r->warnings++;
 	s->warnings++;

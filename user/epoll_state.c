@@ -218,6 +218,7 @@ static void copy_set(struct epset *s, void *arg)
 	if (s->pid != fc->parent)
 		return;
 	c = epset_get(fc->child, s->epfd);
+	c->inherited = true;
 	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &v);) {
 		struct reg *r = v;
 

@@ -39,6 +39,7 @@ struct epset {
 	uint64_t wait_since_ns;
 	long long wait_timeout_ns;
 	bool stall_checked;
+	bool inherited;		/* copied at a fork and not used by this process since */
 	/* counters */
 	uint64_t waits, empty_waits, wait_total_ns, wait_max_ns, delivered, warnings;
 };

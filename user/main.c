@@ -16,6 +16,7 @@
 #include "summary.h"
 #include "trace_events.h"
 #include "tracer.h"
+#include "warning.h"
 
 static volatile sig_atomic_t stop_requested;
 
@@ -194,6 +195,7 @@ int main(int argc, char **argv)
 	ring_buffer__consume(tracer.rb);
 	if (opts.summary)
 		summary_print(&tracer);
+	warnings_recap();
 	emit_lost(tracer_lost(&tracer));
 	fflush(trace_out);
 	tracer_stop(&tracer);

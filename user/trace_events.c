@@ -182,6 +182,7 @@ static void apply_ctl(const struct ev_ctl *e)
 	if (e->ret < 0)
 		return;
 	s = epset_get(e->h.pid, e->epfd);
+	s->inherited = false;
 	switch (e->op) {
 	case 1:
 		r = reg_add(s, e->fd, e->events, e->data);
@@ -259,6 +260,7 @@ static void on_wait_enter(const struct ev_wait_enter *e)
 	struct epset *s = epset_get(e->h.pid, e->epfd);
 
 	comm_of(e->h.pid, e->h.comm);
+	s->inherited = false;
 	s->waiting_tid = e->h.tid;
 	s->wait_since_ns = e->h.ts_ns;
 	s->wait_timeout_ns = e->timeout_ns;
@@ -325,6 +327,9 @@ static void deliver_items(const struct ev_wait *w, const unsigned char *raw, siz
 		}
 		r->last_ready_ns = 0;
 		r->last_delivery_ns = exit_ns;
+		/* The ready-list snapshot that follows this record says
+		 * whether the kernel put it back (level-triggered). */
+		r->requeued_lt = false;
 		diag_on_delivery(s, r, d->events, exit_ns);
 	}
 }

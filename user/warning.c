@@ -6,11 +6,35 @@
 #include "trace_events.h"
 #include "warning.h"
 
+/* Kept for the recap at exit. */
+struct said {
+	const char *kind;
+	uint32_t pid;
+	int epfd, fd;
+};
+static struct said said[64];
+static unsigned int nsaid;
+
+void warnings_recap(void)
+{
+	if (opts.json || !nsaid)
+		return;
+	fprintf(trace_out, "epolltrace: %u warning%s:", nsaid, nsaid == 1 ? "" : "s");
+	for (unsigned int i = 0; i < nsaid && i < 64; i++)
+		fprintf(trace_out, "%s %s [%u] fd %d in epoll %d", i ? ";" : "", said[i].kind,
+			said[i].pid, said[i].fd, said[i].epfd);
+	fprintf(trace_out, "%s\n", nsaid > 64 ? "; ..." : "");
+}
+
 void warning_emit(const struct warning *w, const char *fmt, ...)
 {
 	char message[2048];
 	struct line l;
 	va_list ap;
+
+	if (nsaid < 64)
+		said[nsaid] = (struct said){ w->kind, w->pid, w->epfd, w->fd };
+	nsaid++;
 
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);

@@ -27,4 +27,6 @@ struct warning {
 
 void warning_emit(const struct warning *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Text mode, at exit: one line listing the warnings given. */
+void warnings_recap(void);
 #endif
