@@ -1,6 +1,7 @@
 /* epolltrace: an strace-like tracer and diagnostic tool for Linux epoll. */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	uint64_t last_check = 0;
 	int child_status = -1, err;
+	bool output_failed;
 
 	options_parse(argc, argv);
 	if (open_output())
@@ -197,13 +199,16 @@ int main(int argc, char **argv)
 		summary_print(&tracer);
 	warnings_recap();
 	emit_lost(tracer_lost(&tracer));
-	fflush(trace_out);
+	output_failed = fflush(trace_out) != 0 || ferror(trace_out);
+	if (output_failed)
+		fprintf(stderr, "epolltrace: writing the trace to %s failed: the trace is incomplete\n",
+			opts.output ? opts.output : "stdout");
 	tracer_stop(&tracer);
-	if (child.pid > 0) {
-		if (child_status < 0 && !stop_requested)
-			waitpid(child.pid, &child_status, 0);
-		if (child_status >= 0)
-			return exit_code_of(child_status);
-	}
+	if (child.pid > 0 && child_status < 0 && !stop_requested)
+		waitpid(child.pid, &child_status, 0);
+	if (output_failed)
+		return 1;
+	if (child.pid > 0 && child_status >= 0)
+		return exit_code_of(child_status);
 	return 0;
 }
