@@ -4,7 +4,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 timeout 60 "$ET" -o "$T/out.txt" -- "$TOOLS/epoll_calls" >"$T/expect" 2>"$T/stderr" ||
-	{ cat "$T/stderr"; fail "epolltrace exited $?"; }
+	{ rc=$?; cat "$T/stderr"; fail "epolltrace exited $rc"; }
 [ -s "$T/out.txt" ] || fail "no text output"
 
 # The fds, from the workload's records.

@@ -18,7 +18,7 @@ expect_check "$T/attach.json" "$T/attach.expect" --exact epoll_create epoll_ctl 
 # Text mode: lines of other threads than the main one say [pid/tid]; each
 # worker's first ADD, looked up by its own tid.
 timeout 60 "$ET" -o "$T/out.txt" -- "$TOOLS/epoll_threads" >"$T/text.expect" 2>"$T/text.err" ||
-	{ cat "$T/text.err"; fail "text: epolltrace exited $?"; }
+	{ rc=$?; cat "$T/text.err"; fail "text: epolltrace exited $rc"; }
 python3 - "$T/text.expect" >"$T/text.want" <<'PY'
 import json, sys
 w = [json.loads(l) for l in open(sys.argv[1])]

@@ -152,7 +152,7 @@ diag_attach() {
 	for name in $DIAG_SCENARIOS; do
 		rm -f "$T/$name.sync.ready" "$T/$name.sync.go"
 		WL_SYNC=$T/$name.sync "$TOOLS/scen_$name" >"$T/$name.attach.cmd" 2>&1 &
-		wpids="$wpids $!"
+		wpids="$wpids $name:$!"
 		pids="$pids,$!"
 	done
 	for name in $DIAG_SCENARIOS; do
@@ -167,7 +167,12 @@ diag_attach() {
 		sleep 0.05; i=$((i + 1))
 	done
 	for name in $DIAG_SCENARIOS; do touch "$T/$name.sync.go"; done
-	for i in $wpids; do wait "$i" || failed="$failed pid$i"; done
+	for i in $wpids; do
+		name=${i%:*}
+		wait "${i#*:}" && continue
+		failed="$failed $name"
+		echo "scen_$name failed under attach:"; tail -n 3 "$T/$name.attach.cmd"
+	done
 	[ -z "$failed" ] || fail "workloads failed under attach:$failed"
 	wait "$tpid"
 	rc=$?
