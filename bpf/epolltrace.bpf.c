@@ -42,6 +42,7 @@ struct syscall_call {
 	__u32 fd_mode;
 	__u64 fd_ino;
 	char fd_dname[16];
+	struct sock_info sock;
 };
 
 struct {
@@ -316,6 +317,8 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 				call.fd_ino = BPF_CORE_READ(file, f_inode, i_ino);
 				bpf_probe_read_kernel_str(call.fd_dname, sizeof(call.fd_dname),
 							  BPF_CORE_READ(file, f_path.dentry, d_name.name));
+				if ((call.fd_mode & S_IFMT_BITS) == S_IFSOCK_BITS)
+					read_sock_info(file, &call.sock);
 			}
 		}
 		break;
@@ -442,6 +445,7 @@ static __always_inline void emit_ctl(struct syscall_call *c, __u64 pid_tgid, __u
 	rec->fd_ino = c->fd_ino;
 	rec->fd_mode = c->fd_mode;
 	__builtin_memcpy(rec->fd_dname, c->fd_dname, sizeof(rec->fd_dname));
+	rec->sock = c->sock;
 	rec->user_watches = -1;
 	rec->uid = 0;
 	if (rec->op == 1 /* EPOLL_CTL_ADD */) {

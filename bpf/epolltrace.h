@@ -62,6 +62,20 @@ struct ev_header {
 	char comm[COMM_LEN];
 };
 
+/* A socket's endpoints, read at EPOLL_CTL_ADD so that even a socket
+ * closed before user space looks can be named. */
+struct sock_info {
+	unsigned short family;		/* 0: not a socket */
+	unsigned short type;		/* SOCK_STREAM, SOCK_DGRAM, ... */
+	unsigned short protocol;
+	unsigned short sport;		/* host order */
+	unsigned short dport;		/* host order */
+	unsigned char state;		/* TCP_LISTEN is 10 */
+	unsigned char pad;
+	unsigned char saddr[16];
+	unsigned char daddr[16];
+};
+
 struct ev_create {
 	struct ev_header h;
 	unsigned long long dur_ns;
@@ -89,6 +103,7 @@ struct ev_ctl {
 	unsigned int uid;		/* owner of the watch count below */
 	char fd_dname[16];
 	long long user_watches;		/* ADD: the user's epoll watches after it, -1 unknown */
+	struct sock_info sock;		/* ADD of a socket */
 };
 
 struct ev_wait_enter {

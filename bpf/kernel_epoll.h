@@ -56,6 +56,33 @@ static __always_inline long long ep_user_watches(struct eventpoll *ep, __u32 *ui
 	return BPF_CORE_READ(user, epoll_watches.count);
 }
 
+#define S_IFMT_BITS	00170000
+#define S_IFSOCK_BITS	0140000
+#define AF_INET_NR	2
+#define AF_INET6_NR	10
+
+static __always_inline void read_sock_info(struct file *file, struct sock_info *si)
+{
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+
+	if (!sk)
+		return;
+	si->family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	si->type = BPF_CORE_READ(sk, sk_type);
+	si->protocol = BPF_CORE_READ(sk, sk_protocol);
+	si->state = BPF_CORE_READ(sk, __sk_common.skc_state);
+	si->sport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	si->dport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	if (si->family == AF_INET_NR) {
+		bpf_core_read(si->saddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(si->daddr, 4, &sk->__sk_common.skc_daddr);
+	} else if (si->family == AF_INET6_NR) {
+		bpf_core_read(si->saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(si->daddr, 16, &sk->__sk_common.skc_v6_daddr);
+	}
+}
+
 static __always_inline struct file *task_fd_file(struct task_struct *task, int fd)
 {
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);

@@ -80,7 +80,7 @@ void diag_on_delivery(struct epset *s, struct reg *r, uint32_t revents, uint64_t
 			.kind = "stale_registration", .ts_ns = ts_ns, .pid = s->pid,
 			.tid = s->waiting_tid, .epfd = s->epfd, .fd = r->fd,
 			.data = r->data, .has_data = true,
-		}, "epoll_wait(%d) reported fd %d (data %#llx), which the program closed; "
+		}, "epoll_wait(%d) reported fd %d (data 0x%llx), which the program closed; "
 		   "its file is still open elsewhere, so the registration lives on. "
 		   "Remove it with EPOLL_CTL_DEL before closing.",
 		   s->epfd, r->fd, (unsigned long long)r->data);
@@ -128,7 +128,7 @@ void diag_on_stale_close(struct epset *s, struct reg *r, uint32_t tid, uint64_t 
 		.epfd = s->epfd, .fd = r->fd, .data = r->data, .has_data = true,
 	}, "close(%d) left %s registered in epoll %d: another descriptor (a dup or a "
 	   "forked child) keeps the file open, so its events keep coming under fd %d "
-	   "(data %#llx). Call EPOLL_CTL_DEL before close.",
+	   "(data 0x%llx). Call EPOLL_CTL_DEL before close.",
 	   r->fd, fd_text(s->pid, r->fd, b, sizeof(b)), s->epfd, r->fd,
 	   (unsigned long long)r->data);
 }

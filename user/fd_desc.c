@@ -1,11 +1,14 @@
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "epoll_state.h"
+#include "epolltrace.h"
 #include "fd_desc.h"
 
 /* Socket inode -> endpoint text, parsed from /proc/PID/net/ on a miss. */
@@ -187,12 +190,47 @@ void fd_desc_forget(uint32_t pid, int fd)
 		free(hashmap_del(&p->fd_desc, (uint32_t)fd));
 }
 
-void fd_desc_from_kernel(uint32_t pid, int fd, unsigned int mode,
-			 unsigned long long ino, const char *dname)
+static void endpoint_text(int family, const unsigned char *addr, unsigned int port,
+			  char *out, size_t len)
 {
-	char buf[64];
+	char a[INET6_ADDRSTRLEN];
 
-	if (S_ISFIFO(mode))
+	inet_ntop(family, addr, a, sizeof(a));
+	snprintf(out, len, family == AF_INET6 ? "[%s]:%u" : "%s:%u", a, port);
+}
+
+/* "TCP:127.0.0.1:8080->127.0.0.1:51234", like the /proc path gives. */
+static bool sock_text(const struct sock_info *si, char *buf, size_t len)
+{
+	const char *proto;
+	char l[64], r[64];
+
+	if (!si || (si->family != AF_INET && si->family != AF_INET6))
+		return false;
+	if (si->type == SOCK_STREAM)
+		proto = si->family == AF_INET ? "TCP" : "TCPv6";
+	else if (si->type == SOCK_DGRAM)
+		proto = si->family == AF_INET ? "UDP" : "UDPv6";
+	else
+		return false;
+	endpoint_text(si->family, si->saddr, si->sport, l, sizeof(l));
+	if (!si->dport) {
+		snprintf(buf, len, "%s:%s", proto, l);
+		return true;
+	}
+	endpoint_text(si->family, si->daddr, si->dport, r, sizeof(r));
+	snprintf(buf, len, "%s:%s->%s", proto, l, r);
+	return true;
+}
+
+void fd_desc_from_kernel(uint32_t pid, int fd, unsigned int mode,
+			 unsigned long long ino, const char *dname, const struct sock_info *si)
+{
+	char buf[160];
+
+	if (S_ISSOCK(mode) && sock_text(si, buf, sizeof(buf)))
+		; /* named by its endpoints */
+	else if (S_ISFIFO(mode))
 		snprintf(buf, sizeof(buf), "pipe:[%llu]", ino);
 	else if (S_ISSOCK(mode))
 		snprintf(buf, sizeof(buf), "socket:[%llu]", ino);

@@ -10,6 +10,7 @@ void fd_desc_forget(uint32_t pid, int fd);
 /* Describe from /proc now, replacing what was cached. */
 const char *fd_desc_refresh(uint32_t pid, int fd);
 /* Describe from the kernel's facts when /proc could not tell. */
+struct sock_info;
 void fd_desc_from_kernel(uint32_t pid, int fd, unsigned int mode,
-			 unsigned long long ino, const char *dname);
+			 unsigned long long ino, const char *dname, const struct sock_info *si);
 #endif

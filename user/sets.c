@@ -100,7 +100,7 @@ static void on_item(uint32_t pid, int epfd, const struct scanned_item *it, void 
 		line_emit(&l);
 		return;
 	}
-	line_printf(&l, "  %6d %-40s %s data=%#llx", it->tfd, what ? what : "?",
+	line_printf(&l, "  %6d %-40s %s data=0x%llx", it->tfd, what ? what : "?",
 		    epoll_events_str(it->events, ev, sizeof(ev)), (unsigned long long)it->data);
 	if (disarmed(it->events))
 		line_printf(&l, " (ONESHOT fired: disarmed until EPOLL_CTL_MOD)");

@@ -116,7 +116,7 @@ static void on_create(const struct ev_create *e)
 		epset_drop(e->h.pid, e->ret);	/* a reused number starts afresh */
 		epset_get(e->h.pid, e->ret);
 		fd_desc_forget(e->h.pid, e->ret);
-		fd_desc_from_kernel(e->h.pid, e->ret, 0, 0, "[eventpoll]");
+		fd_desc_from_kernel(e->h.pid, e->ret, 0, 0, "[eventpoll]", NULL);
 	}
 	if (!shown(e->ret, -1) && !(opts.filter_fd >= 0 && !opts.summary))
 		return;
@@ -174,7 +174,7 @@ static void apply_ctl(const struct ev_ctl *e)
 	if (e->op == 1 /* ADD */) {
 		fd_desc_forget(e->h.pid, e->fd);
 		if (!fd_desc_refresh(e->h.pid, e->fd))
-			fd_desc_from_kernel(e->h.pid, e->fd, e->fd_mode, e->fd_ino, e->fd_dname);
+			fd_desc_from_kernel(e->h.pid, e->fd, e->fd_mode, e->fd_ino, e->fd_dname, &e->sock);
 	}
 	if (e->op == 1 && (e->ret == 0 || e->ret == -ENOSPC))
 		diag_on_watch_count(e->h.pid, e->h.tid, e->epfd, e->fd, e->uid, e->user_watches,
@@ -246,7 +246,7 @@ static void on_ctl(const struct ev_ctl *e)
 	else if (e->fault)
 		line_printf(&l, "%#llx)", e->event_ptr);
 	else
-		line_printf(&l, "{events=%s, data=%#llx})",
+		line_printf(&l, "{events=%s, data=0x%llx})",
 			    epoll_events_str(e->events, ev, sizeof(ev)), e->data);
 	text_result(&l, e->ret);
 	line_printf(&l, " <%.6f>", e->dur_ns / 1e9);
@@ -397,7 +397,7 @@ static void finish_wait(const struct ev_wait *w, const unsigned char *raw, size_
 	} else {
 		line_printf(&l, "[");
 		for (size_t i = 0; i < n; i++) {
-			line_printf(&l, "%s{events=%s, data=%#llx", i ? ", " : "",
+			line_printf(&l, "%s{events=%s, data=0x%llx", i ? ", " : "",
 				    epoll_events_str(items[i].events, ev, sizeof(ev)),
 				    (unsigned long long)items[i].data);
 			if (items[i].reg)
