@@ -53,7 +53,7 @@ endif
 
 $(BPF_OBJ): bpf/epolltrace.bpf.c $(OUTPUT)/vmlinux.h | $(OUTPUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -MF $(OUTPUT)/epolltrace.bpf.d -c $< -o $@.tmp.o
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MF $(OUTPUT)/epolltrace.bpf.d -MT $@ -c $< -o $@.tmp.o
 	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o && rm -f $@.tmp.o
 
 $(SKEL): $(BPF_OBJ)
