@@ -13,7 +13,6 @@
  * open stays in the set; said at the close and when it is delivered.
  *
  * watches_near_limit / watches_exhausted: the kernel's per-user count. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,90 +262,11 @@ void diag_tick(uint64_t now_ns)
 
 /* ---- watch limits ---------------------------------------------------------- */
 
-static long long max_user_watches(void)
-{
-	long long v = -1;
-	FILE *f = fopen("/proc/sys/fs/epoll/max_user_watches", "r");
-
-	if (f) {
-		if (fscanf(f, "%lld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
-struct holder {
-	uint32_t pid;
-	long long watches;
-	char comm[16];
-};
-
-struct holder_scan {
-	struct holder top[3];
-};
-
-static void count_item(uint32_t pid, int epfd, const struct scanned_item *it, void *arg)
-{
-	(*(long long *)arg)++;
-}
-
-/* The processes of `uid` holding the most epoll watches. */
-static void biggest_holders(unsigned int uid, struct holder_scan *hs)
-{
-	struct scan_callbacks cb = { NULL, count_item, NULL };
-	struct dirent *de;
-	DIR *d = opendir("/proc");
-
-	memset(hs, 0, sizeof(*hs));
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		uint32_t pid = strtoul(de->d_name, NULL, 10);
-		char path[64], line[128];
-		unsigned int puid = ~0u;
-		long long n = 0;
-		FILE *f;
-
-		if (!pid)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%u/status", pid);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "Uid: %*u %u", &puid) == 1)
-				break;
-		fclose(f);
-		if (puid != uid)
-			continue;
-		cb.arg = &n;
-		if (scan_epoll_sets(pid, &cb) <= 0 || n == 0)
-			continue;
-		for (int i = 0; i < 3; i++) {
-			if (n > hs->top[i].watches) {
-				memmove(&hs->top[i + 1], &hs->top[i], (2 - i) * sizeof(hs->top[0]));
-				hs->top[i].pid = pid;
-				hs->top[i].watches = n;
-				snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-				f = fopen(path, "r");
-				if (f) {
-					if (fgets(hs->top[i].comm, sizeof(hs->top[i].comm), f))
-						hs->top[i].comm[strcspn(hs->top[i].comm, "\n")] = 0;
-					fclose(f);
-				}
-				break;
-			}
-		}
-	}
-	closedir(d);
-}
-
 void diag_on_watch_count(uint32_t pid, uint32_t tid, int epfd, int fd, unsigned int uid,
 			 long long watches, bool failed, uint64_t ts_ns)
 {
-	long long limit = max_user_watches();
-	struct holder_scan hs;
+	long long limit = epoll_max_user_watches();
+	struct watch_holder top[3];
 	char holders[256] = "";
 	size_t used = 0;
 
@@ -354,10 +274,10 @@ void diag_on_watch_count(uint32_t pid, uint32_t tid, int epfd, int fd, unsigned 
 		return;
 	if (failed ? watches_exhausted_said : (watches_near_said || watches < 0 || watches * 5 < limit * 4))
 		return;
-	biggest_holders(uid, &hs);
-	for (int i = 0; i < 3 && hs.top[i].pid; i++)
+	user_epoll_watches(uid, top, 3);
+	for (int i = 0; i < 3 && top[i].pid; i++)
 		used += snprintf(holders + used, sizeof(holders) - used, "%s%u (%s) %lld",
-				 i ? ", " : "", hs.top[i].pid, hs.top[i].comm, hs.top[i].watches);
+				 i ? ", " : "", top[i].pid, top[i].comm, top[i].watches);
 	if (failed)
 		watches_exhausted_said = true;
 	else

@@ -1,6 +1,6 @@
 #include <dirent.h>
-#include <stdio.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include "proc_scan.h"
@@ -65,4 +65,90 @@ int scan_epoll_sets(uint32_t pid, const struct scan_callbacks *cb)
 	}
 	closedir(d);
 	return found;
+}
+
+unsigned int proc_uid(uint32_t pid)
+{
+	char path[64], line[128];
+	unsigned int uid = ~0u;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return uid;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Uid: %u", &uid) == 1)
+			break;
+	fclose(f);
+	return uid;
+}
+
+long long epoll_max_user_watches(void)
+{
+	long long v = -1;
+	FILE *f = fopen("/proc/sys/fs/epoll/max_user_watches", "r");
+
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static void count_item(uint32_t pid, int epfd, const struct scanned_item *it, void *arg)
+{
+	(*(long long *)arg)++;
+}
+
+static void read_comm(uint32_t pid, char *comm, size_t len)
+{
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
+	comm[0] = 0;
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(comm, len, f))
+		comm[strcspn(comm, "\n")] = 0;
+	fclose(f);
+}
+
+/* The kernel charges each item to the user who created its set; the
+ * sets are found here through the processes that hold them. */
+long long user_epoll_watches(unsigned int uid, struct watch_holder *top, int ntop)
+{
+	struct scan_callbacks cb = { NULL, count_item, NULL };
+	long long total = 0;
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+
+	memset(top, 0, ntop * sizeof(*top));
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		uint32_t pid = strtoul(de->d_name, NULL, 10);
+		long long n = 0;
+
+		if (!pid || proc_uid(pid) != uid)
+			continue;
+		cb.arg = &n;
+		if (scan_epoll_sets(pid, &cb) <= 0 || n == 0)
+			continue;
+		total += n;
+		for (int i = 0; i < ntop; i++) {
+			if (n <= top[i].watches)
+				continue;
+			memmove(&top[i + 1], &top[i], (ntop - 1 - i) * sizeof(*top));
+			top[i].pid = pid;
+			top[i].watches = n;
+			read_comm(pid, top[i].comm, sizeof(top[i].comm));
+			break;
+		}
+	}
+	closedir(d);
+	return total;
 }

@@ -22,4 +22,17 @@ struct scan_callbacks {
 int scan_epoll_sets(uint32_t pid, const struct scan_callbacks *cb);
 /* Items of one epoll fd only. */
 int scan_one_set(uint32_t pid, int epfd, const struct scan_callbacks *cb);
+/* The real uid of a process, or ~0u. */
+unsigned int proc_uid(uint32_t pid);
+/* fs.epoll.max_user_watches, or -1. */
+long long epoll_max_user_watches(void);
+
+/* The epoll watches held by the processes of `uid`: their total, and the
+ * `ntop` biggest holders (pid 0 where there are fewer). */
+struct watch_holder {
+	uint32_t pid;
+	long long watches;
+	char comm[16];
+};
+long long user_epoll_watches(unsigned int uid, struct watch_holder *top, int ntop);
 #endif

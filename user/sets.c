@@ -1,7 +1,6 @@
 /* --sets -p PID: the epoll sets of live processes, as the kernel has them
  * (/proc/PID/fdinfo), each item probed for readiness through a copy of
  * the fd, and the user's watch count against fs.epoll.max_user_watches. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,76 +111,13 @@ static void on_item(uint32_t pid, int epfd, const struct scanned_item *it, void 
 	line_emit(&l);
 }
 
-struct uid_watches {
-	unsigned int uid;
-	long long total;
-};
-
-static void count_item(uint32_t pid, int epfd, const struct scanned_item *it, void *arg)
-{
-	(*(long long *)arg)++;
-}
-
-static unsigned int uid_of(uint32_t pid)
-{
-	char path[64], line[128];
-	unsigned int uid = ~0u;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%u/status", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return uid;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Uid: %*u %u", &uid) == 1)
-			break;
-	fclose(f);
-	return uid;
-}
-
-/* All epoll items of the user's processes: what the kernel charges
- * against fs.epoll.max_user_watches (counted per creator of each set;
- * a set shared across users is counted where it is found). */
-static long long user_watch_total(unsigned int uid, uint32_t known_pid, long long known)
-{
-	struct scan_callbacks cb = { NULL, count_item, NULL };
-	long long total = known;
-	struct dirent *de;
-	DIR *d = opendir("/proc");
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		uint32_t pid = strtoul(de->d_name, NULL, 10);
-
-		if (!pid || pid == known_pid || uid_of(pid) != uid)
-			continue;
-		cb.arg = &total;
-		scan_epoll_sets(pid, &cb);
-	}
-	closedir(d);
-	return total;
-}
-
-static long long read_limit(void)
-{
-	long long v = -1;
-	FILE *f = fopen("/proc/sys/fs/epoll/max_user_watches", "r");
-
-	if (f) {
-		if (fscanf(f, "%lld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 static int dump_pid(uint32_t pid)
 {
 	struct sets_ctx c = { .pid = pid, .pidfd = open_pidfd(pid) };
 	struct scan_callbacks cb = { on_set, on_item, &c };
-	unsigned int uid = uid_of(pid);
-	long long limit = read_limit(), total;
+	unsigned int uid = proc_uid(pid);
+	long long limit = epoll_max_user_watches(), total;
+	struct watch_holder top[1];
 	struct line l;
 	int nsets;
 
@@ -193,7 +129,7 @@ static int dump_pid(uint32_t pid)
 		fprintf(stderr, "epolltrace: cannot read /proc/%u/fd\n", pid);
 		return -1;
 	}
-	total = user_watch_total(uid, pid, c.items);
+	total = user_epoll_watches(uid, top, 1);
 	line_reset(&l);
 	if (opts.json) {
 		line_head(&l, "sets", monotonic_ns(), pid, 0, NULL);
