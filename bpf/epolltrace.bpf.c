@@ -279,9 +279,10 @@ static __always_inline bool interesting_nr(long nr)
 	case NR_epoll_create: case NR_epoll_create1: case NR_epoll_ctl:
 	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
 	case NR_close:
+		return true;
 	case NR_read: case NR_readv: case NR_recvfrom: case NR_recvmsg:
 	case NR_recvmmsg: case NR_accept: case NR_accept4:
-		return true;
+		return watch_reads;	/* a constant: dead code with -c */
 	default:
 		return false;
 	}
@@ -480,20 +481,31 @@ static __always_inline void count_wait(struct syscall_call *c, __u32 tgid, __u64
 		__sync_fetch_and_add(&st->delivered, ret);
 }
 
-/* -c: count deliveries per (set, data) from the caller's array. */
+/* -c: count deliveries per (set, data) from the caller's array, read in
+ * one copy into the per-CPU scratch record. */
 static __always_inline void count_deliveries(struct syscall_call *c, __u32 tgid, long ret)
 {
 	struct deliver_key key = { .pid = tgid, .epfd = (int)c->args[0] };
-	void *uarr = (void *)c->args[1];
+	__u32 zero = 0, count = ret > 0 ? ret : 0, bytes;
+	struct ev_wait *scratch = bpf_map_lookup_elem(&wait_scratch, &zero);
 
-	for (int i = 0; i < WAIT_CHUNK; i++) {
+	if (!scratch || !count)
+		return;
+	if (count > WAIT_CHUNK)
+		count = WAIT_CHUNK;
+	bytes = count * USER_EVENT_SIZE;
+	asm volatile("%[b] &= %[m]" : [b] "+r"(bytes) : [m] "i"(WAIT_ITEMS_BYTES - 1));
+	if (bpf_probe_read_user(scratch->items, bytes, (void *)c->args[1]))
+		return;
+	for (__u32 i = 0; i < WAIT_CHUNK; i++) {
+		__u32 off = i * USER_EVENT_SIZE + 4;
 		__u64 *n;
 
-		if (i >= ret)
+		if (i >= count)
 			break;
-		if (bpf_probe_read_user(&key.data, sizeof(key.data),
-					uarr + i * USER_EVENT_SIZE + 4))
+		if (off > WAIT_ITEMS_BYTES - 8)
 			break;
+		__builtin_memcpy(&key.data, &scratch->items[off], sizeof(key.data));
 		n = bpf_map_lookup_elem(&delivery_counts, &key);
 		if (n) {
 			__sync_fetch_and_add(n, 1);

@@ -15,8 +15,8 @@ check_trace() { # MODE TRACE.json EXPECT
 	python3 "$ROOT/tests/warnings.py" "$trace" "$exp" || fail "$mode: wrong warnings"
 }
 
-# Text output: one "WARNING KIND" line per expected warning, in the trace
-# output (-o), on stderr, or in both.
+# Text output: one "epolltrace: WARNING KIND" line per expected warning,
+# in the trace output (-o), on stderr, or in both.
 text_count_ok() { # WANT IN_OUTPUT ON_STDERR
 	{ [ "$2" = "$1" ] && { [ "$3" = 0 ] || [ "$3" = "$1" ]; }; } ||
 		{ [ "$2" = 0 ] && [ "$3" = "$1" ]; }
@@ -27,14 +27,14 @@ check_text() { # OUT ERR EXPECT
 	kinds=$(grep -o '"event":"warning","kind":"[a-z_]*"' "$exp" | sed 's/.*"kind":"//; s/"//' | sort -u)
 	for kind in $kinds; do
 		want=$(grep -c "\"event\":\"warning\",\"kind\":\"$kind\"" "$exp")
-		got_out=$(grep -c "WARNING $kind" "$out")
-		got_err=$(grep -c "WARNING $kind" "$err")
+		got_out=$(grep -c "epolltrace: WARNING $kind" "$out")
+		got_err=$(grep -c "epolltrace: WARNING $kind" "$err")
 		text_count_ok "$want" "$got_out" "$got_err" ||
 			fail "text: $want 'WARNING $kind' line(s) expected, $got_out in the output, $got_err on stderr"
 	done
 	want=$(grep -c '"event":"warning"' "$exp")
-	got_out=$(grep -c 'WARNING' "$out")
-	got_err=$(grep -c 'WARNING' "$err")
+	got_out=$(grep -c 'epolltrace: WARNING ' "$out")
+	got_err=$(grep -c 'epolltrace: WARNING ' "$err")
 	if ! text_count_ok "$want" "$got_out" "$got_err"; then
 		grep -h WARNING "$out" "$err"
 		fail "text: $want WARNING line(s) expected in all, $got_out in the output, $got_err on stderr"
@@ -50,9 +50,7 @@ run_scenario() {
 	[ -x "$wl" ] || fail "$wl is missing: run make"
 
 	echo "== $name: launch, JSON"
-	"$ET" --json -o "$T/launch.json" -- "$wl" "$@" >"$T/launch.expect"
-	rc=$?
-	[ "$rc" = 0 ] || fail "launch: epolltrace exited $rc"
+	launch_run launch "$T/launch.json" -- "$wl" "$@"
 	check_trace launch "$T/launch.json" "$T/launch.expect"
 
 	echo "== $name: attach"
@@ -62,9 +60,9 @@ run_scenario() {
 	check_trace attach "$T/attach.json" "$T/attach.after-sync"
 
 	echo "== $name: launch, text"
-	"$ET" -o "$T/text.out" -- "$wl" "$@" >"$T/text.expect" 2>"$T/text.err"
+	timeout 60 "$ET" -o "$T/text.out" -- "$wl" "$@" >"$T/text.expect" 2>"$T/text.err"
 	rc=$?
-	[ "$rc" = 0 ] || { cat "$T/text.err"; fail "text: epolltrace exited $rc"; }
+	[ "$rc" = 0 ] || { cat "$T/text.err"; fail "text: epolltrace exited $rc (124: it did not finish in 60 s)"; }
 	check_text "$T/text.out" "$T/text.err" "$T/text.expect"
 	echo "ok: $name"
 }

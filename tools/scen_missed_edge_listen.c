@@ -20,8 +20,8 @@ int main(void)
 
 	c1 = sc_connect(&addr);
 	c2 = sc_connect(&addr);
-	/* Let both handshakes finish before the one wakeup is collected. */
-	msleep(50);
+	/* Both connections queued before the one wakeup is collected. */
+	sc_await_backlog(lfd, 2);
 	sc_wait_one(ep, 1000, lfd);
 	conn = accept(lfd, NULL, NULL);
 	if (conn < 0)

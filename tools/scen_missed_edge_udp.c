@@ -11,6 +11,7 @@ int main(void)
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	socklen_t len = sizeof(addr);
 	char buf[256];
+	unsigned int queued;
 	int ep, rx, tx;
 
 	ep = sc_epoll();
@@ -24,8 +25,12 @@ int main(void)
 	sc_add(ep, rx, EPOLLIN | EPOLLET);
 	sc_sync();
 
+	/* Both datagrams queued before the one wakeup is collected. */
+	queued = sc_rmem(rx);
 	sc_write(tx, 100);
+	queued = sc_await_rmem_above(rx, queued);
 	sc_write(tx, 37);
+	sc_await_rmem_above(rx, queued);
 	sc_wait_one(ep, 1000, rx);
 	if (recv(rx, buf, sizeof(buf), 0) != 100)
 		die("recv: not the first datagram");

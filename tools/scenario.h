@@ -14,7 +14,9 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -214,6 +216,59 @@ static inline void sc_tcp_pair(int *served, int *peer)
 	if (*served < 0)
 		die("accept");
 	close(lfd);
+}
+
+/* Loopback delivery normally completes inside the sender's call, but a
+ * busy machine may defer it to ksoftirqd; a scenario whose wakeups must
+ * all come before its first epoll_wait waits for them with these.  The
+ * extra 10 ms covers the epoll callback that follows the queueing. */
+
+/* Until a listening socket has n connections to accept (for a listener,
+ * TCP_INFO's tcpi_unacked is the accept queue length). */
+static inline void sc_await_backlog(int lfd, unsigned int n)
+{
+	for (int i = 0; i < 2000; i++) {
+		struct tcp_info ti;
+		socklen_t len = sizeof(ti);
+
+		if (getsockopt(lfd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+			die("TCP_INFO");
+		if (ti.tcpi_unacked >= n) {
+			msleep(10);
+			return;
+		}
+		msleep(1);
+	}
+	errno = 0;
+	die("%u connections never reached the accept queue", n);
+}
+
+/* The receive memory a socket holds (grows with each queued datagram). */
+static inline unsigned int sc_rmem(int fd)
+{
+	unsigned int mi[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mi);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mi, &len))
+		die("SO_MEMINFO");
+	return mi[SK_MEMINFO_RMEM_ALLOC];
+}
+
+/* Until the socket's receive memory exceeds `was`; returns the new value. */
+static inline unsigned int sc_await_rmem_above(int fd, unsigned int was)
+{
+	for (int i = 0; i < 2000; i++) {
+		unsigned int now = sc_rmem(fd);
+
+		if (now > was) {
+			msleep(10);
+			return now;
+		}
+		msleep(1);
+	}
+	errno = 0;
+	die("no data reached socket %d", fd);
+	return 0;
 }
 
 static inline void sc_pipe(int p[2])

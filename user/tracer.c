@@ -52,12 +52,14 @@ static int attach_one(struct tracer *t, struct bpf_program *prog, const char *wh
 static const struct {
 	const char *syscall;
 	int nargs;
+	bool read_family;	/* only for the missed-edge message; not with -c */
 } hooked_syscalls[] = {
-	{ "epoll_create", 1 }, { "epoll_create1", 1 }, { "close", 1 },
-	{ "epoll_ctl", 4 }, { "epoll_wait", 4 },
-	{ "epoll_pwait", 5 }, { "epoll_pwait2", 5 },
-	{ "read", 3 }, { "readv", 3 }, { "recvfrom", 3 }, { "recvmsg", 3 },
-	{ "recvmmsg", 3 }, { "accept", 3 }, { "accept4", 3 },
+	{ "epoll_create", 1, false }, { "epoll_create1", 1, false }, { "close", 1, false },
+	{ "epoll_ctl", 4, false }, { "epoll_wait", 4, false },
+	{ "epoll_pwait", 5, false }, { "epoll_pwait2", 5, false },
+	{ "read", 3, true }, { "readv", 3, true }, { "recvfrom", 3, true },
+	{ "recvmsg", 3, true }, { "recvmmsg", 3, true }, { "accept", 3, true },
+	{ "accept4", 3, true },
 };
 
 static struct bpf_program *enter_program(struct epolltrace_bpf *skel, int nargs)
@@ -84,7 +86,7 @@ static void set_syscall_programs(struct epolltrace_bpf *skel, bool tracepoints)
 
 static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel, char *why, size_t len)
 {
-	size_t n = sizeof(hooked_syscalls) / sizeof(hooked_syscalls[0]);
+	size_t n = sizeof(hooked_syscalls) / sizeof(hooked_syscalls[0]), hooked = 0;
 	char name[64];
 
 	if (!t->syscall_tracepoints)
@@ -93,6 +95,9 @@ static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel
 	for (size_t i = 0; i < n; i++) {
 		struct bpf_program *enter = enter_program(skel, hooked_syscalls[i].nargs);
 
+		if (hooked_syscalls[i].read_family && opts.summary)
+			continue;
+		hooked++;
 		snprintf(name, sizeof(name), "sys_enter_%s", hooked_syscalls[i].syscall);
 		if (!bpf_program__attach_tracepoint(enter, "syscalls", name))
 			goto fail;
@@ -100,7 +105,7 @@ static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel
 		if (!bpf_program__attach_tracepoint(skel->progs.tp_exit, "syscalls", name))
 			goto fail;
 	}
-	snprintf(name, sizeof(name), "tracepoint:syscalls (%zu syscalls)", n);
+	snprintf(name, sizeof(name), "tracepoint:syscalls (%zu syscalls)", hooked);
 	note_attached(t, name);
 	return 0;
 fail:

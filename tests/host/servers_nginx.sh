@@ -79,8 +79,8 @@ BG_PIDS+=("$npid")
 wait_serving "$npid" || fail "launch: nginx is not serving: $(cat "$T/error.log")"
 load launch
 kill "$npid"
-wait "$tpid"
-rc=$?
+wait_bounded "$tpid" 10 || fail "epolltrace still runs 10 s after nginx exited"
+rc=$WAIT_RC
 [ "$rc" = 0 ] || fail "launch: epolltrace exited $rc (nginx exits 0 on SIGTERM)"
 check launch "$T/launch.json" "$npid"
 
@@ -93,12 +93,11 @@ wait_serving "$npid" || fail "attach: nginx is not serving: $(cat "$T/error.log"
 "$ET" --json -o "$T/attach.json" -p "$npid" &
 tpid=$!
 BG_PIDS+=("$tpid")
-for _ in $(seq 500); do grep -q '"event":"start"' "$T/attach.json" 2>/dev/null && break; sleep 0.01; done
-grep -q '"event":"start"' "$T/attach.json" || fail "attach: epolltrace never started"
+wait_start "$T/attach.json" || fail "attach: epolltrace never started"
 load attach
 kill "$npid"
-wait "$tpid"
-rc=$?
+wait_bounded "$tpid" 10 || fail "epolltrace still runs 10 s after nginx exited"
+rc=$WAIT_RC
 [ "$rc" = 0 ] || fail "attach: epolltrace exited $rc"
 check attach "$T/attach.json" "$npid"
 echo "ok: nginx"

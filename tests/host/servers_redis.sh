@@ -56,8 +56,8 @@ rpid=$(redis-cli -p "$port" info server | tr -d '\r' | sed -n 's/^process_id://p
 BG_PIDS+=("$rpid")
 load launch
 stop_redis "$rpid"
-wait "$tpid"
-rc=$?
+wait_bounded "$tpid" 10 || fail "epolltrace still runs 10 s after redis exited"
+rc=$WAIT_RC
 [ "$rc" = 0 ] || fail "launch: epolltrace exited $rc (redis exits 0 on shutdown)"
 check launch "$T/launch.json" "$rpid"
 
@@ -69,12 +69,11 @@ wait_serving || fail "attach: redis is not serving: $(tail -5 "$T/redis.log")"
 "$ET" --json -o "$T/attach.json" -p "$rpid" &
 tpid=$!
 BG_PIDS+=("$tpid")
-for _ in $(seq 500); do grep -q '"event":"start"' "$T/attach.json" 2>/dev/null && break; sleep 0.01; done
-grep -q '"event":"start"' "$T/attach.json" || fail "attach: epolltrace never started"
+wait_start "$T/attach.json" || fail "attach: epolltrace never started"
 load attach
 stop_redis "$rpid"
-wait "$tpid"
-rc=$?
+wait_bounded "$tpid" 10 || fail "epolltrace still runs 10 s after redis exited"
+rc=$WAIT_RC
 [ "$rc" = 0 ] || fail "attach: epolltrace exited $rc"
 check attach "$T/attach.json" "$rpid"
 echo "ok: redis"

@@ -22,12 +22,14 @@ check_full() {
 	fd=$(echo "$line" | sed 's/.*"fd":\([0-9]*\).*/\1/')
 	want at "$out" event=epoll_ctl epfd="$epfd" op=ADD fd="$fd" error=ENOSPC
 	check_warnings "$out" "$out.cmd"
-	# The warnings name the limit.
+	# The warnings name the limit, and the biggest holder: this workload.
 	for kind in watches_near_limit watches_exhausted; do
 		grep "\"kind\": *\"$kind\"" "$out" | grep -Eq '[^0-9.]200([^0-9.]|$)' ||
 			fail "the $kind warning does not state the limit (200)"
+		grep "\"kind\": *\"$kind\"" "$out" | sed -n 's/.*"message": *"\([^"]*\)".*/\1/p' |
+			grep -q scen_watches || fail "the $kind warning does not name scen_watches among the holders"
 	done
-	echo "ok: $(sed -n 's/^added=//p' "$out.cmd") watches added, ENOSPC on fd $fd"
+	echo "ok: $(sed -n 's/^added=\([0-9]*\).*/\1/p' "$out.cmd") watches added, ENOSPC on fd $fd"
 }
 
 out=$T/launch.json
