@@ -358,7 +358,9 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 			timeout_ns = ms < 0 ? -1 : ms * 1000000LL;
 		}
 		call.args[3] = timeout_ns;
-		if (!summary_only) {
+		/* The entry matters to user space only for a wait that may
+		 * sleep (stall checks); busy loops poll with timeout 0. */
+		if (!summary_only && timeout_ns != 0) {
 			struct ev_wait_enter *rec = reserve(sizeof(*rec));
 
 			if (rec) {
