@@ -372,9 +372,9 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 					       nr == NR_epoll_pwait ? WS_EPOLL_PWAIT : WS_EPOLL_PWAIT2;
 				bpf_ringbuf_submit(rec, wakeup_flag());
 			}
-			if (rdlist_snapshots)
-				snapshot_ready_list(pid_tgid, (int)call.args[0], ep, false);
 		}
+		if (rdlist_snapshots && !summary_only)
+			snapshot_ready_list(pid_tgid, (int)call.args[0], ep, false);
 		break;
 	}
 	default:
