@@ -80,5 +80,8 @@ int main(int argc, char **argv)
 	}
 	printf("added=%ld limit=%ld\n", added, limit);
 	fflush(stdout);
+	/* Hold the watches a while, as a program that hit the limit would
+	 * (it runs on): the tracer may look at the holders after the fact. */
+	msleep(300);
 	return 0;
 }

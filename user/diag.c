@@ -262,6 +262,27 @@ void diag_tick(uint64_t now_ns)
 
 /* ---- watch limits ---------------------------------------------------------- */
 
+static void count_regs(struct epset *s, void *arg)
+{
+	*(long long *)arg += s->by_fd.len;
+}
+
+/* With the counters' batching the kernel's global count may lag the
+ * truth by a batch per CPU; what the traced processes registered is
+ * known exactly here, and the larger of the two is nearer. */
+static long long watch_estimate(long long kernel_count, bool failed, long long limit)
+{
+	long long ours = 0;
+
+	epset_each(count_regs, &ours);
+	if (ours > kernel_count)
+		kernel_count = ours;
+	/* ENOSPC: the kernel's exact sum reached the limit. */
+	if (failed && kernel_count < limit)
+		kernel_count = limit;
+	return kernel_count;
+}
+
 void diag_on_watch_count(uint32_t pid, uint32_t tid, int epfd, int fd, unsigned int uid,
 			 long long watches, bool failed, uint64_t ts_ns)
 {
@@ -272,6 +293,7 @@ void diag_on_watch_count(uint32_t pid, uint32_t tid, int epfd, int fd, unsigned 
 
 	if (limit <= 0)
 		return;
+	watches = watch_estimate(watches, failed, limit);
 	if (failed ? watches_exhausted_said : (watches_near_said || watches < 0 || watches * 5 < limit * 4))
 		return;
 	user_epoll_watches(uid, top, 3);
@@ -294,11 +316,11 @@ void diag_on_watch_count(uint32_t pid, uint32_t tid, int epfd, int fd, unsigned 
 	if (failed)
 		warning_emit(&w, "epoll_ctl(%d, EPOLL_CTL_ADD, %d) failed with ENOSPC: user %u "
 			     "holds %lld epoll watches, fs.epoll.max_user_watches is %lld. "
-			     "Biggest holders (pid, comm, watches): %s. Raise the sysctl or "
+			     "Biggest holders now (pid, comm, watches): %s. Raise the sysctl or "
 			     "remove idle registrations.", epfd, fd, uid, watches, limit, holders);
 	else
 		warning_emit(&w, "user %u holds %lld epoll watches, %lld%% of "
 			     "fs.epoll.max_user_watches (%lld); epoll_ctl ADD fails with ENOSPC "
-			     "at the limit. Biggest holders (pid, comm, watches): %s.",
+			     "at the limit. Biggest holders now (pid, comm, watches): %s.",
 			     uid, watches, watches * 100 / limit, limit, holders);
 }
