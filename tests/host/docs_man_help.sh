@@ -17,6 +17,9 @@ MAN=${MAN:-$ROOT/man/epolltrace.8}
 [ -f "$MAN" ] || fail "no man page at $MAN"
 "$ET" --help >"$T/help" 2>&1 || fail "--help exited $?"
 
+# Several lines as one, for a message.
+oneline() { tr "\n" " " <<<"$1" | sed "s/ $//"; }
+
 # Roff to plain words: macro names, font escapes, \- and \& go.
 roff_text() {
 	sed -E -e 's/^\.[A-Z]{1,2}( |$)//' \
@@ -69,14 +72,14 @@ roff_text <"$T/man.tags.roff" | sed -E 's/ +$//' | sort -u >"$T/man.tags"
 
 missing=$(comm -23 "$T/help.tags" "$T/man.tags")
 stale=$(comm -13 "$T/help.tags" "$T/man.tags")
-[ -z "$missing" ] || fail "options in --help but not in the man page's OPTIONS (as written there): $(echo $missing)"
-[ -z "$stale" ] || fail "options in the man page's OPTIONS that --help does not have: $(echo $stale)"
+[ -z "$missing" ] || fail "options in --help but not in the man page's OPTIONS (as written there): $(oneline "$missing")"
+[ -z "$stale" ] || fail "options in the man page's OPTIONS that --help does not have: $(oneline "$stale")"
 
 # Every long option named anywhere in the page exists.
 grep -oE -- '--[a-z][a-z0-9-]*' "$T/help.tags" | sort -u >"$T/help.long"
 grep -oE '\\-\\-[a-z][a-z0-9]*((\\-|-)[a-z0-9]+)*' "$MAN" | sed 's/\\-/-/g' | sort -u >"$T/man.long"
 unknown=$(comm -13 "$T/help.long" "$T/man.long")
-[ -z "$unknown" ] || fail "the man page names long options --help does not have: $(echo $unknown)"
+[ -z "$unknown" ] || fail "the man page names long options --help does not have: $(oneline "$unknown")"
 
 # Defaults stated by --help are repeated in the man entry of that option.
 while IFS=$'\t' read -r tag desc; do
@@ -103,8 +106,8 @@ man_section OUTPUT "JSON events" | tp_tags | roff_text | sed -E 's/ +$//' | sort
 [ -s "$T/man.events" ] || fail "$MAN has no 'JSON events' subsection under OUTPUT with .TP entries"
 missing=$(comm -23 "$T/code.events" "$T/man.events")
 stale=$(comm -13 "$T/code.events" "$T/man.events")
-[ -z "$missing" ] || fail "JSON events the code emits but the man page does not document: $(echo $missing)"
-[ -z "$stale" ] || fail "JSON events the man page documents but the code never emits: $(echo $stale)"
+[ -z "$missing" ] || fail "JSON events the code emits but the man page does not document: $(oneline "$missing")"
+[ -z "$stale" ] || fail "JSON events the man page documents but the code never emits: $(oneline "$stale")"
 
 # ---- it renders -------------------------------------------------------------
 
