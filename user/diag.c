@@ -163,7 +163,14 @@ static void describe_last_read(struct epset *s, struct reg *r, char *buf, size_t
 	w->last_read_count = ri.count;
 	w->last_read_ret = ri.ret;
 	w->last_read_ts_ns = ri.ts_ns;
-	if (ri.ret < 0)
+	if (ri.syscall_nr == 43 || ri.syscall_nr == 288) {	/* accept: no count */
+		if (ri.ret < 0)
+			snprintf(buf, len, "the last %s(%d, ...) = -1 %s", w->last_read_syscall,
+				 r->fd, errno_name(-ri.ret));
+		else
+			snprintf(buf, len, "the last %s(%d, ...) = %lld and no EAGAIN since",
+				 w->last_read_syscall, r->fd, ri.ret);
+	} else if (ri.ret < 0)
 		snprintf(buf, len, "the last %s(%d, ..., %llu) = -1 %s", w->last_read_syscall,
 			 r->fd, (unsigned long long)ri.count, errno_name(-ri.ret));
 	else

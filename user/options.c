@@ -51,6 +51,8 @@ static const struct argp_option options[] = {
 	{ "syscall-hooks", OPT_SYSCALLS, "NAME", 0, "How syscalls are hooked: auto, tracepoint (one per syscall, needs tracefs) or raw_tp (sys_enter/sys_exit) (default auto)", 0 },
 	{ "ringbuf-kb", OPT_RINGBUF, "KB", 0, "Ring buffer size in KiB, a power of two (default 8192)", 0 },
 	{ "verbose", 'v', NULL, 0, "Say what is attached and show libbpf's debug log", 0 },
+	/* -h as strace and bcc's tools take it; argp's own is -? */
+	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },
 	{ 0 },
 };
 
@@ -86,6 +88,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'o': opts.output = arg; break;
 	case 'c': opts.summary = true; break;
 	case 'v': opts.verbose = true; break;
+	case 'h': argp_state_help(state, stdout, ARGP_HELP_STD_HELP); break;
 	case OPT_JSON: opts.json = true; break;
 	case OPT_SETS: opts.sets = true; break;
 	case OPT_EPFD: opts.filter_epfd = parse_number(arg, "epoll fd", 0, INT_MAX, state); break;
@@ -144,5 +147,7 @@ void options_parse(int argc, char **argv)
 {
 	static const struct argp argp = { options, parse_opt, args_doc, doc, NULL, NULL, NULL };
 
+	/* Errors read "epolltrace: ...", whatever path it was run by. */
+	argv[0] = "epolltrace";
 	argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL);
 }

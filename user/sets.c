@@ -65,7 +65,8 @@ static void on_item(uint32_t pid, int epfd, const struct scanned_item *it, void 
 	int gone = fd_probe(pid, c->pidfd, it->tfd, it->events, &bl);
 	const char *stale = stale_state(c, it, &bl, gone);
 	const char *what = stale && gone ? NULL : fd_desc(pid, it->tfd);
-	bool ready = !stale && (bl.revents & ~0x20 /* POLLNVAL */);
+	/* A fired ONESHOT item has no poll bits left: its input side counts. */
+	bool ready = !stale && ((bl.revents & ~0x20 /* POLLNVAL */) || bl.readable);
 	char ev[256], queued[96] = "";
 	struct line l;
 
@@ -88,7 +89,7 @@ static void on_item(uint32_t pid, int epfd, const struct scanned_item *it, void 
 		if (stale)
 			json_kv_null(&l, "ready");
 		else
-			json_kv_events(&l, "ready", (uint16_t)bl.revents);
+			json_kv_events(&l, "ready", (uint16_t)bl.revents | (bl.readable ? 0x1 : 0));
 		if (!stale && bl.bytes >= 0)
 			json_kv_int(&l, "bytes_queued", bl.bytes);
 		if (!stale && bl.count >= 0)
@@ -106,7 +107,8 @@ static void on_item(uint32_t pid, int epfd, const struct scanned_item *it, void 
 	if (stale)
 		line_printf(&l, "  STALE: %s", stale);
 	else if (ready)
-		line_printf(&l, "  ready now: %s%s%s", epoll_events_str((uint16_t)bl.revents, ev, sizeof(ev)),
+		line_printf(&l, "  ready now: %s%s%s",
+			    epoll_events_str((uint16_t)bl.revents | (bl.readable ? 0x1 : 0), ev, sizeof(ev)),
 			    queued[0] ? "; " : "", queued);
 	line_emit(&l);
 }

@@ -146,7 +146,7 @@ static void print_set_json(struct epset *s)
 	int *fds = set_fds(s, &n);
 	struct line l;
 
-	line_head(&l, "summary", trace_start_ns, s->pid, 0, NULL);
+	line_head(&l, "summary", monotonic_ns(), s->pid, 0, NULL);
 	json_kv_int(&l, "epfd", s->epfd);
 	json_kv_int(&l, "waits", s->waits);
 	json_kv_int(&l, "empty_waits", s->empty_waits);

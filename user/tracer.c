@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <stdbool.h>
 #include <sys/epoll.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
@@ -127,6 +129,23 @@ static bool tracefs_ready(void)
 	return false;
 }
 
+/* Root, or the capabilities BPF tracing needs (CAP_SYS_ADMIN covers
+ * both on kernels before 5.8). */
+static bool bpf_capable(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { 0 };
+	const int cap_sys_admin = 21, cap_perfmon = 38, cap_bpf = 39;
+#define HAS_CAP(c) (data[(c) / 32].effective & (1u << ((c) % 32)))
+
+	if (geteuid() == 0)
+		return true;
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	return HAS_CAP(cap_sys_admin) || (HAS_CAP(cap_bpf) && HAS_CAP(cap_perfmon));
+#undef HAS_CAP
+}
+
 /* Some kernels refuse every tracing (fentry) program, e.g. under a
  * lockdown policy.  A two-instruction load with a bogus target tells:
  * EPERM means refused by type; anything else means worth a real try. */
@@ -239,8 +258,8 @@ int tracer_start(struct tracer *t, ring_buffer_sample_fn handle, void *ctx)
 			"needs a kernel built with CONFIG_DEBUG_INFO_BTF=y\n");
 		return -1;
 	}
-	if (geteuid() != 0) {
-		fprintf(stderr, "epolltrace: must run as root (needs CAP_BPF and CAP_PERFMON)\n");
+	if (!bpf_capable()) {
+		fprintf(stderr, "epolltrace: needs root, or CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)\n");
 		return -1;
 	}
 	switch (opts.syscall_attach) {
