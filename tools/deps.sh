@@ -3,7 +3,7 @@
 # need -- only those that are missing, so a second run is quick.
 set -e
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
-libc6-dev python3 iproute2 procps qemu-system-x86 busybox-static cpio
+libc6-dev python3 iproute2 procps groff-base qemu-system-x86 busybox-static cpio
 strace linux-perf bpftrace nginx-light wrk redis-server redis-tools time"
 missing=""
 for p in $PKGS; do
