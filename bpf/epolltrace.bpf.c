@@ -37,12 +37,14 @@ struct syscall_call {
 	__u64 ev_data;
 	__u8 ev_fault;
 	__u8 close_is_epoll;
+
 	__u8 close_watched;
 	__u8 close_shared;
 	__u32 fd_mode;
 	__u64 fd_ino;
 	char fd_dname[16];
 	struct sock_info sock;
+	struct eventpoll *ep;	/* epoll_wait: found at entry, reused at exit */
 };
 
 struct {
@@ -144,14 +146,23 @@ static __always_inline void *reserve(__u32 size)
 	return rec;
 }
 
-static __always_inline void fill_header(struct ev_header *h, __u16 type, __u16 size,
-					__u64 pid_tgid, __u64 now)
+static __always_inline void fill_header_nocomm(struct ev_header *h, __u16 type, __u16 size,
+					       __u64 pid_tgid, __u64 now)
 {
 	h->ts_ns = now;
 	h->pid = pid_tgid >> 32;
 	h->tid = (__u32)pid_tgid;
 	h->type = type;
 	h->size = size;
+	h->comm[0] = 0;
+}
+
+/* The hot records (waits, ready lists) leave comm out: user space keeps
+ * each process's name from the others. */
+static __always_inline void fill_header(struct ev_header *h, __u16 type, __u16 size,
+					__u64 pid_tgid, __u64 now)
+{
+	fill_header_nocomm(h, type, size, pid_tgid, now);
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 }
 
@@ -202,7 +213,7 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 	rec = reserve(sizeof(*rec));
 	if (!rec)
 		return;
-	fill_header(&rec->h, EV_RDLIST, sizeof(*rec), pid_tgid, bpf_ktime_get_ns());
+	fill_header_nocomm(&rec->h, EV_RDLIST, sizeof(*rec), pid_tgid, bpf_ktime_get_ns());
 	rec->epfd = epfd;
 	rec->at_exit = at_exit;
 	rec->truncated = 0;
@@ -263,14 +274,14 @@ static __always_inline bool wanted(long nr, __u64 pid_tgid, __u64 arg0)
 			serve_resolve_request((int)arg0);
 		return false;
 	}
-	if (!is_traced(tgid))
-		return false;
 	if (is_read_call(nr)) {
+		/* Only watched fds of traced processes are in this map: one
+		 * lookup decides. */
 		struct pid_fd key = { .pid = tgid, .fd = (int)arg0 };
 
 		return watch_reads && bpf_map_lookup_elem(&watched_reads, &key);
 	}
-	return true;
+	return is_traced(tgid);
 }
 
 static __always_inline bool interesting_nr(long nr)
@@ -341,6 +352,7 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 		struct eventpoll *ep = epfd_to_ep((int)call.args[0]);
 		long long timeout_ns;
 
+		call.ep = ep;
 		learn_epoll(tgid, (int)call.args[0], ep);
 		if (nr == NR_epoll_pwait2) {
 			struct { long long sec, nsec; } ts;
@@ -364,7 +376,7 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 			struct ev_wait_enter *rec = reserve(sizeof(*rec));
 
 			if (rec) {
-				fill_header(&rec->h, EV_WAIT_ENTER, sizeof(*rec), pid_tgid, call.ts_ns);
+				fill_header_nocomm(&rec->h, EV_WAIT_ENTER, sizeof(*rec), pid_tgid, call.ts_ns);
 				rec->epfd = (int)call.args[0];
 				rec->maxevents = (int)call.args[2];
 				rec->timeout_ns = timeout_ns;
@@ -528,7 +540,7 @@ static __always_inline void emit_wait(struct syscall_call *c, __u64 pid_tgid, __
 
 	if (!rec)
 		return;
-	fill_header(&rec->h, EV_WAIT, 0, pid_tgid, c->ts_ns);
+	fill_header_nocomm(&rec->h, EV_WAIT, 0, pid_tgid, c->ts_ns);
 	rec->dur_ns = now - c->ts_ns;
 	rec->events_ptr = c->args[1];
 	rec->timeout_ns = (long long)c->args[3];
@@ -624,8 +636,7 @@ static __always_inline int syscall_exit(__u64 pid_tgid, long ret)
 			emit_wait(c, pid_tgid, now, ret);
 		}
 		if (rdlist_snapshots && !summary_only)
-			snapshot_ready_list(pid_tgid, (int)c->args[0],
-					    epfd_to_ep((int)c->args[0]), true);
+			snapshot_ready_list(pid_tgid, (int)c->args[0], c->ep, true);
 		break;
 	case NR_close: {
 		struct pid_fd key = { .pid = pid_tgid >> 32, .fd = (int)c->args[0] };

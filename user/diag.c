@@ -303,7 +303,7 @@ void diag_on_watch_count(uint32_t pid, uint32_t tid, int epfd, int fd, unsigned 
 	watches = watch_estimate(watches, failed, limit);
 	if (failed ? watches_exhausted_said : (watches_near_said || watches < 0 || watches * 5 < limit * 4))
 		return;
-	user_epoll_watches(uid, top, 3);
+	user_epoll_watches(uid, top, 3, 0, 0);
 	for (int i = 0; i < 3 && top[i].pid; i++)
 		used += snprintf(holders + used, sizeof(holders) - used, "%s%u (%s) %lld",
 				 i ? ", " : "", top[i].pid, top[i].comm, top[i].watches);

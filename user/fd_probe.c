@@ -34,6 +34,7 @@ int fd_probe(uint32_t pid, int pidfd, int fd, uint32_t events, struct fd_backlog
 	struct stat st;
 	int copy, n = 0, type = 0, listening = 0;
 	socklen_t len = sizeof(int);
+	short input;
 
 	memset(out, 0, sizeof(*out));
 	out->bytes = out->count = -1;
@@ -42,17 +43,18 @@ int fd_probe(uint32_t pid, int pidfd, int fd, uint32_t events, struct fd_backlog
 	copy = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 	if (copy < 0)
 		return -1;
-	/* Only the input side: an idle socket is writable for ever, and a
-	 * program with nothing to write rightly ignores that edge. */
+	/* One poll for the registered mask plus input.  Only the input side
+	 * counts as "still ready" for the diagnostics: an idle socket is
+	 * writable for ever, and a program with nothing to write rightly
+	 * ignores that edge. */
+	input = (events & INPUT_EVENTS) ? (events & INPUT_EVENTS) : POLLIN;
 	pfd.fd = copy;
-	pfd.events = (events & INPUT_EVENTS) ? (events & INPUT_EVENTS) : POLLIN;
+	pfd.events = input | (events & POLLOUT);
 	pfd.revents = 0;
-	if (poll(&pfd, 1, 0) == 1 && (pfd.revents & (INPUT_EVENTS | POLLERR | POLLHUP)))
-		out->readable = (pfd.revents & pfd.events) != 0;
-	pfd.events = events & (INPUT_EVENTS | POLLOUT);
-	pfd.revents = 0;
-	if (pfd.events && poll(&pfd, 1, 0) == 1)
-		out->revents = pfd.revents;
+	if (poll(&pfd, 1, 0) == 1) {
+		out->readable = (pfd.revents & input) != 0;
+		out->revents = pfd.revents & ((events & (INPUT_EVENTS | POLLOUT)) | POLLERR | POLLHUP);
+	}
 	if (fstat(copy, &st) == 0) {
 		out->ino = st.st_ino;
 		out->dev = st.st_dev;
@@ -64,10 +66,13 @@ int fd_probe(uint32_t pid, int pidfd, int fd, uint32_t events, struct fd_backlog
 		out->listening = listening;
 		out->datagram = type == SOCK_DGRAM;
 	}
-	if (!out->listening && ioctl(copy, FIONREAD, &n) == 0)
-		out->bytes = n;
-	else if (!out->listening)
-		out->count = eventfd_count(pid, fd);	/* -1 unless an eventfd */
+	/* How much is queued matters only where something is. */
+	if (out->readable && !out->listening) {
+		if (ioctl(copy, FIONREAD, &n) == 0)
+			out->bytes = n;
+		else
+			out->count = eventfd_count(pid, fd);	/* -1 unless an eventfd */
+	}
 	close(copy);
 	return 0;
 }

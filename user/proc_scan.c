@@ -119,7 +119,8 @@ static void read_comm(uint32_t pid, char *comm, size_t len)
 
 /* The kernel charges each item to the user who created its set; the
  * sets are found here through the processes that hold them. */
-long long user_epoll_watches(unsigned int uid, struct watch_holder *top, int ntop)
+long long user_epoll_watches(unsigned int uid, struct watch_holder *top, int ntop,
+			      uint32_t known_pid, long long known)
 {
 	struct scan_callbacks cb = { NULL, count_item, NULL };
 	long long total = 0;
@@ -136,7 +137,11 @@ long long user_epoll_watches(unsigned int uid, struct watch_holder *top, int nto
 		if (!pid || proc_uid(pid) != uid)
 			continue;
 		cb.arg = &n;
-		if (scan_epoll_sets(pid, &cb) <= 0 || n == 0)
+		if (pid == known_pid)
+			n = known;
+		else if (scan_epoll_sets(pid, &cb) <= 0)
+			continue;
+		if (n == 0)
 			continue;
 		total += n;
 		for (int i = 0; i < ntop; i++) {

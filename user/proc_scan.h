@@ -28,11 +28,13 @@ unsigned int proc_uid(uint32_t pid);
 long long epoll_max_user_watches(void);
 
 /* The epoll watches held by the processes of `uid`: their total, and the
- * `ntop` biggest holders (pid 0 where there are fewer). */
+ * `ntop` biggest holders (pid 0 where there are fewer).  `known_pid`, if
+ * not 0, is not scanned again: it holds `known` watches. */
 struct watch_holder {
 	uint32_t pid;
 	long long watches;
 	char comm[16];
 };
-long long user_epoll_watches(unsigned int uid, struct watch_holder *top, int ntop);
+long long user_epoll_watches(unsigned int uid, struct watch_holder *top, int ntop,
+			      uint32_t known_pid, long long known);
 #endif

@@ -131,7 +131,7 @@ static int dump_pid(uint32_t pid)
 		fprintf(stderr, "epolltrace: cannot read /proc/%u/fd\n", pid);
 		return -1;
 	}
-	total = user_epoll_watches(uid, top, 1);
+	total = user_epoll_watches(uid, top, 1, pid, c.items);
 	line_reset(&l);
 	if (opts.json) {
 		line_head(&l, "sets", monotonic_ns(), pid, 0, NULL);
