@@ -31,53 +31,95 @@ void line_printf(struct line *l, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Raw bytes, no formatting: the hot path of every record. */
+static void append(struct line *l, const char *p, size_t n)
+{
+	if (n > sizeof(l->buf) - 1 - l->len)
+		n = sizeof(l->buf) - 1 - l->len;
+	memcpy(l->buf + l->len, p, n);
+	l->len += n;
+	l->buf[l->len] = 0;
+}
+
+static void append_u64(struct line *l, unsigned long long v)
+{
+	char tmp[24];
+	int i = sizeof(tmp);
+
+	do
+		tmp[--i] = '0' + v % 10;
+	while (v /= 10);
+	append(l, tmp + i, sizeof(tmp) - i);
+}
+
+static void append_i64(struct line *l, long long v)
+{
+	if (v < 0) {
+		append(l, "-", 1);
+		append_u64(l, -(unsigned long long)v);
+	} else {
+		append_u64(l, v);
+	}
+}
+
 static void comma(struct line *l)
 {
 	if (l->need_comma)
-		line_printf(l, ",");
+		append(l, ",", 1);
 	l->need_comma = true;
 }
 
 void json_key(struct line *l, const char *key)
 {
 	comma(l);
-	line_printf(l, "\"%s\":", key);
+	append(l, "\"", 1);
+	append(l, key, strlen(key));
+	append(l, "\":", 2);
 	l->need_comma = false;
 }
 
 void json_str(struct line *l, const char *s)
 {
 	comma(l);
-	line_printf(l, "\"");
-	for (; *s; s++) {
-		unsigned char c = *s;
+	append(l, "\"", 1);
+	while (*s) {
+		size_t plain = 0;
 
-		if (c == '"' || c == '\\')
-			line_printf(l, "\\%c", c);
-		else if (c < 0x20)
-			line_printf(l, "\\u%04x", c);
-		else
-			line_printf(l, "%c", c);
+		while (s[plain] && s[plain] != '"' && s[plain] != '\\' &&
+		       (unsigned char)s[plain] >= 0x20)
+			plain++;
+		append(l, s, plain);
+		s += plain;
+		if (!*s)
+			break;
+		if (*s == '"' || *s == '\\') {
+			char esc[2] = { '\\', *s };
+
+			append(l, esc, 2);
+		} else {
+			line_printf(l, "\\u%04x", (unsigned char)*s);
+		}
+		s++;
 	}
-	line_printf(l, "\"");
+	append(l, "\"", 1);
 }
 
 void json_int(struct line *l, long long v)
 {
 	comma(l);
-	line_printf(l, "%lld", v);
+	append_i64(l, v);
 }
 
 void json_open(struct line *l, char c)
 {
 	comma(l);
-	line_printf(l, "%c", c);
+	append(l, &c, 1);
 	l->need_comma = false;
 }
 
 void json_close(struct line *l, char c)
 {
-	line_printf(l, "%c", c);
+	append(l, &c, 1);
 	l->need_comma = true;
 }
 
@@ -85,7 +127,7 @@ void json_kv_int(struct line *l, const char *key, long long v)
 {
 	json_key(l, key);
 	comma(l);
-	line_printf(l, "%lld", v);
+	append_i64(l, v);
 }
 
 void json_kv_str(struct line *l, const char *key, const char *s)
@@ -98,7 +140,10 @@ void json_kv_bool(struct line *l, const char *key, bool v)
 {
 	json_key(l, key);
 	comma(l);
-	line_printf(l, v ? "true" : "false");
+	if (v)
+		append(l, "true", 4);
+	else
+		append(l, "false", 5);
 }
 
 void json_kv_null(struct line *l, const char *key)
@@ -110,10 +155,34 @@ void json_kv_null(struct line *l, const char *key)
 
 void json_kv_hex(struct line *l, const char *key, unsigned long long v)
 {
-	char buf[24];
+	static const char digits[] = "0123456789abcdef";
+	char tmp[20];
+	int i = sizeof(tmp);
 
-	snprintf(buf, sizeof(buf), "0x%llx", v);
-	json_kv_str(l, key, buf);
+	do
+		tmp[--i] = digits[v & 15];
+	while (v >>= 4);
+	json_key(l, key);
+	comma(l);
+	append(l, "\"0x", 3);
+	append(l, tmp + i, sizeof(tmp) - i);
+	append(l, "\"", 1);
+}
+
+void json_kv_fixed(struct line *l, const char *key, unsigned long long units, int decimals)
+{
+	unsigned long long scale = 1;
+	char frac[8];
+
+	for (int i = 0; i < decimals; i++)
+		scale *= 10;
+	json_key(l, key);
+	comma(l);
+	append_u64(l, units / scale);
+	append(l, ".", 1);
+	for (int i = decimals - 1; i >= 0; i--, units /= 10)
+		frac[i] = '0' + units % 10;
+	append(l, frac, decimals);
 }
 
 void json_kv_double(struct line *l, const char *key, double v, int decimals)

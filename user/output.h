@@ -28,6 +28,8 @@ void json_kv_null(struct line *l, const char *key);
 void json_kv_hex(struct line *l, const char *key, unsigned long long v);
 void json_kv_events(struct line *l, const char *key, uint32_t events);
 void json_kv_double(struct line *l, const char *key, double v, int decimals);
+/* units / 10^decimals, printed exactly: ns as us with 3 decimals, etc. */
+void json_kv_fixed(struct line *l, const char *key, unsigned long long units, int decimals);
 
 extern FILE *trace_out;
 void line_emit(struct line *l);	/* writes it and a newline to trace_out */

@@ -59,7 +59,7 @@ void line_head(struct line *l, const char *event, uint64_t ts_ns, uint32_t pid,
 	comm = comm_of(pid, comm);
 	if (opts.json) {
 		json_open(l, '{');
-		json_kv_double(l, "ts", ts_seconds(ts_ns), 6);
+		json_kv_fixed(l, "ts", ts_ns > trace_start_ns ? (ts_ns - trace_start_ns) / 1000 : 0, 6);
 		json_kv_int(l, "pid", pid);
 		json_kv_int(l, "tid", tid);
 		json_kv_str(l, "comm", comm);
@@ -144,7 +144,7 @@ static void on_create(const struct ev_create *e)
 			json_close(&l, ']');
 		}
 		json_result(&l, e->ret);
-		json_kv_double(&l, "duration_us", e->dur_ns / 1e3, 3);
+		json_kv_fixed(&l, "duration_us", e->dur_ns, 3);
 		finish_json(&l);
 		return;
 	}
@@ -231,7 +231,7 @@ static void on_ctl(const struct ev_ctl *e)
 			json_kv_hex(&l, "data", e->data);
 		}
 		json_result(&l, e->ret);
-		json_kv_double(&l, "duration_us", e->dur_ns / 1e3, 3);
+		json_kv_fixed(&l, "duration_us", e->dur_ns, 3);
 		finish_json(&l);
 		return;
 	}
@@ -369,7 +369,7 @@ static void finish_wait(const struct ev_wait *w, const unsigned char *raw, size_
 		json_kv_int(&l, "maxevents", w->maxevents);
 		json_kv_int(&l, "timeout_ms", w->timeout_ns < 0 ? -1 : w->timeout_ns / 1000000LL);
 		json_result(&l, w->ret);
-		json_kv_double(&l, "duration_us", w->dur_ns / 1e3, 3);
+		json_kv_fixed(&l, "duration_us", w->dur_ns, 3);
 		json_key(&l, "ready");
 		json_open(&l, '[');
 		for (size_t i = 0; i < n; i++) {
