@@ -45,6 +45,7 @@ struct syscall_call {
 	char fd_dname[16];
 	struct sock_info sock;
 	struct eventpoll *ep;	/* epoll_wait: found at entry, reused at exit */
+	struct file *file;	/* close: the file the fd named */
 };
 
 struct {
@@ -89,6 +90,15 @@ struct {
 	__type(key, struct pid_fd);
 	__type(value, struct read_info);
 } watched_reads SEC(".maps");
+
+/* The file of each watched socket -> its (pid, fd) in watched_reads:
+ * sock:sock_recv_length names the socket, not the fd. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct pid_fd);
+} watched_files SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -256,12 +266,6 @@ static __always_inline void serve_resolve_request(int fd)
 
 /* ---- syscall entry --------------------------------------------------------- */
 
-static __always_inline bool is_read_call(long nr)
-{
-	return nr == NR_read || nr == NR_readv || nr == NR_recvfrom ||
-	       nr == NR_recvmsg || nr == NR_recvmmsg || nr == NR_accept ||
-	       nr == NR_accept4;
-}
 
 /* Is this call of this process worth any work?  Also serves user space's
  * resolve requests, which arrive as its own epoll_ctl calls. */
@@ -274,13 +278,6 @@ static __always_inline bool wanted(long nr, __u64 pid_tgid, __u64 arg0)
 			serve_resolve_request((int)arg0);
 		return false;
 	}
-	if (is_read_call(nr)) {
-		/* Only watched fds of traced processes are in this map: one
-		 * lookup decides. */
-		struct pid_fd key = { .pid = tgid, .fd = (int)arg0 };
-
-		return watch_reads && bpf_map_lookup_elem(&watched_reads, &key);
-	}
 	return is_traced(tgid);
 }
 
@@ -291,9 +288,6 @@ static __always_inline bool interesting_nr(long nr)
 	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
 	case NR_close:
 		return true;
-	case NR_read: case NR_readv: case NR_recvfrom: case NR_recvmsg:
-	case NR_recvmmsg: case NR_accept: case NR_accept4:
-		return watch_reads;	/* a constant: dead code with -c */
 	default:
 		return false;
 	}
@@ -342,6 +336,7 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 			return 0;
 		call.close_watched = file_in_some_set(file);
 		call.close_shared = file_shared(file);
+		call.file = file;
 		call.close_is_epoll = eventpoll_fops_seen &&
 				      BPF_CORE_READ(file, f_op) == eventpoll_fops_seen;
 		if (!call.close_watched && !call.close_is_epoll)
@@ -426,17 +421,51 @@ static __always_inline void emit_create(struct syscall_call *c, __u64 pid_tgid, 
 /* ET and ONESHOT fds get their reads recorded (for the missed-edge
  * message) from the moment they are registered, not when user space
  * catches up. */
+/* ET and ONESHOT sockets get their receives recorded (for the
+ * missed-edge message) from the moment they are registered. */
 static __always_inline void track_reads(struct syscall_call *c, __u32 tgid, long ret)
 {
 	struct pid_fd key = { .pid = tgid, .fd = (int)c->args[2] };
 	struct read_info zero = {};
+	struct file *file;
+	__u64 fkey;
 
 	if (ret < 0 || !watch_reads)
 		return;
-	if (c->args[1] == 2 /* DEL */)
+	file = current_fd_file(key.fd);
+	if (!file)
+		return;
+	fkey = (__u64)file;
+	if (c->args[1] == 2 /* DEL */) {
 		bpf_map_delete_elem(&watched_reads, &key);
-	else if (c->ev_events & (EPOLLET_BIT | EPOLLONESHOT_BIT))
+		bpf_map_delete_elem(&watched_files, &fkey);
+	} else if ((c->ev_events & (EPOLLET_BIT | EPOLLONESHOT_BIT)) &&
+		   (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT_BITS) == S_IFSOCK_BITS) {
 		bpf_map_update_elem(&watched_reads, &key, &zero, BPF_NOEXIST);
+		bpf_map_update_elem(&watched_files, &fkey, &key, BPF_ANY);
+	}
+}
+
+/* A receive on some socket: record it if it is a watched one. */
+SEC("raw_tp/sock_recv_length")
+int on_sock_recv(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct sock *sk = (void *)ctx->args[0];
+	int ret = (int)ctx->args[1];
+	__u64 fkey = (__u64)BPF_CORE_READ(sk, sk_socket, file);
+	struct read_info *ri;
+	struct pid_fd *owner;
+
+	owner = bpf_map_lookup_elem(&watched_files, &fkey);
+	if (!owner)
+		return 0;
+	ri = bpf_map_lookup_elem(&watched_reads, owner);
+	if (!ri)
+		return 0;
+	ri->ts_ns = bpf_ktime_get_ns();
+	ri->ret = ret;
+	ri->calls++;
+	return 0;
 }
 
 static __always_inline void emit_ctl(struct syscall_call *c, __u64 pid_tgid, __u64 now, long ret)
@@ -597,19 +626,6 @@ static __always_inline void emit_close(struct syscall_call *c, __u64 pid_tgid, _
 	bpf_ringbuf_submit(rec, wakeup_flag());
 }
 
-static __always_inline void note_read(struct syscall_call *c, __u32 tgid, __u64 now, long ret)
-{
-	struct pid_fd key = { .pid = tgid, .fd = (int)c->args[0] };
-	struct read_info *ri = bpf_map_lookup_elem(&watched_reads, &key);
-
-	if (!ri)
-		return;
-	ri->ts_ns = now;
-	ri->ret = ret;
-	ri->count = c->args[2];
-	ri->syscall_nr = c->nr;
-	ri->calls++;
-}
 
 static __always_inline int syscall_exit(__u64 pid_tgid, long ret)
 {
@@ -641,13 +657,16 @@ static __always_inline int syscall_exit(__u64 pid_tgid, long ret)
 	case NR_close: {
 		struct pid_fd key = { .pid = pid_tgid >> 32, .fd = (int)c->args[0] };
 
-		if (ret == 0)
+		if (ret == 0 && !c->close_shared) {
+			__u64 fkey = (__u64)c->file;
+
 			bpf_map_delete_elem(&watched_reads, &key);
+			bpf_map_delete_elem(&watched_files, &fkey);
+		}
 		emit_close(c, pid_tgid, now, ret);
 		break;
 	}
 	default:
-		note_read(c, pid_tgid >> 32, now, ret);
 		break;
 	}
 	bpf_map_delete_elem(&inflight, &tid);
@@ -710,8 +729,6 @@ static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, int n
 
 SEC("tracepoint")
 int tp_enter_1arg(struct trace_event_raw_sys_enter *ctx) { return tp_enter(ctx, 1); }
-SEC("tracepoint")
-int tp_enter_3args(struct trace_event_raw_sys_enter *ctx) { return tp_enter(ctx, 3); }
 SEC("tracepoint")
 int tp_enter_4args(struct trace_event_raw_sys_enter *ctx) { return tp_enter(ctx, 4); }
 SEC("tracepoint")

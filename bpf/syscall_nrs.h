@@ -5,19 +5,12 @@
 #define SYSCALL_NRS_H
 
 #if defined(__TARGET_ARCH_x86)
-#define NR_read			0
 #define NR_close		3
-#define NR_readv		19
-#define NR_accept		43
-#define NR_recvfrom		45
-#define NR_recvmsg		47
 #define NR_epoll_create		213
 #define NR_epoll_wait		232
 #define NR_epoll_ctl		233
 #define NR_epoll_pwait		281
-#define NR_accept4		288
 #define NR_epoll_create1	291
-#define NR_recvmmsg		299
 #define NR_epoll_pwait2		441
 /* x86-64 syscall ABI: rdi, rsi, rdx, r10, r8, r9 */
 #define SC_ARG0(r) BPF_CORE_READ(r, di)

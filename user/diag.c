@@ -44,11 +44,6 @@ uint64_t diag_warning_count(void)
 	return warnings;
 }
 
-static bool diagnosed(const struct reg *r)
-{
-	return r->events & (ET_BIT | ONESHOT_BIT);
-}
-
 void diag_on_register(struct epset *s, struct reg *r, uint64_t ts_ns)
 {
 	/* ADD and MOD poll the file and queue it when ready: a fresh start. */
@@ -58,10 +53,8 @@ void diag_on_register(struct epset *s, struct reg *r, uint64_t ts_ns)
 	/* At attach time a fired ONESHOT item shows only its private bits. */
 	r->oneshot_fired = ts_ns == 0 && (r->events & ONESHOT_BIT) &&
 			   !(r->events & ~(0xf0000000u));
-	/* The kernel side tracks reads of what is registered while we
-	 * trace; what was registered before we came is ours to add. */
-	if (ts_ns == 0 && diagnosed(r) && the_tracer && !opts.summary)
-		tracer_watch_reads(the_tracer, s->pid, r->fd, 1);
+	/* Receives are recorded by the kernel side for what is registered
+	 * while we trace; of older registrations nothing is said. */
 }
 
 void diag_on_unregister(struct epset *s, struct reg *r)
@@ -134,48 +127,31 @@ void diag_on_stale_close(struct epset *s, struct reg *r, uint32_t tid, uint64_t 
 
 /* ---- stalls ----------------------------------------------------------------- */
 
-static const char *read_syscall_name(unsigned int nr)
-{
-	switch (nr) {
-	case 0: return "read";
-	case 19: return "readv";
-	case 43: return "accept";
-	case 45: return "recvfrom";
-	case 47: return "recvmsg";
-	case 288: return "accept4";
-	case 299: return "recvmmsg";
-	default: return "read";
-	}
-}
-
-static void describe_last_read(struct epset *s, struct reg *r, char *buf, size_t len,
-			       struct warning *w)
+/* What the last receive on the fd returned, where epolltrace can see
+ * receives (sockets, on kernels with sock:sock_recv_length). */
+static void describe_last_read(struct epset *s, struct reg *r, const struct fd_backlog *b,
+			       char *buf, size_t len, struct warning *w)
 {
 	struct read_info ri;
 
-	if (!the_tracer || tracer_last_read(the_tracer, s->pid, r->fd, &ri) || !ri.ts_ns ||
-	    ri.ts_ns < r->last_delivery_ns) {
-		snprintf(buf, len, "no read on it since it was reported");
+	buf[0] = 0;
+	if (!the_tracer || !the_tracer->receives_seen || b->listening || b->count >= 0 ||
+	    tracer_last_read(the_tracer, s->pid, r->fd, &ri))
+		return;
+	if (!ri.ts_ns || ri.ts_ns < r->last_delivery_ns) {
+		snprintf(buf, len, "; nothing was received from it since it was reported");
 		return;
 	}
 	w->has_last_read = true;
-	w->last_read_syscall = read_syscall_name(ri.syscall_nr);
-	w->last_read_count = ri.count;
+	w->last_read_syscall = "recv";
+	w->last_read_count = 0;
 	w->last_read_ret = ri.ret;
 	w->last_read_ts_ns = ri.ts_ns;
-	if (ri.syscall_nr == 43 || ri.syscall_nr == 288) {	/* accept: no count */
-		if (ri.ret < 0)
-			snprintf(buf, len, "the last %s(%d, ...) = -1 %s", w->last_read_syscall,
-				 r->fd, errno_name(-ri.ret));
-		else
-			snprintf(buf, len, "the last %s(%d, ...) = %lld and no EAGAIN since",
-				 w->last_read_syscall, r->fd, ri.ret);
-	} else if (ri.ret < 0)
-		snprintf(buf, len, "the last %s(%d, ..., %llu) = -1 %s", w->last_read_syscall,
-			 r->fd, (unsigned long long)ri.count, errno_name(-ri.ret));
+	if (ri.ret < 0)
+		snprintf(buf, len, "; the last receive returned -1 %s", errno_name(-ri.ret));
 	else
-		snprintf(buf, len, "the last %s(%d, ..., %llu) = %lld and no EAGAIN since",
-			 w->last_read_syscall, r->fd, (unsigned long long)ri.count, ri.ret);
+		snprintf(buf, len, "; the last receive returned %lld bytes and none "
+			 "returned EAGAIN since", ri.ret);
 }
 
 static void warn_stall(struct epset *s, struct reg *r, const struct fd_backlog *b, uint64_t now)
@@ -196,7 +172,7 @@ static void warn_stall(struct epset *s, struct reg *r, const struct fd_backlog *
 	s->warnings++;
 	warnings++;
 	fd_backlog_text(b, backlog, sizeof(backlog));
-	describe_last_read(s, r, lastread, sizeof(lastread), &w);
+	describe_last_read(s, r, b, lastread, sizeof(lastread), &w);
 	fd_text(s->pid, r->fd, fdb, sizeof(fdb));
 	if (oneshot)
 		warning_emit(&w, "EPOLLONESHOT fd %s in epoll %d fired %llu ms ago and was not "
@@ -207,7 +183,7 @@ static void warn_stall(struct epset *s, struct reg *r, const struct fd_backlog *
 			     (unsigned long long)w.waiting_ms);
 	else
 		warning_emit(&w, "edge-triggered fd %s in epoll %d was reported %llu ms ago but "
-			     "not drained: %s; %s. No new edge has come, so epoll will not "
+			     "not drained: %s%s. No new edge has come, so epoll will not "
 			     "report it again, and the process has slept in epoll_wait for "
 			     "%llu ms. Read until EAGAIN (or use level-triggered mode).",
 			     fdb, s->epfd, (unsigned long long)w.since_delivery_ms, backlog,

@@ -54,21 +54,16 @@ static int attach_one(struct tracer *t, struct bpf_program *prog, const char *wh
 static const struct {
 	const char *syscall;
 	int nargs;
-	bool read_family;	/* only for the missed-edge message; not with -c */
 } hooked_syscalls[] = {
-	{ "epoll_create", 1, false }, { "epoll_create1", 1, false }, { "close", 1, false },
-	{ "epoll_ctl", 4, false }, { "epoll_wait", 4, false },
-	{ "epoll_pwait", 5, false }, { "epoll_pwait2", 5, false },
-	{ "read", 3, true }, { "readv", 3, true }, { "recvfrom", 3, true },
-	{ "recvmsg", 3, true }, { "recvmmsg", 3, true }, { "accept", 3, true },
-	{ "accept4", 3, true },
+	{ "epoll_create", 1 }, { "epoll_create1", 1 }, { "close", 1 },
+	{ "epoll_ctl", 4 }, { "epoll_wait", 4 },
+	{ "epoll_pwait", 5 }, { "epoll_pwait2", 5 },
 };
 
 static struct bpf_program *enter_program(struct epolltrace_bpf *skel, int nargs)
 {
 	switch (nargs) {
 	case 1: return skel->progs.tp_enter_1arg;
-	case 3: return skel->progs.tp_enter_3args;
 	case 4: return skel->progs.tp_enter_4args;
 	default: return skel->progs.tp_enter_5args;
 	}
@@ -78,7 +73,6 @@ static struct bpf_program *enter_program(struct epolltrace_bpf *skel, int nargs)
 static void set_syscall_programs(struct epolltrace_bpf *skel, bool tracepoints)
 {
 	bpf_program__set_autoload(skel->progs.tp_enter_1arg, tracepoints);
-	bpf_program__set_autoload(skel->progs.tp_enter_3args, tracepoints);
 	bpf_program__set_autoload(skel->progs.tp_enter_4args, tracepoints);
 	bpf_program__set_autoload(skel->progs.tp_enter_5args, tracepoints);
 	bpf_program__set_autoload(skel->progs.tp_exit, tracepoints);
@@ -97,8 +91,6 @@ static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel
 	for (size_t i = 0; i < n; i++) {
 		struct bpf_program *enter = enter_program(skel, hooked_syscalls[i].nargs);
 
-		if (hooked_syscalls[i].read_family && opts.summary)
-			continue;
 		hooked++;
 		snprintf(name, sizeof(name), "sys_enter_%s", hooked_syscalls[i].syscall);
 		if (!bpf_program__attach_tracepoint(enter, "syscalls", name))
@@ -207,6 +199,7 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	bpf_program__set_autoload(skel->progs.ready_fentry, b == BK_FENTRY);
 	bpf_program__set_autoload(skel->progs.ready_kprobe, b == BK_KPROBE);
 	bpf_program__set_autoload(skel->progs.ready_sk_data, b == BK_TRACEPOINT);
+	bpf_program__set_autoload(skel->progs.on_sock_recv, !opts.summary);
 
 	err = epolltrace_bpf__load(skel);
 	if (err) {
@@ -233,6 +226,11 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 		note_attached(t, "ready list at epoll_wait");
 		break;
 	}
+	/* sock:sock_recv_length (Linux 6.3) tells what the last receive on a
+	 * watched socket returned, for the missed-edge message. */
+	t->receives_seen = !opts.summary && bpf_program__attach(skel->progs.on_sock_recv);
+	if (t->receives_seen)
+		note_attached(t, "raw_tp:sock_recv_length");
 	if (attach_one(t, skel->progs.on_fork, "raw_tp:sched_process_fork", why, len) ||
 	    attach_one(t, skel->progs.on_exit, "raw_tp:sched_process_exit", why, len) ||
 	    attach_syscall_programs(t, skel, why, len)) {
@@ -338,16 +336,6 @@ int tracer_resolve_epoll(struct tracer *t, uint32_t pid, int pidfd, int epfd)
 	return 0;
 }
 
-int tracer_watch_reads(struct tracer *t, uint32_t pid, int fd, int on)
-{
-	struct pid_fd key = { .pid = pid, .fd = fd };
-	struct read_info zero = { 0 };
-	int map = bpf_map__fd(t->skel->maps.watched_reads);
-
-	if (on)
-		return bpf_map_update_elem(map, &key, &zero, BPF_NOEXIST);
-	return bpf_map_delete_elem(map, &key);
-}
 
 int tracer_last_read(struct tracer *t, uint32_t pid, int fd, struct read_info *out)
 {

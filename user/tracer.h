@@ -12,7 +12,8 @@ struct tracer {
 	struct epolltrace_bpf *skel;
 	struct ring_buffer *rb;
 	enum backend backend;
-	bool syscall_tracepoints;	/* per-syscall tracepoints, else raw sys_enter/exit */
+	bool syscall_tracepoints;
+	bool receives_seen;		/* receives on watched sockets are recorded */	/* per-syscall tracepoints, else raw sys_enter/exit */
 	char attached[512];	/* "raw_tp:sys_enter, ..." for the header */
 };
 
@@ -21,7 +22,6 @@ int tracer_start(struct tracer *t, ring_buffer_sample_fn handle, void *ctx);
 int tracer_add_pid(struct tracer *t, uint32_t pid);
 /* Tell the kernel side that `epfd` of `pid` is an epoll set (attach time). */
 int tracer_resolve_epoll(struct tracer *t, uint32_t pid, int pidfd, int epfd);
-int tracer_watch_reads(struct tracer *t, uint32_t pid, int fd, int on);
 int tracer_last_read(struct tracer *t, uint32_t pid, int fd, struct read_info *out);
 uint64_t tracer_lost(struct tracer *t);
 void tracer_stop(struct tracer *t);

@@ -67,8 +67,6 @@ void warning_emit(const struct warning *w, const char *fmt, ...)
 	if (w->has_last_read) {
 		json_key(&l, "last_read");
 		json_open(&l, '{');
-		json_kv_str(&l, "syscall", w->last_read_syscall);
-		json_kv_int(&l, "count", w->last_read_count);
 		json_kv_int(&l, "ret", w->last_read_ret);
 		json_kv_double(&l, "ts", ts_seconds(w->last_read_ts_ns), 6);
 		json_close(&l, '}');
