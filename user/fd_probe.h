@@ -4,6 +4,7 @@
 #ifndef FD_PROBE_H
 #define FD_PROBE_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct fd_backlog {
@@ -19,6 +20,10 @@ struct fd_backlog {
 
 /* 0 on success; -1 when the fd cannot be copied (process gone). */
 int fd_probe(uint32_t pid, int pidfd, int fd, uint32_t events, struct fd_backlog *out);
+/* The same for many fds at once; gone[i] is set where fds[i] could not
+ * be copied (closed). */
+void fd_probe_many(uint32_t pid, int pidfd, const int *fds, const uint32_t *events,
+		   size_t n, struct fd_backlog *out, int *gone);
 /* "12 bytes queued", "eventfd count 3", "connections pending" */
 const char *fd_backlog_text(const struct fd_backlog *b, char *buf, size_t len);
 #endif

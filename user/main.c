@@ -50,7 +50,7 @@ static void attach_item(uint32_t pid, int epfd, const struct scanned_item *it, v
 static int attach_pid(struct tracer *t, uint32_t pid)
 {
 	struct attach_ctx ac = { t, open_pidfd(pid) };
-	struct scan_callbacks cb = { attach_set, attach_item, &ac };
+	struct scan_callbacks cb = { attach_set, attach_item, NULL, &ac };
 	struct proc *p = proc_get(pid);
 
 	if (tracer_add_pid(t, pid)) {

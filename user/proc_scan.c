@@ -62,6 +62,8 @@ int scan_epoll_sets(uint32_t pid, const struct scan_callbacks *cb)
 		if (cb->on_set)
 			cb->on_set(pid, fd, cb->arg);
 		scan_one_set(pid, fd, cb);
+		if (cb->on_set_end)
+			cb->on_set_end(pid, fd, cb->arg);
 	}
 	closedir(d);
 	return found;
@@ -122,7 +124,7 @@ static void read_comm(uint32_t pid, char *comm, size_t len)
 long long user_epoll_watches(unsigned int uid, struct watch_holder *top, int ntop,
 			      uint32_t known_pid, long long known)
 {
-	struct scan_callbacks cb = { NULL, count_item, NULL };
+	struct scan_callbacks cb = { NULL, count_item, NULL, NULL };
 	long long total = 0;
 	struct dirent *de;
 	DIR *d = opendir("/proc");

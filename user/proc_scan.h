@@ -15,6 +15,7 @@ struct scanned_item {
 struct scan_callbacks {
 	void (*on_set)(uint32_t pid, int epfd, void *arg);
 	void (*on_item)(uint32_t pid, int epfd, const struct scanned_item *it, void *arg);
+	void (*on_set_end)(uint32_t pid, int epfd, void *arg);	/* optional */
 	void *arg;
 };
 

@@ -20,12 +20,19 @@
 #define ET_BIT (1u << 31)
 #define EXCLUSIVE_BIT (1u << 28)
 
+/* One registration of the set being dumped, and what probing it found. */
+struct probed_item {
+	struct scanned_item it;
+	struct fd_backlog backlog;
+	int gone;		/* the fd could not be copied: closed */
+};
+
 struct sets_ctx {
 	uint32_t pid;
 	int pidfd;
-	int cur_epfd;
 	long long items;
-	unsigned long dev_of_fds;	/* unused: fdinfo's sdev is per item */
+	struct probed_item *set;	/* the current set's items */
+	size_t n, cap;
 };
 
 /* ONESHOT items that fired keep only their private bits. */
@@ -34,7 +41,7 @@ static bool disarmed(uint32_t events)
 	return (events & ONESHOT_BIT) && !(events & ~0xf0000000u);
 }
 
-static const char *stale_state(struct sets_ctx *c, const struct scanned_item *it,
+static const char *stale_state(const struct scanned_item *it,
 			       const struct fd_backlog *b, int probed)
 {
 	if (probed)
@@ -50,7 +57,7 @@ static void on_set(uint32_t pid, int epfd, void *arg)
 	struct line l;
 	char b[300];
 
-	c->cur_epfd = epfd;
+	c->n = 0;
 	line_reset(&l);
 	if (opts.json)
 		return;
@@ -61,16 +68,50 @@ static void on_set(uint32_t pid, int epfd, void *arg)
 static void on_item(uint32_t pid, int epfd, const struct scanned_item *it, void *arg)
 {
 	struct sets_ctx *c = arg;
-	struct fd_backlog bl;
-	int gone = fd_probe(pid, c->pidfd, it->tfd, it->events, &bl);
-	const char *stale = stale_state(c, it, &bl, gone);
+
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 256;
+		c->set = realloc(c->set, c->cap * sizeof(*c->set));
+		if (!c->set)
+			abort();
+	}
+	c->set[c->n++].it = *it;
+}
+
+static void probe_set(struct sets_ctx *c)
+{
+	int *fds = malloc(c->n * sizeof(*fds) + 1), *gone = malloc(c->n * sizeof(*gone) + 1);
+	uint32_t *events = malloc(c->n * sizeof(*events) + 1);
+	struct fd_backlog *out = malloc(c->n * sizeof(*out) + 1);
+
+	if (!fds || !gone || !events || !out)
+		abort();
+	for (size_t i = 0; i < c->n; i++) {
+		fds[i] = c->set[i].it.tfd;
+		events[i] = c->set[i].it.events;
+	}
+	fd_probe_many(c->pid, c->pidfd, fds, events, c->n, out, gone);
+	for (size_t i = 0; i < c->n; i++) {
+		c->set[i].backlog = out[i];
+		c->set[i].gone = gone[i];
+	}
+	free(fds);
+	free(gone);
+	free(events);
+	free(out);
+}
+
+static void print_item(uint32_t pid, int epfd, const struct scanned_item *it,
+		       const struct fd_backlog *backlog, int gone)
+{
+	struct fd_backlog bl = *backlog;
+	const char *stale = stale_state(it, &bl, gone);
 	const char *what = stale && gone ? NULL : fd_desc(pid, it->tfd);
 	/* A fired ONESHOT item has no poll bits left: its input side counts. */
 	bool ready = !stale && ((bl.revents & ~0x20 /* POLLNVAL */) || bl.readable);
 	char ev[256], queued[96] = "";
 	struct line l;
 
-	c->items++;
 	if (!stale && bl.readable)
 		fd_backlog_text(&bl, queued, sizeof(queued));
 	line_reset(&l);
@@ -113,10 +154,20 @@ static void on_item(uint32_t pid, int epfd, const struct scanned_item *it, void 
 	line_emit(&l);
 }
 
+static void on_set_end(uint32_t pid, int epfd, void *arg)
+{
+	struct sets_ctx *c = arg;
+
+	probe_set(c);
+	for (size_t i = 0; i < c->n; i++)
+		print_item(pid, epfd, &c->set[i].it, &c->set[i].backlog, c->set[i].gone);
+	c->items += c->n;
+}
+
 static int dump_pid(uint32_t pid)
 {
 	struct sets_ctx c = { .pid = pid, .pidfd = open_pidfd(pid) };
-	struct scan_callbacks cb = { on_set, on_item, &c };
+	struct scan_callbacks cb = { on_set, on_item, on_set_end, &c };
 	unsigned int uid = proc_uid(pid);
 	long long limit = epoll_max_user_watches(), total;
 	struct watch_holder top[1];
@@ -151,6 +202,7 @@ static int dump_pid(uint32_t pid)
 	line_emit(&l);
 	if (c.pidfd >= 0)
 		close(c.pidfd);
+	free(c.set);
 	return 0;
 }
 
