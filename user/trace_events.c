@@ -173,7 +173,11 @@ static void apply_ctl(const struct ev_ctl *e)
 
 	if (e->op == 1 /* ADD */) {
 		fd_desc_forget(e->h.pid, e->fd);
-		if (!fd_desc_refresh(e->h.pid, e->fd))
+		/* An inet socket is named from the kernel's facts at ADD: no
+		 * /proc/net parse, and right even if it closed since. */
+		if (e->sock.family == 2 || e->sock.family == 10)
+			fd_desc_from_kernel(e->h.pid, e->fd, e->fd_mode, e->fd_ino, e->fd_dname, &e->sock);
+		else if (!fd_desc_refresh(e->h.pid, e->fd))
 			fd_desc_from_kernel(e->h.pid, e->fd, e->fd_mode, e->fd_ino, e->fd_dname, &e->sock);
 	}
 	if (e->op == 1 && (e->ret == 0 || e->ret == -ENOSPC))
