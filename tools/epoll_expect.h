@@ -66,30 +66,11 @@ static inline void ee_sync(void)
  * buffers, so several fit in one expect() call. */
 static inline const char *ee_events(uint32_t mask)
 {
-	static const struct { uint32_t bit; const char *name; } names[] = {
-		{ EPOLLIN, "EPOLLIN" }, { EPOLLPRI, "EPOLLPRI" },
-		{ EPOLLOUT, "EPOLLOUT" }, { EPOLLERR, "EPOLLERR" },
-		{ EPOLLHUP, "EPOLLHUP" }, { EPOLLRDNORM, "EPOLLRDNORM" },
-		{ EPOLLRDBAND, "EPOLLRDBAND" }, { EPOLLWRNORM, "EPOLLWRNORM" },
-		{ EPOLLWRBAND, "EPOLLWRBAND" }, { EPOLLMSG, "EPOLLMSG" },
-		{ EPOLLRDHUP, "EPOLLRDHUP" }, { EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE" },
-		{ EPOLLWAKEUP, "EPOLLWAKEUP" }, { EPOLLONESHOT, "EPOLLONESHOT" },
-		{ EPOLLET, "EPOLLET" },
-	};
 	static __thread char bufs[4][400];
 	static __thread int next;
-	char *b = bufs[next++ % 4];
-	int n = snprintf(b, 400, "[");
+	char *b = bufs[next++ % 4], names[396];
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!(mask & names[i].bit))
-			continue;
-		n += snprintf(b + n, 400 - n, "%s\"%s\"", n > 1 ? "," : "", names[i].name);
-		mask &= ~names[i].bit;
-	}
-	if (mask)
-		n += snprintf(b + n, 400 - n, "%s\"0x%x\"", n > 1 ? "," : "", mask);
-	snprintf(b + n, 400 - n, "]");
+	snprintf(b, 400, "[%s]", wl_event_names(mask, names, sizeof(names)));
 	return b;
 }
 

@@ -28,25 +28,9 @@
 /* JSON list of event names, in bit order, e.g. "EPOLLIN","EPOLLET". */
 static inline const char *sc_events_json(unsigned int mask)
 {
-	static const struct { unsigned int bit; const char *name; } names[] = {
-		{ EPOLLIN, "EPOLLIN" }, { EPOLLPRI, "EPOLLPRI" },
-		{ EPOLLOUT, "EPOLLOUT" }, { EPOLLERR, "EPOLLERR" },
-		{ EPOLLHUP, "EPOLLHUP" }, { EPOLLRDNORM, "EPOLLRDNORM" },
-		{ EPOLLRDBAND, "EPOLLRDBAND" }, { EPOLLWRNORM, "EPOLLWRNORM" },
-		{ EPOLLWRBAND, "EPOLLWRBAND" }, { EPOLLMSG, "EPOLLMSG" },
-		{ EPOLLRDHUP, "EPOLLRDHUP" }, { EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE" },
-		{ EPOLLWAKEUP, "EPOLLWAKEUP" }, { EPOLLONESHOT, "EPOLLONESHOT" },
-		{ EPOLLET, "EPOLLET" },
-	};
 	static __thread char buf[512];
-	size_t len = 0;
 
-	buf[0] = 0;
-	for (unsigned int i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (mask & names[i].bit)
-			len += snprintf(buf + len, sizeof(buf) - len, "%s\"%s\"",
-					len ? "," : "", names[i].name);
-	return buf;
+	return wl_event_names(mask, buf, sizeof(buf));
 }
 
 static inline void sc_sync(void)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <sys/stat.h>
 
 static inline void die(const char *fmt, ...)
@@ -75,6 +76,35 @@ static inline void wl_sync_point(void)
 	snprintf(path, sizeof(path), "%s.go", base);
 	for (int i = 0; i < 3000 && stat(path, &st) != 0; i++)
 		msleep(10);
+}
+
+/* The flag names of an epoll mask as epolltrace's JSON spells them,
+ * quoted and comma-separated without brackets ("EPOLLIN","EPOLLET"),
+ * bits without a name as one "0x.." string. */
+static inline const char *wl_event_names(unsigned int mask, char *buf, size_t len)
+{
+	static const struct { unsigned int bit; const char *name; } names[] = {
+		{ EPOLLIN, "EPOLLIN" }, { EPOLLPRI, "EPOLLPRI" },
+		{ EPOLLOUT, "EPOLLOUT" }, { EPOLLERR, "EPOLLERR" },
+		{ EPOLLHUP, "EPOLLHUP" }, { EPOLLRDNORM, "EPOLLRDNORM" },
+		{ EPOLLRDBAND, "EPOLLRDBAND" }, { EPOLLWRNORM, "EPOLLWRNORM" },
+		{ EPOLLWRBAND, "EPOLLWRBAND" }, { EPOLLMSG, "EPOLLMSG" },
+		{ EPOLLRDHUP, "EPOLLRDHUP" }, { EPOLLEXCLUSIVE, "EPOLLEXCLUSIVE" },
+		{ EPOLLWAKEUP, "EPOLLWAKEUP" }, { EPOLLONESHOT, "EPOLLONESHOT" },
+		{ EPOLLET, "EPOLLET" },
+	};
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(mask & names[i].bit))
+			continue;
+		n += snprintf(buf + n, len - n, "%s\"%s\"", n ? "," : "", names[i].name);
+		mask &= ~names[i].bit;
+	}
+	if (mask)
+		snprintf(buf + n, len - n, "%s\"0x%x\"", n ? "," : "", mask);
+	return buf;
 }
 
 #endif
