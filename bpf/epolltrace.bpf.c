@@ -18,6 +18,9 @@ const volatile bool summary_only;	/* -c: count in maps, ship no per-call records
 const volatile bool rdlist_snapshots;	/* tracepoint backend: ready list at waits */
 const volatile bool watch_reads;	/* record reads on watched fds */
 const volatile __u64 wakeup_bytes = 256 * 1024;
+/* The address of ep_poll_callback (from /proc/kallsyms), to tell epoll's
+ * entries among a socket's waiters; 0: unknown. */
+const volatile __u64 ep_poll_callback_addr;
 
 /* Learned at run time: the f_op of epoll files, to recognise them at close. */
 const void *eventpoll_fops_seen;
@@ -46,6 +49,7 @@ struct syscall_call {
 	struct sock_info sock;
 	struct eventpoll *ep;	/* epoll_wait: found at entry, reused at exit */
 	struct file *file;	/* close: the file the fd named */
+	struct sock *sk;	/* ADD: the fd's socket, if it is one */
 };
 
 struct {
@@ -84,21 +88,121 @@ struct {
 	__type(value, struct ep_owner);
 } ep_resolve_requests SEC(".maps");
 
+/* Requests from user space at attach: its own fd (a pidfd_getfd copy of
+ * an ET or ONESHOT fd registered before we came) -> the (pid, fd) it
+ * copies: watch its receives if it is a socket. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __s32);
+	__type(value, struct pid_fd);
+} sock_watch_requests SEC(".maps");
+
+/* Watched sockets by (pid, fd) -> their struct sock, for user space to
+ * find their recv_slot. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, struct pid_fd);
-	__type(value, struct read_info);
-} watched_reads SEC(".maps");
+	__type(value, __u64);
+} watched_socks SEC(".maps");
 
-/* The file of each watched socket -> its (pid, fd) in watched_reads:
- * sock:sock_recv_length names the socket, not the fd. */
+/* sock:sock_recv_length names the sock, for every receive on the machine:
+ * a direct-mapped array (whose lookup the verifier inlines) keeps the
+ * common case to one load and compare. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1U << RECV_SLOTS_LOG2);
+	__type(key, __u32);
+	__type(value, struct recv_slot);
+} recv_slots SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
+	__uint(max_entries, 16384);
 	__type(key, __u64);
-	__type(value, struct pid_fd);
-} watched_files SEC(".maps");
+	__type(value, struct recv_slot);
+} recv_overflow SEC(".maps");
+
+static __always_inline struct recv_slot *recv_slot_of(__u64 sk)
+{
+	__u32 idx = (sk >> 6) & ((1U << RECV_SLOTS_LOG2) - 1);
+
+	return bpf_map_lookup_elem(&recv_slots, &idx);
+}
+
+static __always_inline void watch_receives(__u64 sk)
+{
+	struct recv_slot *slot = recv_slot_of(sk), fresh = { .sk = sk };
+	__u64 old;
+
+	if (!slot)
+		return;
+	old = __sync_val_compare_and_swap(&slot->sk, 0, sk);
+	if (old == 0) {
+		slot->ts_ns = 0;
+		slot->ret = 0;
+	} else if (old != sk) {
+		/* Counted before it is there, so a receive never misses it. */
+		__sync_fetch_and_add(&slot->overflow, 1);
+		if (bpf_map_update_elem(&recv_overflow, &sk, &fresh, BPF_NOEXIST))
+			__sync_fetch_and_add(&slot->overflow, -1);
+	}
+}
+
+static __always_inline void unwatch_receives(__u64 sk)
+{
+	struct recv_slot *slot = recv_slot_of(sk);
+
+	if (!slot)
+		return;
+	if (__sync_val_compare_and_swap(&slot->sk, sk, 0) != sk &&
+	    bpf_map_delete_elem(&recv_overflow, &sk) == 0)
+		__sync_fetch_and_add(&slot->overflow, -1);
+}
+
+/* "This sock is in no traced set", cached per sock for sk_data_ready: on
+ * a busy machine most sockets that wake up are nobody's we trace, and the
+ * walk over a socket's epitems costs several kernel reads per wakeup.  A
+ * direct-mapped table (an array lookup is inlined; a hash lookup is not):
+ * slot (sk >> 6) % SOCK_SLOTS holds the rest of the pointer's bits and the
+ * owners_gen the verdict was taken in.  A verdict from an older
+ * generation, or another sock in the slot, means "walk and see", so
+ * collisions only cost time. */
+#define SOCK_SLOTS_LOG2	14
+#define SOCK_SLOTS	(1U << SOCK_SLOTS_LOG2)
+#define SOCK_GEN_BITS	30
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SOCK_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} sock_verdicts SEC(".maps");
+
+/* Bumped after anything that may put a socket into a traced set: an ADD
+ * (by anyone: an untraced process may ADD to a set it shares), or an
+ * epoll instance becoming known.  A walk reads it first, so a verdict
+ * stored by a walk that raced with such a change is already outdated. */
+__u64 owners_gen = 1;
+
+static __always_inline void owners_changed(void)
+{
+	__sync_fetch_and_add(&owners_gen, 1);
+}
+
+/* The slot of a sock and the verdict "not traced in generation gen";
+ * false for pointers outside the usual 48-bit kernel half. */
+static __always_inline bool sock_verdict_slot(__u64 sk, __u64 gen, __u32 *slot, __u64 *no)
+{
+	__u64 tag;
+
+	if ((sk >> 48) != 0xffff)
+		return false;
+	*slot = (sk >> 6) & (SOCK_SLOTS - 1);
+	tag = (sk & 0x3f) | (((sk & 0xffffffffffffULL) >> (6 + SOCK_SLOTS_LOG2)) << 6);
+	*no = (tag << SOCK_GEN_BITS) | (gen & ((1ULL << SOCK_GEN_BITS) - 1));
+	return true;
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -203,6 +307,8 @@ static __always_inline void learn_epoll(__u32 tgid, int epfd, struct eventpoll *
 	if (old && old->pid == tgid && old->epfd == epfd)
 		return;
 	bpf_map_update_elem(&epoll_owners, &key, &owner, BPF_ANY);
+	if (!old)
+		owners_changed();	/* after the insert */
 }
 
 /* ---- the ready list as the kernel sees it (tracepoint backend) --------- */
@@ -257,25 +363,46 @@ static __always_inline void serve_resolve_request(int fd)
 	file = current_fd_file(fd);
 	if (file) {
 		key = (__u64)BPF_CORE_READ(file, private_data);
-		if (key)
+		if (key) {
 			bpf_map_update_elem(&epoll_owners, &key, owner, BPF_ANY);
+			owners_changed();	/* after the insert */
+		}
 		eventpoll_fops_seen = BPF_CORE_READ(file, f_op);
 	}
 	bpf_map_delete_elem(&ep_resolve_requests, &fd);
+}
+
+static __always_inline void serve_watch_request(int fd)
+{
+	struct pid_fd *target = bpf_map_lookup_elem(&sock_watch_requests, &fd);
+	struct file *file;
+	__u64 sk;
+
+	if (!target)
+		return;
+	file = current_fd_file(fd);
+	if (file && is_socket_mode(BPF_CORE_READ(file, f_inode, i_mode))) {
+		sk = (__u64)sock_of_file(file);
+		if (sk && bpf_map_update_elem(&watched_socks, target, &sk, BPF_NOEXIST) == 0)
+			watch_receives(sk);
+	}
+	bpf_map_delete_elem(&sock_watch_requests, &fd);
 }
 
 /* ---- syscall entry --------------------------------------------------------- */
 
 
 /* Is this call of this process worth any work?  Also serves user space's
- * resolve requests, which arrive as its own epoll_ctl calls. */
+ * requests, which arrive as its own epoll_ctl calls. */
 static __always_inline bool wanted(long nr, __u64 pid_tgid, __u64 arg0)
 {
 	__u32 tgid = pid_tgid >> 32;
 
 	if (tgid == self_tgid) {
-		if (nr == NR_epoll_ctl)
+		if (nr == NR_epoll_ctl) {
 			serve_resolve_request((int)arg0);
+			serve_watch_request((int)arg0);
+		}
 		return false;
 	}
 	return is_traced(tgid);
@@ -323,8 +450,8 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 				call.fd_ino = BPF_CORE_READ(file, f_inode, i_ino);
 				bpf_probe_read_kernel_str(call.fd_dname, sizeof(call.fd_dname),
 							  BPF_CORE_READ(file, f_path.dentry, d_name.name));
-				if ((call.fd_mode & S_IFMT_BITS) == S_IFSOCK_BITS)
-					read_sock_info(file, &call.sock);
+				if (is_socket_mode(call.fd_mode))
+					call.sk = read_sock_info(file, &call.sock);
 			}
 		}
 		break;
@@ -418,53 +545,60 @@ static __always_inline void emit_create(struct syscall_call *c, __u64 pid_tgid, 
 	bpf_ringbuf_submit(rec, wakeup_flag());
 }
 
-/* ET and ONESHOT fds get their reads recorded (for the missed-edge
- * message) from the moment they are registered, not when user space
- * catches up. */
-/* ET and ONESHOT sockets get their receives recorded (for the
- * missed-edge message) from the moment they are registered. */
-static __always_inline void track_reads(struct syscall_call *c, __u32 tgid, long ret)
+/* The watched socket behind a traced (pid, fd) is gone from its set or
+ * closed: stop recording its receives.  (One socket in two traced sets
+ * is watched for the first only.) */
+static __always_inline void forget_watched_sock(struct pid_fd *key)
+{
+	__u64 *sk = bpf_map_lookup_elem(&watched_socks, key);
+
+	if (!sk)
+		return;
+	unwatch_receives(*sk);
+	bpf_map_delete_elem(&watched_socks, key);
+}
+
+/* After an ADD or DEL of a traced process.  An ADD may have put a socket
+ * in a traced set (sock_verdicts), and ET and ONESHOT sockets get their
+ * receives recorded (for the missed-edge message) from the moment of the
+ * ADD, not when user space catches up. */
+static __always_inline void track_socket(struct syscall_call *c, __u32 tgid, long ret)
 {
 	struct pid_fd key = { .pid = tgid, .fd = (int)c->args[2] };
-	struct read_info zero = {};
-	struct file *file;
-	__u64 fkey;
+	__u64 sk = (__u64)c->sk;
 
-	if (ret < 0 || !watch_reads)
+	if (ret < 0)
 		return;
-	file = current_fd_file(key.fd);
-	if (!file)
-		return;
-	fkey = (__u64)file;
 	if (c->args[1] == 2 /* DEL */) {
-		bpf_map_delete_elem(&watched_reads, &key);
-		bpf_map_delete_elem(&watched_files, &fkey);
-	} else if ((c->ev_events & (EPOLLET_BIT | EPOLLONESHOT_BIT)) &&
-		   (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT_BITS) == S_IFSOCK_BITS) {
-		bpf_map_update_elem(&watched_reads, &key, &zero, BPF_NOEXIST);
-		bpf_map_update_elem(&watched_files, &fkey, &key, BPF_ANY);
+		forget_watched_sock(&key);
+		return;
 	}
+	if (c->args[1] != 1 /* ADD */)
+		return;
+	owners_changed();	/* after the insert: see sock_verdicts */
+	if (sk && watch_reads && (c->ev_events & (EPOLLET_BIT | EPOLLONESHOT_BIT)) &&
+	    bpf_map_update_elem(&watched_socks, &key, &sk, BPF_NOEXIST) == 0)
+		watch_receives(sk);
 }
 
 /* A receive on some socket: record it if it is a watched one. */
 SEC("raw_tp/sock_recv_length")
 int on_sock_recv(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct sock *sk = (void *)ctx->args[0];
-	int ret = (int)ctx->args[1];
-	__u64 fkey = (__u64)BPF_CORE_READ(sk, sk_socket, file);
-	struct read_info *ri;
-	struct pid_fd *owner;
+	__u64 sk = ctx->args[0];
+	struct recv_slot *rs = recv_slot_of(sk);
 
-	owner = bpf_map_lookup_elem(&watched_files, &fkey);
-	if (!owner)
+	if (!rs)
 		return 0;
-	ri = bpf_map_lookup_elem(&watched_reads, owner);
-	if (!ri)
-		return 0;
-	ri->ts_ns = bpf_ktime_get_ns();
-	ri->ret = ret;
-	ri->calls++;
+	if (rs->sk != sk) {
+		if (!rs->overflow)
+			return 0;	/* nobody we watch: most receives stop here */
+		rs = bpf_map_lookup_elem(&recv_overflow, &sk);
+		if (!rs)
+			return 0;
+	}
+	rs->ts_ns = bpf_ktime_get_ns();
+	rs->ret = (int)ctx->args[1];
 	return 0;
 }
 
@@ -627,21 +761,27 @@ static __always_inline void emit_close(struct syscall_call *c, __u64 pid_tgid, _
 }
 
 
-static __always_inline int syscall_exit(__u64 pid_tgid, long ret)
+static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 {
 	__u32 tid = (__u32)pid_tgid;
 	struct syscall_call *c = bpf_map_lookup_elem(&inflight, &tid);
 	__u64 now;
 
-	if (!c)
+	if (!c) {
+		/* Someone else's epoll_ctl: may have added a socket to a
+		 * set we trace (sets can be shared).  Its op is unknown
+		 * here, so any success counts. */
+		if (nr == NR_epoll_ctl && ret == 0)
+			owners_changed();
 		return 0;
+	}
 	now = bpf_ktime_get_ns();
 	switch (c->nr) {
 	case NR_epoll_create: case NR_epoll_create1:
 		emit_create(c, pid_tgid, now, ret);
 		break;
 	case NR_epoll_ctl:
-		track_reads(c, pid_tgid >> 32, ret);
+		track_socket(c, pid_tgid >> 32, ret);
 		emit_ctl(c, pid_tgid, now, ret);
 		break;
 	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
@@ -657,12 +797,10 @@ static __always_inline int syscall_exit(__u64 pid_tgid, long ret)
 	case NR_close: {
 		struct pid_fd key = { .pid = pid_tgid >> 32, .fd = (int)c->args[0] };
 
-		if (ret == 0 && !c->close_shared) {
-			__u64 fkey = (__u64)c->file;
-
-			bpf_map_delete_elem(&watched_reads, &key);
-			bpf_map_delete_elem(&watched_files, &fkey);
-		}
+		/* The sock goes with the file: its address may soon name
+		 * somebody else's socket. */
+		if (ret == 0 && !c->close_shared)
+			forget_watched_sock(&key);
 		emit_close(c, pid_tgid, now, ret);
 		break;
 	}
@@ -700,9 +838,11 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct pt_regs *regs = (void *)ctx->args[0];
 
-	if (!interesting_nr(SC_NR(regs)))
+	long nr = SC_NR(regs);
+
+	if (!interesting_nr(nr))
 		return 0;
-	return syscall_exit(bpf_get_current_pid_tgid(), ctx->args[1]);
+	return syscall_exit(nr, bpf_get_current_pid_tgid(), ctx->args[1]);
 }
 
 /* Attach mode 2: one tracepoint per syscall of interest; other syscalls
@@ -737,7 +877,7 @@ int tp_enter_5args(struct trace_event_raw_sys_enter *ctx) { return tp_enter(ctx,
 SEC("tracepoint")
 int tp_exit(struct trace_event_raw_sys_exit *ctx)
 {
-	return syscall_exit(bpf_get_current_pid_tgid(), ctx->ret);
+	return syscall_exit((int)ctx->id, bpf_get_current_pid_tgid(), ctx->ret);
 }
 
 /* ---- readiness ------------------------------------------------------------- */
@@ -758,7 +898,7 @@ static __always_inline void count_ready(struct ep_owner *owner, int fd)
 
 /* One readiness fact about one epitem.  `mask` is the wakeup's poll mask
  * (0 when the waker did not say). */
-static __always_inline void report_epitem(struct epitem *epi, __u32 mask, __u8 source)
+static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 source)
 {
 	struct eventpoll *ep = BPF_CORE_READ(epi, ep);
 	__u64 key = (__u64)ep;
@@ -769,11 +909,11 @@ static __always_inline void report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	int fd;
 
 	if (!owner)
-		return;
+		return false;
 	fd = BPF_CORE_READ(epi, ffd.fd);
 	if (summary_only) {
 		count_ready(owner, fd);
-		return;
+		return true;
 	}
 	events = BPF_CORE_READ(epi, event.events);
 	if (!(events & ~EP_PRIVATE_BITS))
@@ -789,7 +929,7 @@ static __always_inline void report_epitem(struct epitem *epi, __u32 mask, __u8 s
 
 	rec = reserve(sizeof(*rec));
 	if (!rec)
-		return;
+		return true;
 	rec->h.ts_ns = bpf_ktime_get_ns();
 	rec->h.pid = owner->pid;
 	rec->h.tid = 0;
@@ -804,6 +944,7 @@ static __always_inline void report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	rec->source = source;
 	rec->flags = flags;
 	bpf_ringbuf_submit(rec, wakeup_flag());
+	return true;
 }
 
 SEC("fentry/ep_poll_callback")
@@ -820,23 +961,71 @@ int BPF_KPROBE(ready_kprobe, wait_queue_entry_t *wait, unsigned int mode, int sy
 	return 0;
 }
 
-/* Tracepoint backend: data arrived on a socket; every epitem watching its
- * file hangs off file->f_ep. */
+/* The epitems watching a socket are found from its wait queue, where
+ * epoll's entries call ep_poll_callback: the wakeup that follows the
+ * tracepoint walks the same queue and entries, so these reads cost little.
+ * (file->f_ep names them too, but reading the socket's struct file misses
+ * the cache: it costs more than all the rest.) */
+static __always_inline bool report_sock_waiters(struct sock *sk)
+{
+	struct socket_wq *wq = BPF_CORE_READ(sk, sk_wq);
+	struct list_head *head, *pos;
+	bool traced = false;
+
+	if (!wq)
+		return false;
+	head = &wq->wait.head;
+	pos = BPF_CORE_READ(wq, wait.head.next);
+	for (int i = 0; i < SOCK_WAITERS_MAX && pos && pos != head; i++) {
+		struct wait_queue_entry *wait =
+			(void *)pos - bpf_core_field_offset(struct wait_queue_entry, entry);
+
+		if ((__u64)BPF_CORE_READ(wait, func) == ep_poll_callback_addr)
+			traced |= report_epitem(epitem_of_wait(wait), EPOLLIN_BIT | EPOLLRDNORM_BIT,
+						RS_SK_DATA_READY);
+		pos = BPF_CORE_READ(pos, next);
+	}
+	return traced;
+}
+
+/* Without ep_poll_callback's address: every epitem of the socket's file
+ * hangs off file->f_ep. */
+static __always_inline bool report_file_epitems(struct sock *sk)
+{
+	struct file *file = BPF_CORE_READ(sk, sk_socket, file);
+	struct hlist_node *node;
+	bool traced = false;
+
+	if (!file || !bpf_core_field_exists(file->f_ep))
+		return false;
+	node = BPF_CORE_READ(file, f_ep, first);
+	for (int i = 0; i < FILE_EPITEMS_MAX && node; i++) {
+		traced |= report_epitem(epitem_of_fllink(node), EPOLLIN_BIT | EPOLLRDNORM_BIT,
+					RS_SK_DATA_READY);
+		node = BPF_CORE_READ(node, next);
+	}
+	return traced;
+}
+
+/* Tracepoint backend: data arrived on a socket.  sock_verdicts spares
+ * sockets no traced set watches any work. */
 SEC("raw_tp/sk_data_ready")
 int ready_sk_data(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct sock *sk = (void *)ctx->args[0];
-	struct file *file = BPF_CORE_READ(sk, sk_socket, file);
-	struct hlist_node *node;
+	__u64 gen = owners_gen, no = 0, *verdict = NULL;
+	bool traced;
+	__u32 slot;
 
-	if (!file || !bpf_core_field_exists(file->f_ep))
-		return 0;
-	node = BPF_CORE_READ(file, f_ep, first);
-	for (int i = 0; i < FILE_EPITEMS_MAX && node; i++) {
-		report_epitem(epitem_of_fllink(node), EPOLLIN_BIT | EPOLLRDNORM_BIT,
-			      RS_SK_DATA_READY);
-		node = BPF_CORE_READ(node, next);
+	if (sock_verdict_slot((__u64)sk, gen, &slot, &no)) {
+		verdict = bpf_map_lookup_elem(&sock_verdicts, &slot);
+		if (verdict && *verdict == no)
+			return 0;
 	}
+	traced = ep_poll_callback_addr ? report_sock_waiters(sk) : report_file_epitems(sk);
+	/* A traced sock clears a verdict that generations may bring back. */
+	if (verdict)
+		*verdict = traced ? 0 : no;
 	return 0;
 }
 

@@ -19,6 +19,8 @@
 #define RDLIST_MAX 32
 /* Epitems walked per file in the sk_data_ready path. */
 #define FILE_EPITEMS_MAX 8
+/* Waiters looked at on one socket's wait queue (epoll's and others). */
+#define SOCK_WAITERS_MAX 12
 
 enum ev_type {
 	EV_CREATE = 1,
@@ -190,14 +192,16 @@ struct ev_read {
 	unsigned int syscall_nr;
 };
 
-/* Last read-family call on a watched (ET / ONESHOT) fd, kept in the
- * kernel so a missed-edge warning can say what left data behind. */
-struct read_info {
-	unsigned long long ts_ns;
+/* The last receive on a watched (ET / ONESHOT) socket, kept in the
+ * kernel so a missed-edge warning can say what left data behind.  Slot
+ * (sk >> 6) % RECV_SLOTS of an array holds one socket's; others that map
+ * to a taken slot go to a hash and are counted in the slot's `overflow`. */
+#define RECV_SLOTS_LOG2 14
+struct recv_slot {
+	unsigned long long sk;		/* the struct sock; 0: a free slot */
+	unsigned long long ts_ns;	/* 0: nothing received since the ADD */
 	long long ret;
-	unsigned long long count;
-	unsigned int syscall_nr;
-	unsigned int calls;		/* read calls since user space reset it */
+	unsigned long long overflow;
 };
 
 /* Key of the (pid, fd) maps. */

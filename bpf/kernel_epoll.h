@@ -61,13 +61,26 @@ static __always_inline long long ep_user_watches(struct eventpoll *ep, __u32 *ui
 #define AF_INET_NR	2
 #define AF_INET6_NR	10
 
-static __always_inline void read_sock_info(struct file *file, struct sock_info *si)
+/* The struct sock of a socket file. */
+static __always_inline struct sock *sock_of_file(struct file *file)
 {
 	struct socket *sock = BPF_CORE_READ(file, private_data);
-	struct sock *sk = BPF_CORE_READ(sock, sk);
+
+	return BPF_CORE_READ(sock, sk);
+}
+
+static __always_inline bool is_socket_mode(__u32 mode)
+{
+	return (mode & S_IFMT_BITS) == S_IFSOCK_BITS;
+}
+
+/* Returns the socket's struct sock. */
+static __always_inline struct sock *read_sock_info(struct file *file, struct sock_info *si)
+{
+	struct sock *sk = sock_of_file(file);
 
 	if (!sk)
-		return;
+		return NULL;
 	si->family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	si->type = BPF_CORE_READ(sk, sk_type);
 	si->protocol = BPF_CORE_READ(sk, sk_protocol);
@@ -81,6 +94,7 @@ static __always_inline void read_sock_info(struct file *file, struct sock_info *
 		bpf_core_read(si->saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
 		bpf_core_read(si->daddr, 16, &sk->__sk_common.skc_v6_daddr);
 	}
+	return sk;
 }
 
 static __always_inline struct file *task_fd_file(struct task_struct *task, int fd)

@@ -13,6 +13,9 @@ start with "_":
   "_left": N   the amount left behind must be stated: N appears as a
                number in the message, or is the value of one of the
                warning's numeric facts.
+  "_last_read": N  the last receive returned N: the warning's
+               last_read.ret is N, where the trace's start record says
+               receives are seen (raw_tp:sock_recv_length attached).
 A trace warning no expectation claims fails the check (a false alarm), and
 so does an expectation no trace warning meets (a missed diagnosis).  Every
 trace warning must also carry a non-empty "message".
@@ -47,9 +50,16 @@ def states_amount(got, amount):
                and not isinstance(v, bool))
 
 
+RECEIVES_SEEN = False
+
+
 def matches(want, got):
     for k, v in want.items():
         if k == "tid":
+            continue
+        if k == "_last_read":
+            if RECEIVES_SEEN and (got.get("last_read") or {}).get("ret") != v:
+                return False
             continue
         if k == "_left":
             if not states_amount(got, v):
@@ -68,7 +78,11 @@ def show(w):
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    trace = [r for r in load(sys.argv[1]) if r.get("event") == "warning"]
+    global RECEIVES_SEEN
+    records = load(sys.argv[1])
+    RECEIVES_SEEN = any("raw_tp:sock_recv_length" in r.get("attach", [])
+                        for r in records if r.get("event") == "start")
+    trace = [r for r in records if r.get("event") == "warning"]
     if sys.argv[2] == "--none":
         wanted = []
     else:

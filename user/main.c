@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -42,7 +43,11 @@ static void attach_set(uint32_t pid, int epfd, void *arg)
 
 static void attach_item(uint32_t pid, int epfd, const struct scanned_item *it, void *arg)
 {
+	struct attach_ctx *ac = arg;
+
 	learn_registration(pid, epfd, it->tfd, it->events, it->data);
+	if (ac->pidfd >= 0 && ac->t->receives_seen && (it->events & (EPOLLET | EPOLLONESHOT)))
+		tracer_watch_receives(ac->t, pid, ac->pidfd, it->tfd);
 }
 
 /* Start tracing a live process: the filter first, so nothing it does from

@@ -32,7 +32,7 @@ void line_printf(struct line *l, const char *fmt, ...)
 }
 
 /* Raw bytes, no formatting: the hot path of every record. */
-static void append(struct line *l, const char *p, size_t n)
+void line_append(struct line *l, const char *p, size_t n)
 {
 	if (n > sizeof(l->buf) - 1 - l->len)
 		n = sizeof(l->buf) - 1 - l->len;
@@ -41,7 +41,12 @@ static void append(struct line *l, const char *p, size_t n)
 	l->buf[l->len] = 0;
 }
 
-static void append_u64(struct line *l, unsigned long long v)
+void line_str(struct line *l, const char *s)
+{
+	line_append(l, s, strlen(s));
+}
+
+void line_u64(struct line *l, unsigned long long v)
 {
 	char tmp[24];
 	int i = sizeof(tmp);
@@ -49,77 +54,77 @@ static void append_u64(struct line *l, unsigned long long v)
 	do
 		tmp[--i] = '0' + v % 10;
 	while (v /= 10);
-	append(l, tmp + i, sizeof(tmp) - i);
+	line_append(l, tmp + i, sizeof(tmp) - i);
 }
 
-static void append_i64(struct line *l, long long v)
+void line_i64(struct line *l, long long v)
 {
 	if (v < 0) {
-		append(l, "-", 1);
-		append_u64(l, -(unsigned long long)v);
+		line_append(l, "-", 1);
+		line_u64(l, -(unsigned long long)v);
 	} else {
-		append_u64(l, v);
+		line_u64(l, v);
 	}
 }
 
 static void comma(struct line *l)
 {
 	if (l->need_comma)
-		append(l, ",", 1);
+		line_append(l, ",", 1);
 	l->need_comma = true;
 }
 
 void json_key(struct line *l, const char *key)
 {
 	comma(l);
-	append(l, "\"", 1);
-	append(l, key, strlen(key));
-	append(l, "\":", 2);
+	line_append(l, "\"", 1);
+	line_append(l, key, strlen(key));
+	line_append(l, "\":", 2);
 	l->need_comma = false;
 }
 
 void json_str(struct line *l, const char *s)
 {
 	comma(l);
-	append(l, "\"", 1);
+	line_append(l, "\"", 1);
 	while (*s) {
 		size_t plain = 0;
 
 		while (s[plain] && s[plain] != '"' && s[plain] != '\\' &&
 		       (unsigned char)s[plain] >= 0x20)
 			plain++;
-		append(l, s, plain);
+		line_append(l, s, plain);
 		s += plain;
 		if (!*s)
 			break;
 		if (*s == '"' || *s == '\\') {
 			char esc[2] = { '\\', *s };
 
-			append(l, esc, 2);
+			line_append(l, esc, 2);
 		} else {
 			line_printf(l, "\\u%04x", (unsigned char)*s);
 		}
 		s++;
 	}
-	append(l, "\"", 1);
+	line_append(l, "\"", 1);
 }
 
 void json_int(struct line *l, long long v)
 {
 	comma(l);
-	append_i64(l, v);
+	line_i64(l, v);
 }
 
 void json_open(struct line *l, char c)
 {
 	comma(l);
-	append(l, &c, 1);
+	line_append(l, &c, 1);
 	l->need_comma = false;
 }
 
 void json_close(struct line *l, char c)
 {
-	append(l, &c, 1);
+	line_append(l, &c, 1);
 	l->need_comma = true;
 }
 
@@ -127,7 +132,7 @@ void json_kv_int(struct line *l, const char *key, long long v)
 {
 	json_key(l, key);
 	comma(l);
-	append_i64(l, v);
+	line_i64(l, v);
 }
 
 void json_kv_str(struct line *l, const char *key, const char *s)
@@ -141,9 +146,9 @@ void json_kv_bool(struct line *l, const char *key, bool v)
 	json_key(l, key);
 	comma(l);
 	if (v)
-		append(l, "true", 4);
+		line_append(l, "true", 4);
 	else
-		append(l, "false", 5);
+		line_append(l, "false", 5);
 }
 
 void json_kv_null(struct line *l, const char *key)
@@ -153,7 +158,7 @@ void json_kv_null(struct line *l, const char *key)
 	line_printf(l, "null");
 }
 
-void json_kv_hex(struct line *l, const char *key, unsigned long long v)
+void line_hex(struct line *l, unsigned long long v)
 {
 	static const char digits[] = "0123456789abcdef";
 	char tmp[20];
@@ -162,27 +167,40 @@ void json_kv_hex(struct line *l, const char *key, unsigned long long v)
 	do
 		tmp[--i] = digits[v & 15];
 	while (v >>= 4);
+	line_append(l, "0x", 2);
+	line_append(l, tmp + i, sizeof(tmp) - i);
+}
+
+void line_fixed(struct line *l, unsigned long long units, int decimals)
+{
+	unsigned long long scale = 1;
+	char frac[12];
+
+	if (decimals > (int)sizeof(frac))
+		decimals = sizeof(frac);
+	for (int i = 0; i < decimals; i++)
+		scale *= 10;
+	line_u64(l, units / scale);
+	line_append(l, ".", 1);
+	for (int i = decimals - 1; i >= 0; i--, units /= 10)
+		frac[i] = '0' + units % 10;
+	line_append(l, frac, decimals);
+}
+
+void json_kv_hex(struct line *l, const char *key, unsigned long long v)
+{
 	json_key(l, key);
 	comma(l);
-	append(l, "\"0x", 3);
-	append(l, tmp + i, sizeof(tmp) - i);
-	append(l, "\"", 1);
+	line_append(l, "\"", 1);
+	line_hex(l, v);
+	line_append(l, "\"", 1);
 }
 
 void json_kv_fixed(struct line *l, const char *key, unsigned long long units, int decimals)
 {
-	unsigned long long scale = 1;
-	char frac[8];
-
-	for (int i = 0; i < decimals; i++)
-		scale *= 10;
 	json_key(l, key);
 	comma(l);
-	append_u64(l, units / scale);
-	append(l, ".", 1);
-	for (int i = decimals - 1; i >= 0; i--, units /= 10)
-		frac[i] = '0' + units % 10;
-	append(l, frac, decimals);
+	line_fixed(l, units, decimals);
 }
 
 void json_kv_double(struct line *l, const char *key, double v, int decimals)
@@ -205,9 +223,32 @@ void json_kv_events(struct line *l, const char *key, uint32_t events)
 	json_close(l, ']');
 }
 
+static void text_event_name(const char *name, void *arg)
+{
+	struct line *l = arg;
+
+	if (l->need_comma)
+		line_append(l, "|", 1);
+	line_str(l, name);
+	l->need_comma = true;
+}
+
+void line_events(struct line *l, uint32_t events)
+{
+	bool saved = l->need_comma;
+
+	if (!events) {
+		line_append(l, "0", 1);
+		return;
+	}
+	l->need_comma = false;
+	epoll_events_each(events, text_event_name, l);
+	l->need_comma = saved;
+}
+
 void line_emit(struct line *l)
 {
+	l->buf[l->len] = '\n';
+	fwrite(l->buf, 1, l->len + 1, trace_out);
 	l->buf[l->len] = 0;
-	fputs(l->buf, trace_out);
-	fputc('\n', trace_out);
 }

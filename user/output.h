@@ -15,6 +15,14 @@ struct line {
 
 void line_reset(struct line *l);
 void line_printf(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Text pieces without printf: the hot path of every record. */
+void line_append(struct line *l, const char *p, size_t n);
+void line_str(struct line *l, const char *s);
+void line_u64(struct line *l, unsigned long long v);
+void line_i64(struct line *l, long long v);
+void line_hex(struct line *l, unsigned long long v);		/* 0x1f */
+void line_fixed(struct line *l, unsigned long long units, int decimals);
+void line_events(struct line *l, uint32_t events);		/* EPOLLIN|EPOLLET */
 /* JSON pieces: key then value; objects and arrays nest by hand. */
 void json_key(struct line *l, const char *key);
 void json_str(struct line *l, const char *s);	/* escaped, quoted */

@@ -159,3 +159,24 @@ long long user_epoll_watches(unsigned int uid, struct watch_holder *top, int nto
 	closedir(d);
 	return total;
 }
+
+/* The address of a kernel function from /proc/kallsyms; 0 when it is not
+ * there or addresses are hidden (kptr_restrict). */
+unsigned long long kernel_symbol_address(const char *name)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	char line[256], sym[128], type;
+	unsigned long long addr, found = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %127s", &addr, &type, sym) == 3 &&
+		    strcmp(sym, name) == 0) {
+			found = addr;
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}

@@ -25,6 +25,8 @@ int scan_epoll_sets(uint32_t pid, const struct scan_callbacks *cb);
 int scan_one_set(uint32_t pid, int epfd, const struct scan_callbacks *cb);
 /* The real uid of a process, or ~0u. */
 unsigned int proc_uid(uint32_t pid);
+/* A kernel function's address from /proc/kallsyms, or 0. */
+unsigned long long kernel_symbol_address(const char *name);
 /* fs.epoll.max_user_watches, or -1. */
 long long epoll_max_user_watches(void);
 

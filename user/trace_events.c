@@ -43,6 +43,19 @@ const char *fd_text(uint32_t pid, int fd, char *buf, size_t len)
 	return buf;
 }
 
+/* fd_text() into a line, without printf. */
+static void line_fd(struct line *l, uint32_t pid, int fd)
+{
+	const char *d = fd >= 0 ? fd_desc(pid, fd) : NULL;
+
+	line_i64(l, fd);
+	if (d) {
+		line_append(l, "<", 1);
+		line_str(l, d);
+		line_append(l, ">", 1);
+	}
+}
+
 static const char *comm_of(uint32_t pid, const char *comm)
 {
 	struct proc *p = proc_get(pid);
@@ -66,10 +79,14 @@ void line_head(struct line *l, const char *event, uint64_t ts_ns, uint32_t pid,
 		json_kv_str(l, "event", event);
 		return;
 	}
-	if (tid && tid != pid)
-		line_printf(l, "%.6f [%u/%u] ", ts_seconds(ts_ns), pid, tid);
-	else
-		line_printf(l, "%.6f [%u] ", ts_seconds(ts_ns), pid);
+	line_fixed(l, ts_ns > trace_start_ns ? (ts_ns - trace_start_ns) / 1000 : 0, 6);
+	line_append(l, " [", 2);
+	line_u64(l, pid);
+	if (tid && tid != pid) {
+		line_append(l, "/", 1);
+		line_u64(l, tid);
+	}
+	line_append(l, "] ", 2);
 }
 
 static void finish_json(struct line *l)
@@ -81,10 +98,12 @@ static void finish_json(struct line *l)
 /* " = 3" or " = -1 EBADF (Bad file descriptor)" */
 static void text_result(struct line *l, long ret)
 {
-	if (ret < 0)
+	if (ret < 0) {
 		line_printf(l, " = -1 %s (%s)", errno_name(-ret), errno_text(-ret));
-	else
-		line_printf(l, " = %ld", ret);
+	} else {
+		line_append(l, " = ", 3);
+		line_i64(l, ret);
+	}
 }
 
 static void json_result(struct line *l, long ret)
@@ -291,7 +310,7 @@ static void print_timeout(struct line *l, const struct ev_wait *w)
 			line_printf(l, "{tv_sec=%lld, tv_nsec=%lld}",
 				    w->timeout_ns / 1000000000LL, w->timeout_ns % 1000000000LL);
 	} else {
-		line_printf(l, "%lld", w->timeout_ns < 0 ? -1LL : w->timeout_ns / 1000000LL);
+		line_i64(l, w->timeout_ns < 0 ? -1LL : w->timeout_ns / 1000000LL);
 	}
 }
 
@@ -344,7 +363,6 @@ static void finish_wait(const struct ev_wait *w, const unsigned char *raw, size_
 	struct delivered *items = calloc(n ? n : 1, sizeof(*items));
 	bool show = shown(w->epfd, -1);
 	struct line l;
-	char b1[300], ev[256];
 
 	s->waits++;
 	s->wait_total_ns += w->dur_ns;
@@ -394,29 +412,40 @@ static void finish_wait(const struct ev_wait *w, const unsigned char *raw, size_
 		finish_json(&l);
 		goto out;
 	}
-	line_printf(&l, "%s(%s, ", wait_syscall_name(w->syscall),
-		    fd_text(w->h.pid, w->epfd, b1, sizeof(b1)));
+	line_str(&l, wait_syscall_name(w->syscall));
+	line_append(&l, "(", 1);
+	line_fd(&l, w->h.pid, w->epfd);
+	line_append(&l, ", ", 2);
 	if (w->fault) {
 		line_printf(&l, "%#llx", w->events_ptr);
 	} else {
-		line_printf(&l, "[");
+		line_append(&l, "[", 1);
 		for (size_t i = 0; i < n; i++) {
-			line_printf(&l, "%s{events=%s, data=0x%llx", i ? ", " : "",
-				    epoll_events_str(items[i].events, ev, sizeof(ev)),
-				    (unsigned long long)items[i].data);
-			if (items[i].reg)
-				line_printf(&l, ", fd=%s", fd_text(w->h.pid, items[i].reg->fd, b1, sizeof(b1)));
-			line_printf(&l, "}");
+			if (i)
+				line_append(&l, ", ", 2);
+			line_append(&l, "{events=", 8);
+			line_events(&l, items[i].events);
+			line_append(&l, ", data=", 7);
+			line_hex(&l, items[i].data);
+			if (items[i].reg) {
+				line_append(&l, ", fd=", 5);
+				line_fd(&l, w->h.pid, items[i].reg->fd);
+			}
+			line_append(&l, "}", 1);
 		}
-		line_printf(&l, "]");
+		line_append(&l, "]", 1);
 	}
-	line_printf(&l, ", %d, ", w->maxevents);
+	line_append(&l, ", ", 2);
+	line_i64(&l, w->maxevents);
+	line_append(&l, ", ", 2);
 	print_timeout(&l, w);
 	if (w->syscall != WS_EPOLL_WAIT)
-		line_printf(&l, ", ...");
-	line_printf(&l, ")");
+		line_append(&l, ", ...", 5);
+	line_append(&l, ")", 1);
 	text_result(&l, w->ret);
-	line_printf(&l, " <%.6f>", w->dur_ns / 1e9);
+	line_append(&l, " <", 2);
+	line_fixed(&l, w->dur_ns / 1000, 6);
+	line_append(&l, ">", 1);
 	line_emit(&l);
 out:
 	free(items);
@@ -546,7 +575,6 @@ static void print_ready(uint64_t ts, uint32_t pid, int epfd, int fd, uint32_t ma
 			int source, int flags)
 {
 	struct line l;
-	char b1[300], b2[300], ev[256];
 
 	if (!shown(epfd, fd))
 		return;
@@ -564,16 +592,28 @@ static void print_ready(uint64_t ts, uint32_t pid, int epfd, int fd, uint32_t ma
 		finish_json(&l);
 		return;
 	}
-	line_printf(&l, "~~ ready %s in %s: %s", fd_text(pid, fd, b1, sizeof(b1)),
-		    fd_text(pid, epfd, b2, sizeof(b2)),
-		    mask ? epoll_events_str(mask, ev, sizeof(ev)) : "(no mask)");
-	line_printf(&l, "%s%s%s%s%s [%s]",
-		    flags & RF_QUEUED ? ", queued" : "",
-		    flags & RF_COALESCED ? ", already queued" : "",
-		    flags & RF_DISARMED ? ", ignored: ONESHOT disarmed" : "",
-		    flags & RF_MISMATCH ? ", ignored: not in mask" : "",
-		    flags & RF_WOKE ? ", wakes waiter" : "",
-		    source_name(source));
+	line_append(&l, "~~ ready ", 9);
+	line_fd(&l, pid, fd);
+	line_append(&l, " in ", 4);
+	line_fd(&l, pid, epfd);
+	line_append(&l, ": ", 2);
+	if (mask)
+		line_events(&l, mask);
+	else
+		line_str(&l, "(no mask)");
+	if (flags & RF_QUEUED)
+		line_str(&l, ", queued");
+	if (flags & RF_COALESCED)
+		line_str(&l, ", already queued");
+	if (flags & RF_DISARMED)
+		line_str(&l, ", ignored: ONESHOT disarmed");
+	if (flags & RF_MISMATCH)
+		line_str(&l, ", ignored: not in mask");
+	if (flags & RF_WOKE)
+		line_str(&l, ", wakes waiter");
+	line_append(&l, " [", 2);
+	line_str(&l, source_name(source));
+	line_append(&l, "]", 1);
 	line_emit(&l);
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "epolltrace.skel.h"
+#include "proc_scan.h"
 #include "tracer.h"
 
 const char *backend_name(enum backend b)
@@ -194,6 +195,8 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	skel->rodata->rdlist_snapshots = b == BK_TRACEPOINT;
 	skel->rodata->watch_reads = !opts.summary;
 	skel->rodata->wakeup_bytes = (uint64_t)opts.ringbuf_kb * 1024 / 8;
+	if (b == BK_TRACEPOINT)
+		skel->rodata->ep_poll_callback_addr = kernel_symbol_address("ep_poll_callback");
 	bpf_map__set_max_entries(skel->maps.events, opts.ringbuf_kb * 1024);
 	set_syscall_programs(skel, t->syscall_tracepoints);
 	bpf_program__set_autoload(skel->progs.ready_fentry, b == BK_FENTRY);
@@ -336,12 +339,41 @@ int tracer_resolve_epoll(struct tracer *t, uint32_t pid, int pidfd, int epfd)
 	return 0;
 }
 
+/* Record the receives of an ET or ONESHOT socket registered before we
+ * attached, as an ADD seen live would have (nothing for other fds). */
+int tracer_watch_receives(struct tracer *t, uint32_t pid, int pidfd, int fd)
+{
+	struct pid_fd target = { .pid = pid, .fd = fd };
+	int copy = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	int map = bpf_map__fd(t->skel->maps.sock_watch_requests);
+
+	if (copy < 0)
+		return -errno;
+	bpf_map_update_elem(map, &copy, &target, BPF_ANY);
+	epoll_ctl(copy, EPOLL_CTL_DEL, -1, NULL);	/* see tracer_resolve_epoll */
+	bpf_map_delete_elem(map, &copy);
+	close(copy);
+	return 0;
+}
 
 int tracer_last_read(struct tracer *t, uint32_t pid, int fd, struct read_info *out)
 {
 	struct pid_fd key = { .pid = pid, .fd = fd };
+	struct recv_slot slot;
+	uint64_t sk;
+	uint32_t idx;
 
-	return bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.watched_reads), &key, out);
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.watched_socks), &key, &sk))
+		return -1;
+	idx = (sk >> 6) & ((1U << RECV_SLOTS_LOG2) - 1);
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.recv_slots), &idx, &slot))
+		return -1;
+	if (slot.sk != sk &&
+	    bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.recv_overflow), &sk, &slot))
+		return -1;
+	out->ts_ns = slot.ts_ns;
+	out->ret = slot.ret;
+	return 0;
 }
 
 uint64_t tracer_lost(struct tracer *t)

@@ -22,6 +22,12 @@ int tracer_start(struct tracer *t, ring_buffer_sample_fn handle, void *ctx);
 int tracer_add_pid(struct tracer *t, uint32_t pid);
 /* Tell the kernel side that `epfd` of `pid` is an epoll set (attach time). */
 int tracer_resolve_epoll(struct tracer *t, uint32_t pid, int pidfd, int epfd);
+/* What the last receive on a watched (ET or ONESHOT) socket returned. */
+struct read_info {
+	uint64_t ts_ns;		/* 0: nothing received since its ADD */
+	long long ret;
+};
+int tracer_watch_receives(struct tracer *t, uint32_t pid, int pidfd, int fd);
 int tracer_last_read(struct tracer *t, uint32_t pid, int fd, struct read_info *out);
 uint64_t tracer_lost(struct tracer *t);
 void tracer_stop(struct tracer *t);
