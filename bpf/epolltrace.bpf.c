@@ -25,11 +25,14 @@ const volatile __u64 ep_poll_callback_addr;
 /* Learned at run time: the f_op of epoll files, to recognise them at close. */
 const void *eventpoll_fops_seen;
 
+/* The traced processes: one bit per tgid.  Every epoll call on the
+ * machine asks, so the answer is an array load (inlined by the verifier),
+ * not a hash lookup. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TRACED_TGID_WORDS);
 	__type(key, __u32);
-	__type(value, __u8);
+	__type(value, __u64);
 } traced_tgids SEC(".maps");
 
 struct syscall_call {
@@ -140,7 +143,7 @@ static __always_inline void watch_receives(__u64 sk)
 		return;
 	old = __sync_val_compare_and_swap(&slot->sk, 0, sk);
 	if (old == 0) {
-		slot->ts_ns = 0;
+		slot->seq = 0;
 		slot->ret = 0;
 	} else if (old != sk) {
 		/* Counted before it is there, so a receive never misses it. */
@@ -184,6 +187,9 @@ struct {
  * epoll instance becoming known.  A walk reads it first, so a verdict
  * stored by a walk that raced with such a change is already outdated. */
 __u64 owners_gen = 1;
+
+/* Exits of traced epoll_waits so far: numbers them (ev_wait.seq). */
+__u64 wait_exits = 1;
 
 static __always_inline void owners_changed(void)
 {
@@ -282,7 +288,23 @@ static __always_inline void fill_header(struct ev_header *h, __u16 type, __u16 s
 
 static __always_inline bool is_traced(__u32 tgid)
 {
-	return bpf_map_lookup_elem(&traced_tgids, &tgid) != NULL;
+	__u32 word = tgid / 64;
+	__u64 *bits = bpf_map_lookup_elem(&traced_tgids, &word);
+
+	return bits && (*bits & (1ULL << (tgid % 64)));
+}
+
+static __always_inline void set_traced(__u32 tgid, bool on)
+{
+	__u32 word = tgid / 64;
+	__u64 *bits = bpf_map_lookup_elem(&traced_tgids, &word);
+
+	if (!bits)
+		return;
+	if (on)
+		__sync_fetch_and_or(bits, 1ULL << (tgid % 64));
+	else
+		__sync_fetch_and_and(bits, ~(1ULL << (tgid % 64)));
 }
 
 static __always_inline struct eventpoll *epfd_to_ep(int epfd)
@@ -597,7 +619,7 @@ int on_sock_recv(struct bpf_raw_tracepoint_args *ctx)
 		if (!rs)
 			return 0;
 	}
-	rs->ts_ns = bpf_ktime_get_ns();
+	rs->seq = wait_exits;
 	rs->ret = (int)ctx->args[1];
 	return 0;
 }
@@ -713,6 +735,7 @@ static __always_inline void emit_wait(struct syscall_call *c, __u64 pid_tgid, __
 	rec->syscall = c->nr == NR_epoll_wait ? WS_EPOLL_WAIT :
 		       c->nr == NR_epoll_pwait ? WS_EPOLL_PWAIT : WS_EPOLL_PWAIT2;
 	rec->fault = 0;
+	rec->seq = __sync_fetch_and_add(&wait_exits, 1) + 1;
 
 	for (int chunk = 0; chunk < MAX_WAIT_CHUNKS; chunk++) {
 		__u32 count = total - first;
@@ -764,9 +787,11 @@ static __always_inline void emit_close(struct syscall_call *c, __u64 pid_tgid, _
 static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 {
 	__u32 tid = (__u32)pid_tgid;
-	struct syscall_call *c = bpf_map_lookup_elem(&inflight, &tid);
+	struct syscall_call *c = NULL;
 	__u64 now;
 
+	if (is_traced(pid_tgid >> 32))
+		c = bpf_map_lookup_elem(&inflight, &tid);
 	if (!c) {
 		/* Someone else's epoll_ctl: may have added a socket to a
 		 * set we trace (sets can be shared).  Its op is unknown
@@ -900,31 +925,28 @@ static __always_inline void count_ready(struct ep_owner *owner, int fd)
  * (0 when the waker did not say). */
 static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 source)
 {
-	struct eventpoll *ep = BPF_CORE_READ(epi, ep);
-	__u64 key = (__u64)ep;
+	__u64 key = (__u64)BPF_CORE_READ(epi, ep);
 	struct ep_owner *owner = bpf_map_lookup_elem(&epoll_owners, &key);
+	struct epitem_facts f;
 	struct ev_ready *rec;
-	__u32 events;
 	__u8 flags = 0;
-	int fd;
 
 	if (!owner)
 		return false;
-	fd = BPF_CORE_READ(epi, ffd.fd);
 	if (summary_only) {
-		count_ready(owner, fd);
+		count_ready(owner, BPF_CORE_READ(epi, ffd.fd));
 		return true;
 	}
-	events = BPF_CORE_READ(epi, event.events);
-	if (!(events & ~EP_PRIVATE_BITS))
+	read_epitem(epi, &f);
+	if (!(f.events & ~EP_PRIVATE_BITS))
 		flags |= RF_DISARMED;
-	else if (mask && !(mask & events))
+	else if (mask && !(mask & f.events))
 		flags |= RF_MISMATCH;
-	else if (!kernel_list_empty(&epi->rdllink))
+	else if (f.queued)
 		flags |= RF_COALESCED;
 	else
 		flags |= RF_QUEUED;
-	if (!kernel_list_empty(&ep->wq.head))
+	if (!kernel_list_empty(&f.ep->wq.head))
 		flags |= RF_WOKE;
 
 	rec = reserve(sizeof(*rec));
@@ -937,10 +959,10 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	rec->h.size = sizeof(*rec);
 	rec->h.comm[0] = 0;
 	rec->epfd = owner->epfd;
-	rec->fd = fd;
+	rec->fd = f.fd;
 	rec->mask = mask;
-	rec->events = events;
-	rec->data = BPF_CORE_READ(epi, event.data);
+	rec->events = f.events;
+	rec->data = f.data;
 	rec->source = source;
 	rec->flags = flags;
 	bpf_ringbuf_submit(rec, wakeup_flag());
@@ -1039,12 +1061,11 @@ int on_fork(struct bpf_raw_tracepoint_args *ctx)
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
 	struct ev_fork *rec;
-	__u8 one = 1;
 
 	if (!follow_forks || ptgid == ctgid || !is_traced(ptgid))
 		return 0;
 	/* Join the filter here, before the child can run a syscall. */
-	bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
+	set_traced(ctgid, true);
 	rec = reserve(sizeof(*rec));
 	if (!rec)
 		return 0;
@@ -1068,7 +1089,7 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 	/* signal->live already counts this thread out: 0 means the last one. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
-	bpf_map_delete_elem(&traced_tgids, &tgid);
+	set_traced(tgid, false);
 	rec = reserve(sizeof(*rec));
 	if (!rec)
 		return 0;

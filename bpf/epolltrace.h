@@ -19,6 +19,8 @@
 #define RDLIST_MAX 32
 /* Epitems walked per file in the sk_data_ready path. */
 #define FILE_EPITEMS_MAX 8
+/* traced_tgids: a bit for every pid up to PID_MAX_LIMIT (4M on 64-bit). */
+#define TRACED_TGID_WORDS (4194304 / 64)
 /* Waiters looked at on one socket's wait queue (epoll's and others). */
 #define SOCK_WAITERS_MAX 12
 
@@ -131,6 +133,7 @@ struct ev_wait {
 	unsigned char more;		/* another record of this call follows */
 	unsigned char fault;		/* the result array could not be read */
 	unsigned char pad[5];
+	unsigned long long seq;		/* this wait's number among traced waits' exits */
 	/* count * USER_EVENT_SIZE raw bytes copied from the caller's array;
 	 * sized to a power of two so the BPF side can bound a copy with a mask */
 	unsigned char items[WAIT_ITEMS_BYTES];
@@ -199,7 +202,10 @@ struct ev_read {
 #define RECV_SLOTS_LOG2 14
 struct recv_slot {
 	unsigned long long sk;		/* the struct sock; 0: a free slot */
-	unsigned long long ts_ns;	/* 0: nothing received since the ADD */
+	/* The ev_wait seq current at the receive (0: nothing received since
+	 * the ADD): a receive after a delivery has seq >= the delivering
+	 * wait's.  Cheaper than a clock read on every receive. */
+	unsigned long long seq;
 	long long ret;
 	unsigned long long overflow;
 };

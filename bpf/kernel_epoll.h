@@ -141,6 +141,25 @@ static __always_inline bool kernel_list_empty(struct list_head *head)
 	return next == head;
 }
 
+/* What the readiness programs need of an epitem.  (One copy of the
+ * whole epitem was tried: slower than these few field reads.) */
+struct epitem_facts {
+	struct eventpoll *ep;
+	__u64 data;
+	__u32 events;
+	int fd;
+	bool queued;		/* on its set's ready list */
+};
+
+static __always_inline void read_epitem(struct epitem *epi, struct epitem_facts *f)
+{
+	f->ep = BPF_CORE_READ(epi, ep);
+	f->fd = BPF_CORE_READ(epi, ffd.fd);
+	f->events = BPF_CORE_READ(epi, event.events);
+	f->data = BPF_CORE_READ(epi, event.data);
+	f->queued = !kernel_list_empty(&epi->rdllink);
+}
+
 static __always_inline struct epitem *epitem_of_rdllink(struct list_head *link)
 {
 	return (void *)link - bpf_core_field_offset(struct epitem, rdllink);

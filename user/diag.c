@@ -138,7 +138,7 @@ static void describe_last_read(struct epset *s, struct reg *r, const struct fd_b
 	if (!the_tracer || !the_tracer->receives_seen || b->listening || b->count >= 0 ||
 	    tracer_last_read(the_tracer, s->pid, r->fd, &ri))
 		return;
-	if (!ri.ts_ns || ri.ts_ns < r->last_delivery_ns) {
+	if (!ri.seq || ri.seq < r->last_delivery_seq) {
 		snprintf(buf, len, "; nothing was received from it since it was reported");
 		return;
 	}
@@ -146,7 +146,6 @@ static void describe_last_read(struct epset *s, struct reg *r, const struct fd_b
 	w->last_read_syscall = "recv";
 	w->last_read_count = 0;
 	w->last_read_ret = ri.ret;
-	w->last_read_ts_ns = ri.ts_ns;
 	if (ri.ret < 0)
 		snprintf(buf, len, "; the last receive returned -1 %s", errno_name(-ri.ret));
 	else

@@ -24,6 +24,7 @@ struct reg {
 	uint64_t adds, mods, readies, deliveries;
 	uint64_t last_ready_ns;	/* the callback that queued it, 0 once delivered */
 	uint64_t last_delivery_ns;
+	uint64_t last_delivery_seq;	/* ev_wait.seq of that delivery */
 	uint64_t ready_latency_total_ns, ready_latency_max_ns, ready_latency_n;
 	uint64_t warnings;
 };

@@ -350,6 +350,7 @@ static void deliver_items(const struct ev_wait *w, const unsigned char *raw, siz
 		}
 		r->last_ready_ns = 0;
 		r->last_delivery_ns = exit_ns;
+		r->last_delivery_seq = w->seq;
 		/* The ready-list snapshot that follows this record says
 		 * whether the kernel put it back (level-triggered). */
 		r->requeued_lt = false;

@@ -316,9 +316,16 @@ int tracer_start(struct tracer *t, ring_buffer_sample_fn handle, void *ctx)
 
 int tracer_add_pid(struct tracer *t, uint32_t pid)
 {
-	uint8_t one = 1;
+	int map = bpf_map__fd(t->skel->maps.traced_tgids);
+	uint32_t word = pid / 64;
+	uint64_t bits = 0;
 
-	return bpf_map_update_elem(bpf_map__fd(t->skel->maps.traced_tgids), &pid, &one, BPF_ANY);
+	/* Read-modify-write: nothing else sets bits of a pid we have not
+	 * added yet but a fork of a traced process, which is rare then. */
+	if (bpf_map_lookup_elem(map, &word, &bits))
+		return -1;
+	bits |= 1ULL << (pid % 64);
+	return bpf_map_update_elem(map, &word, &bits, BPF_ANY);
 }
 
 int tracer_resolve_epoll(struct tracer *t, uint32_t pid, int pidfd, int epfd)
@@ -371,7 +378,7 @@ int tracer_last_read(struct tracer *t, uint32_t pid, int fd, struct read_info *o
 	if (slot.sk != sk &&
 	    bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.recv_overflow), &sk, &slot))
 		return -1;
-	out->ts_ns = slot.ts_ns;
+	out->seq = slot.seq;
 	out->ret = slot.ret;
 	return 0;
 }

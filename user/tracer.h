@@ -24,7 +24,7 @@ int tracer_add_pid(struct tracer *t, uint32_t pid);
 int tracer_resolve_epoll(struct tracer *t, uint32_t pid, int pidfd, int epfd);
 /* What the last receive on a watched (ET or ONESHOT) socket returned. */
 struct read_info {
-	uint64_t ts_ns;		/* 0: nothing received since its ADD */
+	uint64_t seq;		/* see struct recv_slot; 0: nothing since its ADD */
 	long long ret;
 };
 int tracer_watch_receives(struct tracer *t, uint32_t pid, int pidfd, int fd);

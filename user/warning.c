@@ -68,7 +68,6 @@ void warning_emit(const struct warning *w, const char *fmt, ...)
 		json_key(&l, "last_read");
 		json_open(&l, '{');
 		json_kv_int(&l, "ret", w->last_read_ret);
-		json_kv_double(&l, "ts", ts_seconds(w->last_read_ts_ns), 6);
 		json_close(&l, '}');
 	}
 	if (w->has_watches) {

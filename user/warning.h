@@ -19,7 +19,6 @@ struct warning {
 	const char *last_read_syscall;
 	uint64_t last_read_count;
 	long long last_read_ret;
-	uint64_t last_read_ts_ns;
 	bool has_watches;
 	unsigned int uid;
 	long long watches, watch_limit;
