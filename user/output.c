@@ -74,12 +74,10 @@ static void comma(struct line *l)
 	l->need_comma = true;
 }
 
-void json_key(struct line *l, const char *key)
+void json_key_q(struct line *l, const char *qkey, size_t n)
 {
 	comma(l);
-	line_append(l, "\"", 1);
-	line_append(l, key, strlen(key));
-	line_append(l, "\":", 2);
+	line_append(l, qkey, n);
 	l->need_comma = false;
 }
 
@@ -128,22 +126,22 @@ void json_close(struct line *l, char c)
 	l->need_comma = true;
 }
 
-void json_kv_int(struct line *l, const char *key, long long v)
+void json_kv_int_q(struct line *l, const char *qkey, size_t n, long long v)
 {
-	json_key(l, key);
+	json_key_q(l, qkey, n);
 	comma(l);
 	line_i64(l, v);
 }
 
-void json_kv_str(struct line *l, const char *key, const char *s)
+void json_kv_str_q(struct line *l, const char *qkey, size_t n, const char *s)
 {
-	json_key(l, key);
+	json_key_q(l, qkey, n);
 	json_str(l, s);
 }
 
-void json_kv_bool(struct line *l, const char *key, bool v)
+void json_kv_bool_q(struct line *l, const char *qkey, size_t n, bool v)
 {
-	json_key(l, key);
+	json_key_q(l, qkey, n);
 	comma(l);
 	if (v)
 		line_append(l, "true", 4);
@@ -151,11 +149,11 @@ void json_kv_bool(struct line *l, const char *key, bool v)
 		line_append(l, "false", 5);
 }
 
-void json_kv_null(struct line *l, const char *key)
+void json_kv_null_q(struct line *l, const char *qkey, size_t n)
 {
-	json_key(l, key);
+	json_key_q(l, qkey, n);
 	comma(l);
-	line_printf(l, "null");
+	line_append(l, "null", 4);
 }
 
 void line_hex(struct line *l, unsigned long long v)
@@ -187,40 +185,87 @@ void line_fixed(struct line *l, unsigned long long units, int decimals)
 	line_append(l, frac, decimals);
 }
 
-void json_kv_hex(struct line *l, const char *key, unsigned long long v)
+void json_kv_hex_q(struct line *l, const char *qkey, size_t n, unsigned long long v)
 {
-	json_key(l, key);
+	json_key_q(l, qkey, n);
 	comma(l);
 	line_append(l, "\"", 1);
 	line_hex(l, v);
 	line_append(l, "\"", 1);
 }
 
-void json_kv_fixed(struct line *l, const char *key, unsigned long long units, int decimals)
+void json_kv_fixed_q(struct line *l, const char *qkey, size_t n, unsigned long long units, int decimals)
 {
-	json_key(l, key);
+	json_key_q(l, qkey, n);
 	comma(l);
 	line_fixed(l, units, decimals);
 }
 
-void json_kv_double(struct line *l, const char *key, double v, int decimals)
+void json_kv_double_q(struct line *l, const char *qkey, size_t n, double v, int decimals)
 {
-	json_key(l, key);
+	json_key_q(l, qkey, n);
 	comma(l);
 	line_printf(l, "%.*f", decimals, v);
 }
 
+/* Flag names need no escaping. */
 static void json_event_name(const char *name, void *arg)
 {
-	json_str(arg, name);
+	struct line *l = arg;
+
+	comma(l);
+	line_append(l, "\"", 1);
+	line_str(l, name);
+	line_append(l, "\"", 1);
 }
 
-void json_kv_events(struct line *l, const char *key, uint32_t events)
+/* Masks repeat: each one's text and JSON forms are built once. */
+struct events_form {
+	uint32_t mask;
+	bool valid;
+	unsigned short text_len, json_len;
+	char text[160], json[224];
+};
+
+static void text_event_name(const char *name, void *arg);
+
+static const struct events_form *events_form(uint32_t events)
 {
-	json_key(l, key);
-	json_open(l, '[');
-	epoll_events_each(events, json_event_name, l);
-	json_close(l, ']');
+	static struct events_form cache[64];
+	struct events_form *f = &cache[(events * 2654435761u) >> 26];
+	struct line tmp;
+
+	if (f->valid && f->mask == events)
+		return f;
+	line_reset(&tmp);
+	if (events)
+		epoll_events_each(events, text_event_name, &tmp);
+	else
+		line_append(&tmp, "0", 1);
+	if (tmp.len >= sizeof(f->text))
+		tmp.len = sizeof(f->text) - 1;
+	memcpy(f->text, tmp.buf, tmp.len);
+	f->text_len = tmp.len;
+	line_reset(&tmp);
+	json_open(&tmp, '[');
+	epoll_events_each(events, json_event_name, &tmp);
+	json_close(&tmp, ']');
+	if (tmp.len >= sizeof(f->json))
+		tmp.len = sizeof(f->json) - 1;
+	memcpy(f->json, tmp.buf, tmp.len);
+	f->json_len = tmp.len;
+	f->mask = events;
+	f->valid = true;
+	return f;
+}
+
+void json_kv_events_q(struct line *l, const char *qkey, size_t n, uint32_t events)
+{
+	const struct events_form *f = events_form(events);
+
+	json_key_q(l, qkey, n);
+	line_append(l, f->json, f->json_len);
+	l->need_comma = true;
 }
 
 static void text_event_name(const char *name, void *arg)
@@ -235,15 +280,9 @@ static void text_event_name(const char *name, void *arg)
 
 void line_events(struct line *l, uint32_t events)
 {
-	bool saved = l->need_comma;
+	const struct events_form *f = events_form(events);
 
-	if (!events) {
-		line_append(l, "0", 1);
-		return;
-	}
-	l->need_comma = false;
-	epoll_events_each(events, text_event_name, l);
-	l->need_comma = saved;
+	line_append(l, f->text, f->text_len);
 }
 
 void line_emit(struct line *l)

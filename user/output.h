@@ -23,21 +23,33 @@ void line_i64(struct line *l, long long v);
 void line_hex(struct line *l, unsigned long long v);		/* 0x1f */
 void line_fixed(struct line *l, unsigned long long units, int decimals);
 void line_events(struct line *l, uint32_t events);		/* EPOLLIN|EPOLLET */
-/* JSON pieces: key then value; objects and arrays nest by hand. */
-void json_key(struct line *l, const char *key);
+/* JSON pieces: key then value; objects and arrays nest by hand.  Keys
+ * are string literals, quoted and measured at compile time (JSON_QKEY). */
+#define JSON_QKEY(k) "\"" k "\":", sizeof("\"" k "\":") - 1
+void json_key_q(struct line *l, const char *qkey, size_t n);
 void json_str(struct line *l, const char *s);	/* escaped, quoted */
 void json_int(struct line *l, long long v);	/* an array element */
 void json_open(struct line *l, char c);		/* '{' or '[' */
 void json_close(struct line *l, char c);
-void json_kv_int(struct line *l, const char *key, long long v);
-void json_kv_str(struct line *l, const char *key, const char *s);
-void json_kv_bool(struct line *l, const char *key, bool v);
-void json_kv_null(struct line *l, const char *key);
-void json_kv_hex(struct line *l, const char *key, unsigned long long v);
-void json_kv_events(struct line *l, const char *key, uint32_t events);
-void json_kv_double(struct line *l, const char *key, double v, int decimals);
+void json_kv_int_q(struct line *l, const char *qkey, size_t n, long long v);
+void json_kv_str_q(struct line *l, const char *qkey, size_t n, const char *s);
+void json_kv_bool_q(struct line *l, const char *qkey, size_t n, bool v);
+void json_kv_null_q(struct line *l, const char *qkey, size_t n);
+void json_kv_hex_q(struct line *l, const char *qkey, size_t n, unsigned long long v);
+void json_kv_events_q(struct line *l, const char *qkey, size_t n, uint32_t events);
+void json_kv_double_q(struct line *l, const char *qkey, size_t n, double v, int decimals);
 /* units / 10^decimals, printed exactly: ns as us with 3 decimals, etc. */
-void json_kv_fixed(struct line *l, const char *key, unsigned long long units, int decimals);
+void json_kv_fixed_q(struct line *l, const char *qkey, size_t n, unsigned long long units,
+		     int decimals);
+#define json_key(l, k)			json_key_q(l, JSON_QKEY(k))
+#define json_kv_int(l, k, v)		json_kv_int_q(l, JSON_QKEY(k), v)
+#define json_kv_str(l, k, v)		json_kv_str_q(l, JSON_QKEY(k), v)
+#define json_kv_bool(l, k, v)		json_kv_bool_q(l, JSON_QKEY(k), v)
+#define json_kv_null(l, k)		json_kv_null_q(l, JSON_QKEY(k))
+#define json_kv_hex(l, k, v)		json_kv_hex_q(l, JSON_QKEY(k), v)
+#define json_kv_events(l, k, v)		json_kv_events_q(l, JSON_QKEY(k), v)
+#define json_kv_double(l, k, v, d)	json_kv_double_q(l, JSON_QKEY(k), v, d)
+#define json_kv_fixed(l, k, u, d)	json_kv_fixed_q(l, JSON_QKEY(k), u, d)
 
 extern FILE *trace_out;
 void line_emit(struct line *l);	/* writes it and a newline to trace_out */
