@@ -48,12 +48,27 @@ void line_str(struct line *l, const char *s)
 
 void line_u64(struct line *l, unsigned long long v)
 {
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	char tmp[24];
 	int i = sizeof(tmp);
 
-	do
-		tmp[--i] = '0' + v % 10;
-	while (v /= 10);
+	/* Two digits per division: numbers are most of every record. */
+	while (v >= 100) {
+		unsigned int d = v % 100;
+
+		v /= 100;
+		tmp[--i] = pairs[2 * d + 1];
+		tmp[--i] = pairs[2 * d];
+	}
+	if (v >= 10) {
+		tmp[--i] = pairs[2 * v + 1];
+		tmp[--i] = pairs[2 * v];
+	} else {
+		tmp[--i] = '0' + v;
+	}
 	line_append(l, tmp + i, sizeof(tmp) - i);
 }
 
