@@ -50,7 +50,8 @@ struct syscall_call {
 	__u64 fd_ino;
 	char fd_dname[16];
 	struct sock_info sock;
-	struct eventpoll *ep;	/* epoll_wait: found at entry, reused at exit */
+	struct eventpoll *ep;	/* epoll_wait, epoll_ctl: the set, found at entry */
+	bool snapshots;		/* epoll_wait: ready list snapshots at entry and exit */
 	struct file *file;	/* close: the file the fd named */
 	struct sock *sk;	/* ADD: the fd's socket, if it is one */
 };
@@ -164,29 +165,81 @@ static __always_inline void unwatch_receives(__u64 sk)
 		__sync_fetch_and_add(&slot->overflow, -1);
 }
 
-/* "This sock is in no traced set", cached per sock for sk_data_ready: on
- * a busy machine most sockets that wake up are nobody's we trace, and the
- * walk over a socket's epitems costs several kernel reads per wakeup.  A
- * direct-mapped table (an array lookup is inlined; a hash lookup is not):
- * slot (sk >> 6) % SOCK_SLOTS holds the rest of the pointer's bits and the
- * owners_gen the verdict was taken in.  A verdict from an older
- * generation, or another sock in the slot, means "walk and see", so
- * collisions only cost time. */
-#define SOCK_SLOTS_LOG2	14
-#define SOCK_SLOTS	(1U << SOCK_SLOTS_LOG2)
-#define SOCK_GEN_BITS	30
+/* Two direct-mapped tables of facts about kernel objects, each fact good
+ * for one "stamp" (a generation or sequence number).  An array lookup is
+ * inlined by the verifier, a hash lookup is a call: these sit on paths
+ * that run for every wakeup on the machine.  Slot (ptr >> 6) % STAMP_SLOTS
+ * holds, in one 64-bit word (no torn reads), the pointer's other bits and
+ * the stamp's low STAMP_BITS.  Another object in the slot or another stamp
+ * means "don't know", so collisions only cost time. */
+#define STAMP_SLOTS_LOG2	14
+#define STAMP_SLOTS		(1U << STAMP_SLOTS_LOG2)
+#define STAMP_BITS		30
+
+/* sock -> "in no traced set" in owners_gen: sockets no traced set
+ * watches skip the walk over their epitems in sk_data_ready. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, SOCK_SLOTS);
+	__uint(max_entries, STAMP_SLOTS);
 	__type(key, __u32);
 	__type(value, __u64);
 } sock_verdicts SEC(".maps");
+
+/* epitem -> "sk_data_ready reported it" in wait_exits: the ready list
+ * snapshot at the next epoll_wait entry leaves it out (no news). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, STAMP_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} epitem_marks SEC(".maps");
 
 /* Bumped after anything that may put a socket into a traced set: an ADD
  * (by anyone: an untraced process may ADD to a set it shares), or an
  * epoll instance becoming known.  A walk reads it first, so a verdict
  * stored by a walk that raced with such a change is already outdated. */
 __u64 owners_gen = 1;
+
+/* Set by user space once sk_data_ready is attached. */
+bool sk_readiness_hooked;
+
+/* Epoll instances whose readiness sk_data_ready does not tell in full:
+ * they hold an fd that is not a socket, or a socket watched for EPOLLOUT
+ * (write space and errors wake without sk_data_ready).  With
+ * sk_data_ready attached, only these get ready-list snapshots. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, __u8);
+} eps_snapshotted SEC(".maps");
+
+/* Requests from user space at attach: its own fd (a copy of an epoll fd)
+ * whose set needs snapshots. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __s32);
+	__type(value, __u8);
+} snapshot_requests SEC(".maps");
+
+static __always_inline bool wants_snapshots(struct eventpoll *ep)
+{
+	__u64 key = (__u64)ep;
+
+	if (!rdlist_snapshots || summary_only || !ep)
+		return false;
+	return !sk_readiness_hooked || bpf_map_lookup_elem(&eps_snapshotted, &key);
+}
+
+static __always_inline void need_snapshots(struct eventpoll *ep)
+{
+	__u64 key = (__u64)ep;
+	__u8 one = 1;
+
+	if (ep)
+		bpf_map_update_elem(&eps_snapshotted, &key, &one, BPF_ANY);
+}
 
 /* Exits of traced epoll_waits so far: numbers them (ev_wait.seq). */
 __u64 wait_exits = 1;
@@ -196,18 +249,41 @@ static __always_inline void owners_changed(void)
 	__sync_fetch_and_add(&owners_gen, 1);
 }
 
-/* The slot of a sock and the verdict "not traced in generation gen";
- * false for pointers outside the usual 48-bit kernel half. */
-static __always_inline bool sock_verdict_slot(__u64 sk, __u64 gen, __u32 *slot, __u64 *no)
+/* The slot of an object and the word "this object, this stamp"; false
+ * for pointers outside the usual 48-bit kernel half. */
+static __always_inline bool stamp_slot(__u64 ptr, __u64 stamp, __u32 *slot, __u64 *word)
 {
 	__u64 tag;
 
-	if ((sk >> 48) != 0xffff)
+	if ((ptr >> 48) != 0xffff)
 		return false;
-	*slot = (sk >> 6) & (SOCK_SLOTS - 1);
-	tag = (sk & 0x3f) | (((sk & 0xffffffffffffULL) >> (6 + SOCK_SLOTS_LOG2)) << 6);
-	*no = (tag << SOCK_GEN_BITS) | (gen & ((1ULL << SOCK_GEN_BITS) - 1));
+	*slot = (ptr >> 6) & (STAMP_SLOTS - 1);
+	tag = (ptr & 0x3f) | (((ptr & 0xffffffffffffULL) >> (6 + STAMP_SLOTS_LOG2)) << 6);
+	*word = (tag << STAMP_BITS) | (stamp & ((1ULL << STAMP_BITS) - 1));
 	return true;
+}
+
+static __always_inline void mark_reported(struct epitem *epi)
+{
+	__u64 word, *mark;
+	__u32 slot;
+
+	if (!stamp_slot((__u64)epi, wait_exits, &slot, &word))
+		return;
+	mark = bpf_map_lookup_elem(&epitem_marks, &slot);
+	if (mark)
+		*mark = word;
+}
+
+static __always_inline bool reported_since_last_exit(struct epitem *epi, __u64 seq)
+{
+	__u64 word, *mark;
+	__u32 slot;
+
+	if (!stamp_slot((__u64)epi, seq, &slot, &word))
+		return false;
+	mark = bpf_map_lookup_elem(&epitem_marks, &slot);
+	return mark && *mark == word;
 }
 
 struct {
@@ -335,12 +411,22 @@ static __always_inline void learn_epoll(__u32 tgid, int epfd, struct eventpoll *
 
 /* ---- the ready list as the kernel sees it (tracepoint backend) --------- */
 
+/* A scratch record per CPU: the snapshot is built first, and shipped
+ * only if it holds something. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct ev_rdlist);
+} rdlist_scratch SEC(".maps");
+
 static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 					       struct eventpoll *ep, bool at_exit)
 {
 	struct list_head *head, *pos;
 	struct ev_rdlist *rec;
-	int n = 0;
+	__u32 zero = 0, n = 0, size;
+	__u64 seq = wait_exits;
 
 	if (!ep || !bpf_core_field_exists(ep->rdllist))
 		return;
@@ -348,28 +434,42 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 	pos = BPF_CORE_READ(ep, rdllist.next);
 	if (!pos || pos == head)
 		return;
-	rec = reserve(sizeof(*rec));
+	rec = bpf_map_lookup_elem(&rdlist_scratch, &zero);
 	if (!rec)
 		return;
-	fill_header_nocomm(&rec->h, EV_RDLIST, sizeof(*rec), pid_tgid, bpf_ktime_get_ns());
-	rec->epfd = epfd;
-	rec->at_exit = at_exit;
 	rec->truncated = 0;
+	/* The count lives in the record, not a register: the verifier then
+	 * does not follow every kept/skipped combination of the items. */
+	rec->count = 0;
 	for (int i = 0; i < RDLIST_MAX; i++) {
 		struct epitem *epi;
 
 		if (!pos || pos == head)
 			break;
 		epi = epitem_of_rdllink(pos);
-		rec->items[i].fd = BPF_CORE_READ(epi, ffd.fd);
-		rec->items[i].events = BPF_CORE_READ(epi, event.events);
-		n++;
+		/* At entry, what sk_data_ready told already is no news. */
+		if (at_exit || !reported_since_last_exit(epi, seq)) {
+			struct rdlist_item *it = &rec->items[rec->count & (RDLIST_MAX - 1)];
+
+			it->fd = BPF_CORE_READ(epi, ffd.fd);
+			it->events = BPF_CORE_READ(epi, event.events);
+			rec->count++;
+		}
 		pos = BPF_CORE_READ(pos, next);
 	}
 	if (pos && pos != head)
 		rec->truncated = 1;
-	rec->count = n;
-	bpf_ringbuf_submit(rec, wakeup_flag());
+	n = rec->count;
+	if (!n)
+		return;
+	size = offsetof(struct ev_rdlist, items) + n * sizeof(struct rdlist_item);
+	if (size > sizeof(*rec))
+		size = sizeof(*rec);
+	fill_header_nocomm(&rec->h, EV_RDLIST, size, pid_tgid, bpf_ktime_get_ns());
+	rec->epfd = epfd;
+	rec->at_exit = at_exit;
+	if (bpf_ringbuf_output(&events, rec, size, wakeup_flag()))
+		count_lost();
 }
 
 /* ---- user space asks us to resolve an epoll fd it copied ---------------- */
@@ -392,6 +492,18 @@ static __always_inline void serve_resolve_request(int fd)
 		eventpoll_fops_seen = BPF_CORE_READ(file, f_op);
 	}
 	bpf_map_delete_elem(&ep_resolve_requests, &fd);
+}
+
+static __always_inline void serve_snapshot_request(int fd)
+{
+	struct file *file;
+
+	if (!bpf_map_lookup_elem(&snapshot_requests, &fd))
+		return;
+	file = current_fd_file(fd);
+	if (file)
+		need_snapshots(BPF_CORE_READ(file, private_data));
+	bpf_map_delete_elem(&snapshot_requests, &fd);
 }
 
 static __always_inline void serve_watch_request(int fd)
@@ -424,6 +536,7 @@ static __always_inline bool wanted(long nr, __u64 pid_tgid, __u64 arg0)
 		if (nr == NR_epoll_ctl) {
 			serve_resolve_request((int)arg0);
 			serve_watch_request((int)arg0);
+			serve_snapshot_request((int)arg0);
 		}
 		return false;
 	}
@@ -463,7 +576,8 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 		} else if (uptr) {
 			call.ev_fault = 1;
 		}
-		learn_epoll(tgid, (int)call.args[0], epfd_to_ep((int)call.args[0]));
+		call.ep = epfd_to_ep((int)call.args[0]);
+		learn_epoll(tgid, (int)call.args[0], call.ep);
 		if (call.args[1] == 1 /* EPOLL_CTL_ADD */) {
 			struct file *file = current_fd_file((int)call.args[2]);
 
@@ -529,7 +643,8 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 				bpf_ringbuf_submit(rec, wakeup_flag());
 			}
 		}
-		if (rdlist_snapshots && !summary_only)
+		call.snapshots = wants_snapshots(ep);
+		if (call.snapshots)
 			snapshot_ready_list(pid_tgid, (int)call.args[0], ep, false);
 		break;
 	}
@@ -595,6 +710,9 @@ static __always_inline void track_socket(struct syscall_call *c, __u32 tgid, lon
 		forget_watched_sock(&key);
 		return;
 	}
+	if (rdlist_snapshots && ((c->args[1] == 1 /* ADD */ && !is_socket_mode(c->fd_mode)) ||
+				 (c->ev_events & EPOLLOUT_BIT)))
+		need_snapshots(c->ep);
 	if (c->args[1] != 1 /* ADD */)
 		return;
 	owners_changed();	/* after the insert: see sock_verdicts */
@@ -816,7 +934,7 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 		} else {
 			emit_wait(c, pid_tgid, now, ret);
 		}
-		if (rdlist_snapshots && !summary_only)
+		if (c->snapshots)
 			snapshot_ready_list(pid_tgid, (int)c->args[0], c->ep, true);
 		break;
 	case NR_close: {
@@ -946,6 +1064,8 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 		flags |= RF_COALESCED;
 	else
 		flags |= RF_QUEUED;
+	if (rdlist_snapshots && (flags & (RF_COALESCED | RF_QUEUED)))
+		mark_reported(epi);
 	if (!kernel_list_empty(&f.ep->wq.head))
 		flags |= RF_WOKE;
 
@@ -1039,7 +1159,7 @@ int ready_sk_data(struct bpf_raw_tracepoint_args *ctx)
 	bool traced;
 	__u32 slot;
 
-	if (sock_verdict_slot((__u64)sk, gen, &slot, &no)) {
+	if (stamp_slot((__u64)sk, gen, &slot, &no)) {
 		verdict = bpf_map_lookup_elem(&sock_verdicts, &slot);
 		if (verdict && *verdict == no)
 			return 0;

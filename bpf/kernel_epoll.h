@@ -11,6 +11,7 @@
 #define EPOLLET_BIT		(1U << 31)
 #define EP_PRIVATE_BITS (EPOLLWAKEUP_BIT | EPOLLONESHOT_BIT | EPOLLET_BIT | EPOLLEXCLUSIVE_BIT)
 #define EPOLLIN_BIT		0x001
+#define EPOLLOUT_BIT		0x004
 #define EPOLLRDNORM_BIT		0x040
 
 /* 5.x kernels link epitems to their file through a list_head. */

@@ -30,13 +30,27 @@ static void on_signal(int sig)
 struct attach_ctx {
 	struct tracer *t;
 	int pidfd;
+	bool set_needs_snapshots;	/* the set being scanned */
 };
+
+/* Is fd of pid a socket?  (Only asked until a set is known to need
+ * snapshots, so a set of many non-sockets costs one look.) */
+static bool fd_is_socket(uint32_t pid, int fd)
+{
+	char path[64], link[32];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%u/fd/%d", pid, fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	return n > 7 && !strncmp(link, "socket:", 7);
+}
 
 static void attach_set(uint32_t pid, int epfd, void *arg)
 {
 	struct attach_ctx *ac = arg;
 
 	epset_get(pid, epfd);
+	ac->set_needs_snapshots = false;
 	if (ac->pidfd >= 0 && tracer_resolve_epoll(ac->t, pid, ac->pidfd, epfd) && opts.verbose)
 		fprintf(stderr, "epolltrace: cannot map epoll fd %d of %u to the kernel\n", epfd, pid);
 }
@@ -46,16 +60,27 @@ static void attach_item(uint32_t pid, int epfd, const struct scanned_item *it, v
 	struct attach_ctx *ac = arg;
 
 	learn_registration(pid, epfd, it->tfd, it->events, it->data);
+	if (!ac->set_needs_snapshots &&
+	    ((it->events & EPOLLOUT) || !fd_is_socket(pid, it->tfd)))
+		ac->set_needs_snapshots = true;
 	if (ac->pidfd >= 0 && ac->t->receives_seen && (it->events & (EPOLLET | EPOLLONESHOT)))
 		tracer_watch_receives(ac->t, pid, ac->pidfd, it->tfd);
+}
+
+static void attach_set_end(uint32_t pid, int epfd, void *arg)
+{
+	struct attach_ctx *ac = arg;
+
+	if (ac->pidfd >= 0 && ac->set_needs_snapshots && ac->t->backend == BK_TRACEPOINT)
+		tracer_snapshot_epoll(ac->t, ac->pidfd, epfd);
 }
 
 /* Start tracing a live process: the filter first, so nothing it does from
  * now on is missed, then what it registered before. */
 static int attach_pid(struct tracer *t, uint32_t pid)
 {
-	struct attach_ctx ac = { t, open_pidfd(pid) };
-	struct scan_callbacks cb = { attach_set, attach_item, NULL, &ac };
+	struct attach_ctx ac = { t, open_pidfd(pid), false };
+	struct scan_callbacks cb = { attach_set, attach_item, attach_set_end, &ac };
 	struct proc *p = proc_get(pid);
 
 	if (tracer_add_pid(t, pid)) {

@@ -638,10 +638,15 @@ static void on_ready(const struct ev_ready *e)
 /* Tracepoint backend: the ready list at a wait's entry holds items that
  * became ready since the last wait (besides level-triggered items the
  * kernel put back at the last exit, which are not news). */
-static void on_rdlist(const struct ev_rdlist *e)
+static void on_rdlist(const struct ev_rdlist *e, size_t size)
 {
 	struct epset *s = epset_get(e->h.pid, e->epfd);
+	size_t fit = size > offsetof(struct ev_rdlist, items) ?
+		     (size - offsetof(struct ev_rdlist, items)) / sizeof(e->items[0]) : 0;
 	int n = e->count < RDLIST_MAX ? e->count : RDLIST_MAX;
+
+	if ((size_t)n > fit)	/* records carry only the items they hold */
+		n = fit;
 
 	for (int i = 0; i < n; i++) {
 		struct reg *r = reg_find(s, e->items[i].fd);
@@ -759,7 +764,7 @@ int handle_record(void *ctx, void *data, size_t size)
 	case EV_WAIT: on_wait(data, size); break;
 	case EV_CLOSE: on_close(data); break;
 	case EV_READY: on_ready(data); break;
-	case EV_RDLIST: on_rdlist(data); break;
+	case EV_RDLIST: on_rdlist(data, size); break;
 	case EV_FORK: on_fork(data); break;
 	case EV_EXIT: on_exit_record(data); break;
 	default: break;

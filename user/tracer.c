@@ -224,8 +224,10 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	default:
 		/* sock:sk_data_ready came in Linux 6.4; without it the ready
 		 * list seen at each wait still tells readiness. */
-		if (bpf_program__attach(skel->progs.ready_sk_data))
+		if (bpf_program__attach(skel->progs.ready_sk_data)) {
 			note_attached(t, "raw_tp:sk_data_ready");
+			skel->bss->sk_readiness_hooked = true;
+		}
 		note_attached(t, "ready list at epoll_wait");
 		break;
 	}
@@ -346,21 +348,35 @@ int tracer_resolve_epoll(struct tracer *t, uint32_t pid, int pidfd, int epfd)
 	return 0;
 }
 
+/* Copy `fd` of `pid` and make our own epoll_ctl on the copy with a
+ * request for the BPF side waiting in `map`, keyed by the copy's number. */
+static int request_on_copy(int map, int pidfd, int fd, const void *value)
+{
+	int copy = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+
+	if (copy < 0)
+		return -errno;
+	bpf_map_update_elem(map, &copy, value, BPF_ANY);
+	epoll_ctl(copy, EPOLL_CTL_DEL, -1, NULL);	/* see tracer_resolve_epoll */
+	bpf_map_delete_elem(map, &copy);
+	close(copy);
+	return 0;
+}
+
+int tracer_snapshot_epoll(struct tracer *t, int pidfd, int epfd)
+{
+	uint8_t one = 1;
+
+	return request_on_copy(bpf_map__fd(t->skel->maps.snapshot_requests), pidfd, epfd, &one);
+}
+
 /* Record the receives of an ET or ONESHOT socket registered before we
  * attached, as an ADD seen live would have (nothing for other fds). */
 int tracer_watch_receives(struct tracer *t, uint32_t pid, int pidfd, int fd)
 {
 	struct pid_fd target = { .pid = pid, .fd = fd };
-	int copy = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	int map = bpf_map__fd(t->skel->maps.sock_watch_requests);
 
-	if (copy < 0)
-		return -errno;
-	bpf_map_update_elem(map, &copy, &target, BPF_ANY);
-	epoll_ctl(copy, EPOLL_CTL_DEL, -1, NULL);	/* see tracer_resolve_epoll */
-	bpf_map_delete_elem(map, &copy);
-	close(copy);
-	return 0;
+	return request_on_copy(bpf_map__fd(t->skel->maps.sock_watch_requests), pidfd, fd, &target);
 }
 
 int tracer_last_read(struct tracer *t, uint32_t pid, int fd, struct read_info *out)

@@ -27,6 +27,9 @@ struct read_info {
 	uint64_t seq;		/* see struct recv_slot; 0: nothing since its ADD */
 	long long ret;
 };
+/* Attach time: this set holds more than sockets watched for input, so
+ * the tracepoint backend reads its ready list at each wait. */
+int tracer_snapshot_epoll(struct tracer *t, int pidfd, int epfd);
 int tracer_watch_receives(struct tracer *t, uint32_t pid, int pidfd, int fd);
 int tracer_last_read(struct tracer *t, uint32_t pid, int fd, struct read_info *out);
 uint64_t tracer_lost(struct tracer *t);
