@@ -1055,7 +1055,7 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 		count_ready(owner, BPF_CORE_READ(epi, ffd.fd));
 		return true;
 	}
-	read_epitem(epi, &f);
+	read_epitem(epi, (struct eventpoll *)key, &f);
 	if (!(f.events & ~EP_PRIVATE_BITS))
 		flags |= RF_DISARMED;
 	else if (mask && !(mask & f.events))

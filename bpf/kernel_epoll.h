@@ -152,12 +152,21 @@ struct epitem_facts {
 	bool queued;		/* on its set's ready list */
 };
 
-static __always_inline void read_epitem(struct epitem *epi, struct epitem_facts *f)
+/* The caller has read epi->ep already (to know whether it is traced). */
+static __always_inline void read_epitem(struct epitem *epi, struct eventpoll *ep,
+					struct epitem_facts *f)
 {
-	f->ep = BPF_CORE_READ(epi, ep);
+	/* event.events and event.data in one read: 16 bytes from events
+	 * cover data whether the struct is packed (x86) or not. */
+	__u32 ev_off = bpf_core_field_offset(struct epitem, event.events);
+	__u32 data_off = bpf_core_field_offset(struct epitem, event.data) - ev_off;
+	char ev[16] = {};
+
+	f->ep = ep;
 	f->fd = BPF_CORE_READ(epi, ffd.fd);
-	f->events = BPF_CORE_READ(epi, event.events);
-	f->data = BPF_CORE_READ(epi, event.data);
+	bpf_probe_read_kernel(ev, sizeof(ev), (void *)epi + ev_off);
+	__builtin_memcpy(&f->events, ev, sizeof(f->events));
+	__builtin_memcpy(&f->data, ev + (data_off == 8 ? 8 : 4), sizeof(f->data));
 	f->queued = !kernel_list_empty(&epi->rdllink);
 }
 
