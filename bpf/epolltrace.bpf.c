@@ -472,7 +472,7 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 		count_lost();
 }
 
-/* ---- user space asks us to resolve an epoll fd it copied ---------------- */
+/* ---- requests from user space at attach: its own epoll_ctl on copies ---- */
 
 static __always_inline void serve_resolve_request(int fd)
 {
@@ -695,8 +695,9 @@ static __always_inline void forget_watched_sock(struct pid_fd *key)
 	bpf_map_delete_elem(&watched_socks, key);
 }
 
-/* After an ADD or DEL of a traced process.  An ADD may have put a socket
- * in a traced set (sock_verdicts), and ET and ONESHOT sockets get their
+/* After an ADD, MOD or DEL of a traced process.  An ADD may have put a
+ * socket in a traced set (sock_verdicts); a non-socket or EPOLLOUT
+ * interest makes the set need ready-list snapshots; ET and ONESHOT sockets get their
  * receives recorded (for the missed-edge message) from the moment of the
  * ADD, not when user space catches up. */
 static __always_inline void track_socket(struct syscall_call *c, __u32 tgid, long ret)
