@@ -604,6 +604,8 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 				      BPF_CORE_READ(file, f_op) == eventpoll_fops_seen;
 		if (!call.close_watched && !call.close_is_epoll)
 			return 0;
+		if (call.close_is_epoll)
+			call.ep = BPF_CORE_READ(file, private_data);
 		break;
 	}
 	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2: {
@@ -945,6 +947,13 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 		 * somebody else's socket. */
 		if (ret == 0 && !c->close_shared)
 			forget_watched_sock(&key);
+		/* The set is freed: its address may soon be another's. */
+		if (ret == 0 && !c->close_shared && c->close_is_epoll && c->ep) {
+			__u64 ekey = (__u64)c->ep;
+
+			bpf_map_delete_elem(&epoll_owners, &ekey);
+			bpf_map_delete_elem(&eps_snapshotted, &ekey);
+		}
 		emit_close(c, pid_tgid, now, ret);
 		break;
 	}

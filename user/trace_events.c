@@ -733,6 +733,8 @@ static void on_exit_record(const struct ev_exit *e)
 		return;
 	p->exited = true;
 	p->exit_status = e->exit_code;
+	if (the_tracer && the_tracer->skel)
+		tracer_forget_pid(the_tracer, e->h.pid);
 	diag_on_exit(e->h.pid);
 	print_exit(e->h.ts_ns, e->h.pid, e->h.tid, e->h.comm, e->exit_code, true);
 }
@@ -745,6 +747,8 @@ void emit_exit_unseen(uint32_t pid, int status)
 		return;
 	p->exited = true;
 	p->exit_status = status;
+	if (the_tracer && the_tracer->skel)
+		tracer_forget_pid(the_tracer, pid);
 	diag_on_exit(pid);
 	print_exit(monotonic_ns(), pid, pid, NULL, status, status >= 0);
 }

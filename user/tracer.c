@@ -399,6 +399,36 @@ int tracer_last_read(struct tracer *t, uint32_t pid, int fd, struct read_info *o
 	return 0;
 }
 
+/* A traced process is gone: the epoll instances it owned are freed with
+ * it (or, shared with another process, learned again at its next call),
+ * and their addresses may soon be somebody else's. */
+void tracer_forget_pid(struct tracer *t, uint32_t pid)
+{
+	int owners = bpf_map__fd(t->skel->maps.epoll_owners);
+	int snaps = bpf_map__fd(t->skel->maps.eps_snapshotted);
+	uint64_t key, next, gone[256];
+	struct ep_owner owner;
+	const size_t cap = sizeof(gone) / sizeof(gone[0]);
+	size_t n;
+	int more;
+
+	/* Collect, then delete (deleting while walking would restart the
+	 * walk); again while a batch came back full. */
+	do {
+		n = 0;
+		for (more = !bpf_map_get_next_key(owners, NULL, &next); more && n < cap;
+		     more = !bpf_map_get_next_key(owners, &key, &next)) {
+			key = next;
+			if (!bpf_map_lookup_elem(owners, &key, &owner) && owner.pid == pid)
+				gone[n++] = key;
+		}
+		for (size_t i = 0; i < n; i++) {
+			bpf_map_delete_elem(owners, &gone[i]);
+			bpf_map_delete_elem(snaps, &gone[i]);
+		}
+	} while (n == cap);
+}
+
 uint64_t tracer_lost(struct tracer *t)
 {
 	int ncpu = libbpf_num_possible_cpus();

@@ -32,6 +32,7 @@ struct read_info {
 int tracer_snapshot_epoll(struct tracer *t, int pidfd, int epfd);
 int tracer_watch_receives(struct tracer *t, uint32_t pid, int pidfd, int fd);
 int tracer_last_read(struct tracer *t, uint32_t pid, int fd, struct read_info *out);
+void tracer_forget_pid(struct tracer *t, uint32_t pid);
 uint64_t tracer_lost(struct tracer *t);
 void tracer_stop(struct tracer *t);
 const char *backend_name(enum backend b);
