@@ -52,7 +52,6 @@ struct syscall_call {
 	struct sock_info sock;
 	struct eventpoll *ep;	/* epoll_wait, epoll_ctl: the set, found at entry */
 	bool snapshots;		/* epoll_wait: ready list snapshots at entry and exit */
-	struct file *file;	/* close: the file the fd named */
 	struct sock *sk;	/* ADD: the fd's socket, if it is one */
 };
 
@@ -130,7 +129,7 @@ struct {
 
 static __always_inline struct recv_slot *recv_slot_of(__u64 sk)
 {
-	__u32 idx = (sk >> 6) & ((1U << RECV_SLOTS_LOG2) - 1);
+	__u32 idx = recv_slot_index(sk);
 
 	return bpf_map_lookup_elem(&recv_slots, &idx);
 }
@@ -474,53 +473,50 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 
 /* ---- requests from user space at attach: its own epoll_ctl on copies ---- */
 
-static __always_inline void serve_resolve_request(int fd)
+static __always_inline void serve_resolve_request(int fd, struct file *file)
 {
 	struct ep_owner *owner = bpf_map_lookup_elem(&ep_resolve_requests, &fd);
-	struct file *file;
 	__u64 key;
 
 	if (!owner)
 		return;
-	file = current_fd_file(fd);
-	if (file) {
-		key = (__u64)BPF_CORE_READ(file, private_data);
-		if (key) {
-			bpf_map_update_elem(&epoll_owners, &key, owner, BPF_ANY);
-			owners_changed();	/* after the insert */
-		}
-		eventpoll_fops_seen = BPF_CORE_READ(file, f_op);
+	key = (__u64)BPF_CORE_READ(file, private_data);
+	if (key) {
+		bpf_map_update_elem(&epoll_owners, &key, owner, BPF_ANY);
+		owners_changed();	/* after the insert */
 	}
-	bpf_map_delete_elem(&ep_resolve_requests, &fd);
+	eventpoll_fops_seen = BPF_CORE_READ(file, f_op);
 }
 
-static __always_inline void serve_snapshot_request(int fd)
+static __always_inline void serve_snapshot_request(int fd, struct file *file)
 {
-	struct file *file;
-
-	if (!bpf_map_lookup_elem(&snapshot_requests, &fd))
-		return;
-	file = current_fd_file(fd);
-	if (file)
+	if (bpf_map_lookup_elem(&snapshot_requests, &fd))
 		need_snapshots(BPF_CORE_READ(file, private_data));
-	bpf_map_delete_elem(&snapshot_requests, &fd);
 }
 
-static __always_inline void serve_watch_request(int fd)
+static __always_inline void serve_watch_request(int fd, struct file *file)
 {
 	struct pid_fd *target = bpf_map_lookup_elem(&sock_watch_requests, &fd);
-	struct file *file;
 	__u64 sk;
 
-	if (!target)
+	if (!target || !is_socket_mode(BPF_CORE_READ(file, f_inode, i_mode)))
 		return;
-	file = current_fd_file(fd);
-	if (file && is_socket_mode(BPF_CORE_READ(file, f_inode, i_mode))) {
-		sk = (__u64)sock_of_file(file);
-		if (sk && bpf_map_update_elem(&watched_socks, target, &sk, BPF_NOEXIST) == 0)
-			watch_receives(sk);
-	}
-	bpf_map_delete_elem(&sock_watch_requests, &fd);
+	sk = (__u64)sock_of_file(file);
+	if (sk && bpf_map_update_elem(&watched_socks, target, &sk, BPF_NOEXIST) == 0)
+		watch_receives(sk);
+}
+
+/* User space's epoll_ctl on `fd`, a copy of a traced process's fd, with
+ * its request waiting in one of the request maps (user space deletes it). */
+static __always_inline void serve_requests(int fd)
+{
+	struct file *file = current_fd_file(fd);
+
+	if (!file)
+		return;
+	serve_resolve_request(fd, file);
+	serve_watch_request(fd, file);
+	serve_snapshot_request(fd, file);
 }
 
 /* ---- syscall entry --------------------------------------------------------- */
@@ -533,11 +529,8 @@ static __always_inline bool wanted(long nr, __u64 pid_tgid, __u64 arg0)
 	__u32 tgid = pid_tgid >> 32;
 
 	if (tgid == self_tgid) {
-		if (nr == NR_epoll_ctl) {
-			serve_resolve_request((int)arg0);
-			serve_watch_request((int)arg0);
-			serve_snapshot_request((int)arg0);
-		}
+		if (nr == NR_epoll_ctl)
+			serve_requests((int)arg0);
 		return false;
 	}
 	return is_traced(tgid);
@@ -599,7 +592,6 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 			return 0;
 		call.close_watched = file_in_some_set(file);
 		call.close_shared = file_shared(file);
-		call.file = file;
 		call.close_is_epoll = eventpoll_fops_seen &&
 				      BPF_CORE_READ(file, f_op) == eventpoll_fops_seen;
 		if (!call.close_watched && !call.close_is_epoll)
@@ -990,7 +982,6 @@ SEC("raw_tp/sys_exit")
 int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct pt_regs *regs = (void *)ctx->args[0];
-
 	long nr = SC_NR(regs);
 
 	if (!interesting_nr(nr))

@@ -200,6 +200,10 @@ struct ev_read {
  * (sk >> 6) % RECV_SLOTS of an array holds one socket's; others that map
  * to a taken slot go to a hash and are counted in the slot's `overflow`. */
 #define RECV_SLOTS_LOG2 14
+static inline unsigned int recv_slot_index(unsigned long long sk)
+{
+	return (sk >> 6) & ((1U << RECV_SLOTS_LOG2) - 1);
+}
 struct recv_slot {
 	unsigned long long sk;		/* the struct sock; 0: a free slot */
 	/* The ev_wait seq current at the receive (0: nothing received since

@@ -330,26 +330,10 @@ int tracer_add_pid(struct tracer *t, uint32_t pid)
 	return bpf_map_update_elem(map, &word, &bits, BPF_ANY);
 }
 
-int tracer_resolve_epoll(struct tracer *t, uint32_t pid, int pidfd, int epfd)
-{
-	struct ep_owner owner = { .pid = pid, .epfd = epfd };
-	int fd = syscall(SYS_pidfd_getfd, pidfd, epfd, 0);
-	int map = bpf_map__fd(t->skel->maps.ep_resolve_requests);
-
-	if (fd < 0)
-		return -errno;
-	/* Our own epoll_ctl on the copy runs the syscall program in our
-	 * context, where it can read the file behind `fd`; the call itself
-	 * fails harmlessly (EBADF). */
-	bpf_map_update_elem(map, &fd, &owner, BPF_ANY);
-	epoll_ctl(fd, EPOLL_CTL_DEL, -1, NULL);
-	bpf_map_delete_elem(map, &fd);
-	close(fd);
-	return 0;
-}
-
 /* Copy `fd` of `pid` and make our own epoll_ctl on the copy with a
- * request for the BPF side waiting in `map`, keyed by the copy's number. */
+ * request for the BPF side waiting in `map`, keyed by the copy's number:
+ * the syscall program runs in our context, where it can read the file
+ * behind the copy; the call itself fails harmlessly (EBADF). */
 static int request_on_copy(int map, int pidfd, int fd, const void *value)
 {
 	int copy = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
@@ -357,10 +341,17 @@ static int request_on_copy(int map, int pidfd, int fd, const void *value)
 	if (copy < 0)
 		return -errno;
 	bpf_map_update_elem(map, &copy, value, BPF_ANY);
-	epoll_ctl(copy, EPOLL_CTL_DEL, -1, NULL);	/* see tracer_resolve_epoll */
+	epoll_ctl(copy, EPOLL_CTL_DEL, -1, NULL);
 	bpf_map_delete_elem(map, &copy);
 	close(copy);
 	return 0;
+}
+
+int tracer_resolve_epoll(struct tracer *t, uint32_t pid, int pidfd, int epfd)
+{
+	struct ep_owner owner = { .pid = pid, .epfd = epfd };
+
+	return request_on_copy(bpf_map__fd(t->skel->maps.ep_resolve_requests), pidfd, epfd, &owner);
 }
 
 int tracer_snapshot_epoll(struct tracer *t, int pidfd, int epfd)
@@ -388,7 +379,7 @@ int tracer_last_read(struct tracer *t, uint32_t pid, int fd, struct read_info *o
 
 	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.watched_socks), &key, &sk))
 		return -1;
-	idx = (sk >> 6) & ((1U << RECV_SLOTS_LOG2) - 1);
+	idx = recv_slot_index(sk);
 	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.recv_slots), &idx, &slot))
 		return -1;
 	if (slot.sk != sk &&
