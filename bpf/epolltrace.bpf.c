@@ -16,7 +16,6 @@ const volatile __u32 self_tgid;
 const volatile bool follow_forks;
 const volatile bool summary_only;	/* -c: count in maps, ship no per-call records */
 const volatile bool rdlist_snapshots;	/* tracepoint backend: ready list at waits */
-const volatile bool watch_reads;	/* record reads on watched fds */
 const volatile __u64 wakeup_bytes = 256 * 1024;
 /* The address of ep_poll_callback (from /proc/kallsyms), to tell epoll's
  * entries among a socket's waiters; 0: unknown. */
@@ -52,7 +51,6 @@ struct syscall_call {
 	struct sock_info sock;
 	struct eventpoll *ep;	/* epoll_wait, epoll_ctl: the set, found at entry */
 	bool snapshots;		/* epoll_wait: ready list snapshots at entry and exit */
-	struct sock *sk;	/* ADD: the fd's socket, if it is one */
 };
 
 struct {
@@ -91,78 +89,14 @@ struct {
 	__type(value, struct ep_owner);
 } ep_resolve_requests SEC(".maps");
 
-/* Requests from user space at attach: its own fd (a pidfd_getfd copy of
- * an ET or ONESHOT fd registered before we came) -> the (pid, fd) it
- * copies: watch its receives if it is a socket. */
+/* Requests from user space when it warns: its own fd (a pidfd_getfd copy
+ * of a socket) -> what the socket holds for its reader now. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(max_entries, 64);
 	__type(key, __s32);
-	__type(value, struct pid_fd);
-} sock_watch_requests SEC(".maps");
-
-/* Watched sockets by (pid, fd) -> their struct sock, for user space to
- * find their recv_slot. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
-	__type(key, struct pid_fd);
-	__type(value, __u64);
-} watched_socks SEC(".maps");
-
-/* sock:sock_recv_length names the sock, for every receive on the machine:
- * a direct-mapped array (whose lookup the verifier inlines) keeps the
- * common case to one load and compare. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1U << RECV_SLOTS_LOG2);
-	__type(key, __u32);
-	__type(value, struct recv_slot);
-} recv_slots SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct recv_slot);
-} recv_overflow SEC(".maps");
-
-static __always_inline struct recv_slot *recv_slot_of(__u64 sk)
-{
-	__u32 idx = recv_slot_index(sk);
-
-	return bpf_map_lookup_elem(&recv_slots, &idx);
-}
-
-static __always_inline void watch_receives(__u64 sk)
-{
-	struct recv_slot *slot = recv_slot_of(sk), fresh = { .sk = sk };
-	__u64 old;
-
-	if (!slot)
-		return;
-	old = __sync_val_compare_and_swap(&slot->sk, 0, sk);
-	if (old == 0) {
-		slot->seq = 0;
-		slot->ret = 0;
-	} else if (old != sk) {
-		/* Counted before it is there, so a receive never misses it. */
-		__sync_fetch_and_add(&slot->overflow, 1);
-		if (bpf_map_update_elem(&recv_overflow, &sk, &fresh, BPF_NOEXIST))
-			__sync_fetch_and_add(&slot->overflow, -1);
-	}
-}
-
-static __always_inline void unwatch_receives(__u64 sk)
-{
-	struct recv_slot *slot = recv_slot_of(sk);
-
-	if (!slot)
-		return;
-	if (__sync_val_compare_and_swap(&slot->sk, sk, 0) != sk &&
-	    bpf_map_delete_elem(&recv_overflow, &sk) == 0)
-		__sync_fetch_and_add(&slot->overflow, -1);
-}
+	__type(value, struct backlog_answer);
+} backlog_requests SEC(".maps");
 
 /* Two direct-mapped tables of facts about kernel objects, each fact good
  * for one "stamp" (a generation or sequence number).  An array lookup is
@@ -240,7 +174,7 @@ static __always_inline void need_snapshots(struct eventpoll *ep)
 		bpf_map_update_elem(&eps_snapshotted, &key, &one, BPF_ANY);
 }
 
-/* Exits of traced epoll_waits so far: numbers them (ev_wait.seq). */
+/* Exits of traced epoll_waits so far: the stamp of epitem_marks. */
 __u64 wait_exits = 1;
 
 static __always_inline void owners_changed(void)
@@ -494,16 +428,12 @@ static __always_inline void serve_snapshot_request(int fd, struct file *file)
 		need_snapshots(BPF_CORE_READ(file, private_data));
 }
 
-static __always_inline void serve_watch_request(int fd, struct file *file)
+static __always_inline void serve_backlog_request(int fd, struct file *file)
 {
-	struct pid_fd *target = bpf_map_lookup_elem(&sock_watch_requests, &fd);
-	__u64 sk;
+	struct backlog_answer *a = bpf_map_lookup_elem(&backlog_requests, &fd);
 
-	if (!target || !is_socket_mode(BPF_CORE_READ(file, f_inode, i_mode)))
-		return;
-	sk = (__u64)sock_of_file(file);
-	if (sk && bpf_map_update_elem(&watched_socks, target, &sk, BPF_NOEXIST) == 0)
-		watch_receives(sk);
+	if (a && is_socket_mode(BPF_CORE_READ(file, f_inode, i_mode)))
+		a->backlog = sock_backlog(sock_of_file(file), &a->unit);
 }
 
 /* User space's epoll_ctl on `fd`, a copy of a traced process's fd, with
@@ -515,7 +445,7 @@ static __always_inline void serve_requests(int fd)
 	if (!file)
 		return;
 	serve_resolve_request(fd, file);
-	serve_watch_request(fd, file);
+	serve_backlog_request(fd, file);
 	serve_snapshot_request(fd, file);
 }
 
@@ -580,7 +510,7 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 				bpf_probe_read_kernel_str(call.fd_dname, sizeof(call.fd_dname),
 							  BPF_CORE_READ(file, f_path.dentry, d_name.name));
 				if (is_socket_mode(call.fd_mode))
-					call.sk = read_sock_info(file, &call.sock);
+					read_sock_info(file, &call.sock);
 			}
 		}
 		break;
@@ -676,65 +606,18 @@ static __always_inline void emit_create(struct syscall_call *c, __u64 pid_tgid, 
 	bpf_ringbuf_submit(rec, wakeup_flag());
 }
 
-/* The watched socket behind a traced (pid, fd) is gone from its set or
- * closed: stop recording its receives.  (One socket in two traced sets
- * is watched for the first only.) */
-static __always_inline void forget_watched_sock(struct pid_fd *key)
+/* After an ADD or MOD of a traced process.  An ADD may have put a socket
+ * in a traced set (sock_verdicts); a non-socket or EPOLLOUT interest
+ * makes the set need ready-list snapshots. */
+static __always_inline void note_registration(struct syscall_call *c, long ret)
 {
-	__u64 *sk = bpf_map_lookup_elem(&watched_socks, key);
-
-	if (!sk)
+	if (ret < 0 || c->args[1] == 2 /* DEL */)
 		return;
-	unwatch_receives(*sk);
-	bpf_map_delete_elem(&watched_socks, key);
-}
-
-/* After an ADD, MOD or DEL of a traced process.  An ADD may have put a
- * socket in a traced set (sock_verdicts); a non-socket or EPOLLOUT
- * interest makes the set need ready-list snapshots; ET and ONESHOT sockets get their
- * receives recorded (for the missed-edge message) from the moment of the
- * ADD, not when user space catches up. */
-static __always_inline void track_socket(struct syscall_call *c, __u32 tgid, long ret)
-{
-	struct pid_fd key = { .pid = tgid, .fd = (int)c->args[2] };
-	__u64 sk = (__u64)c->sk;
-
-	if (ret < 0)
-		return;
-	if (c->args[1] == 2 /* DEL */) {
-		forget_watched_sock(&key);
-		return;
-	}
 	if (rdlist_snapshots && ((c->args[1] == 1 /* ADD */ && !is_socket_mode(c->fd_mode)) ||
 				 (c->ev_events & EPOLLOUT_BIT)))
 		need_snapshots(c->ep);
-	if (c->args[1] != 1 /* ADD */)
-		return;
-	owners_changed();	/* after the insert: see sock_verdicts */
-	if (sk && watch_reads && (c->ev_events & (EPOLLET_BIT | EPOLLONESHOT_BIT)) &&
-	    bpf_map_update_elem(&watched_socks, &key, &sk, BPF_NOEXIST) == 0)
-		watch_receives(sk);
-}
-
-/* A receive on some socket: record it if it is a watched one. */
-SEC("raw_tp/sock_recv_length")
-int on_sock_recv(struct bpf_raw_tracepoint_args *ctx)
-{
-	__u64 sk = ctx->args[0];
-	struct recv_slot *rs = recv_slot_of(sk);
-
-	if (!rs)
-		return 0;
-	if (rs->sk != sk) {
-		if (!rs->overflow)
-			return 0;	/* nobody we watch: most receives stop here */
-		rs = bpf_map_lookup_elem(&recv_overflow, &sk);
-		if (!rs)
-			return 0;
-	}
-	rs->seq = wait_exits;
-	rs->ret = (int)ctx->args[1];
-	return 0;
+	if (c->args[1] == 1 /* ADD */)
+		owners_changed();	/* after the insert: see sock_verdicts */
 }
 
 static __always_inline void emit_ctl(struct syscall_call *c, __u64 pid_tgid, __u64 now, long ret)
@@ -848,7 +731,7 @@ static __always_inline void emit_wait(struct syscall_call *c, __u64 pid_tgid, __
 	rec->syscall = c->nr == NR_epoll_wait ? WS_EPOLL_WAIT :
 		       c->nr == NR_epoll_pwait ? WS_EPOLL_PWAIT : WS_EPOLL_PWAIT2;
 	rec->fault = 0;
-	rec->seq = __sync_fetch_and_add(&wait_exits, 1) + 1;
+	__sync_fetch_and_add(&wait_exits, 1);
 
 	for (int chunk = 0; chunk < MAX_WAIT_CHUNKS; chunk++) {
 		__u32 count = total - first;
@@ -919,7 +802,7 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 		emit_create(c, pid_tgid, now, ret);
 		break;
 	case NR_epoll_ctl:
-		track_socket(c, pid_tgid >> 32, ret);
+		note_registration(c, ret);
 		emit_ctl(c, pid_tgid, now, ret);
 		break;
 	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
@@ -933,12 +816,6 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 			snapshot_ready_list(pid_tgid, (int)c->args[0], c->ep, true);
 		break;
 	case NR_close: {
-		struct pid_fd key = { .pid = pid_tgid >> 32, .fd = (int)c->args[0] };
-
-		/* The sock goes with the file: its address may soon name
-		 * somebody else's socket. */
-		if (ret == 0 && !c->close_shared)
-			forget_watched_sock(&key);
 		/* The set is freed: its address may soon be another's. */
 		if (ret == 0 && !c->close_shared && c->close_is_epoll && c->ep) {
 			__u64 ekey = (__u64)c->ep;
@@ -1040,15 +917,27 @@ static __always_inline void count_ready(struct ep_owner *owner, int fd)
 	}
 }
 
+/* The socket behind an epitem, if its file is one. */
+static __always_inline struct sock *sock_of_epitem(struct epitem *epi)
+{
+	struct file *file = BPF_CORE_READ(epi, ffd.file);
+
+	if (!file || !is_socket_mode(BPF_CORE_READ(file, f_inode, i_mode)))
+		return NULL;
+	return sock_of_file(file);
+}
+
 /* One readiness fact about one epitem.  `mask` is the wakeup's poll mask
- * (0 when the waker did not say). */
-static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 source)
+ * (0 when the waker did not say); `sk` the socket that woke, if known. */
+static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 source,
+					  struct sock *sk)
 {
 	__u64 key = (__u64)BPF_CORE_READ(epi, ep);
 	struct ep_owner *owner = bpf_map_lookup_elem(&epoll_owners, &key);
 	struct epitem_facts f;
 	struct ev_ready *rec;
-	__u8 flags = 0;
+	__u8 flags = 0, unit = 0;
+	__u32 backlog = 0;
 
 	if (!owner)
 		return false;
@@ -1069,6 +958,17 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 		mark_reported(epi);
 	if (!kernel_list_empty(&f.ep->wq.head))
 		flags |= RF_WOKE;
+	/* What an ET or ONESHOT socket holds at its edge: a missed-edge
+	 * warning says how much of it was taken since.  (Cheaper than
+	 * hooking every receive on the machine.) */
+	if (f.events & (EPOLLET_BIT | EPOLLONESHOT_BIT)) {
+		if (!sk && source == RS_EP_POLL_CALLBACK)
+			sk = sock_of_epitem(epi);
+		if (sk) {
+			backlog = sock_backlog(sk, &unit);
+			flags |= RF_BACKLOG;
+		}
+	}
 
 	rec = reserve(sizeof(*rec));
 	if (!rec)
@@ -1086,6 +986,8 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	rec->data = f.data;
 	rec->source = source;
 	rec->flags = flags;
+	rec->unit = unit;
+	rec->backlog = backlog;
 	bpf_ringbuf_submit(rec, wakeup_flag());
 	return true;
 }
@@ -1093,14 +995,14 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 SEC("fentry/ep_poll_callback")
 int BPF_PROG(ready_fentry, wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
 {
-	report_epitem(epitem_of_wait(wait), (__u32)(unsigned long)key, RS_EP_POLL_CALLBACK);
+	report_epitem(epitem_of_wait(wait), (__u32)(unsigned long)key, RS_EP_POLL_CALLBACK, NULL);
 	return 0;
 }
 
 SEC("kprobe/ep_poll_callback")
 int BPF_KPROBE(ready_kprobe, wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
 {
-	report_epitem(epitem_of_wait(wait), (__u32)(unsigned long)key, RS_EP_POLL_CALLBACK);
+	report_epitem(epitem_of_wait(wait), (__u32)(unsigned long)key, RS_EP_POLL_CALLBACK, NULL);
 	return 0;
 }
 
@@ -1125,7 +1027,7 @@ static __always_inline bool report_sock_waiters(struct sock *sk)
 
 		if ((__u64)BPF_CORE_READ(wait, func) == ep_poll_callback_addr)
 			traced |= report_epitem(epitem_of_wait(wait), EPOLLIN_BIT | EPOLLRDNORM_BIT,
-						RS_SK_DATA_READY);
+						RS_SK_DATA_READY, sk);
 		pos = BPF_CORE_READ(pos, next);
 	}
 	return traced;
@@ -1144,7 +1046,7 @@ static __always_inline bool report_file_epitems(struct sock *sk)
 	node = BPF_CORE_READ(file, f_ep, first);
 	for (int i = 0; i < FILE_EPITEMS_MAX && node; i++) {
 		traced |= report_epitem(epitem_of_fllink(node), EPOLLIN_BIT | EPOLLRDNORM_BIT,
-					RS_SK_DATA_READY);
+					RS_SK_DATA_READY, sk);
 		node = BPF_CORE_READ(node, next);
 	}
 	return traced;

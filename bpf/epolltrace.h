@@ -53,6 +53,15 @@ enum ready_source {
 #define RF_DISARMED	0x04	/* ONESHOT item already fired: callback ignored it */
 #define RF_MISMATCH	0x08	/* wakeup mask not in the registered events */
 #define RF_WOKE		0x10	/* a waiter was sleeping in epoll_wait on this set */
+#define RF_BACKLOG	0x20	/* ev_ready.backlog holds the socket's input queue */
+
+/* The unit of a socket's input queue, as its reader takes it. */
+enum backlog_unit {
+	BU_BYTES = 1,		/* a TCP stream */
+	BU_CONNECTIONS,		/* a listening socket */
+	BU_DATAGRAMS,		/* UDP and other datagram sockets */
+	BU_MESSAGES,		/* other sockets: queued buffers */
+};
 
 /* Which backends the object can run; user space picks one at load time. */
 enum backend { BK_NONE = 0, BK_FENTRY, BK_KPROBE, BK_TRACEPOINT };
@@ -133,7 +142,6 @@ struct ev_wait {
 	unsigned char more;		/* another record of this call follows */
 	unsigned char fault;		/* the result array could not be read */
 	unsigned char pad[5];
-	unsigned long long seq;		/* this wait's number among traced waits' exits */
 	/* count * USER_EVENT_SIZE raw bytes copied from the caller's array;
 	 * sized to a power of two so the BPF side can bound a copy with a mask */
 	unsigned char items[WAIT_ITEMS_BYTES];
@@ -158,7 +166,9 @@ struct ev_ready {
 	unsigned int events;		/* the item's registered events now */
 	unsigned char source;		/* enum ready_source */
 	unsigned char flags;		/* RF_* */
-	unsigned char pad[6];
+	unsigned char unit;		/* RF_BACKLOG: enum backlog_unit */
+	unsigned char pad;
+	unsigned int backlog;		/* RF_BACKLOG: the socket's input queue */
 };
 
 struct rdlist_item {
@@ -187,31 +197,11 @@ struct ev_exit {
 	unsigned int pad;
 };
 
-struct ev_read {
-	struct ev_header h;
-	long long ret;
-	unsigned long long count;
-	int fd;
-	unsigned int syscall_nr;
-};
-
-/* The last receive on a watched (ET / ONESHOT) socket, kept in the
- * kernel so a missed-edge warning can say what left data behind.  Slot
- * (sk >> 6) % RECV_SLOTS of an array holds one socket's; others that map
- * to a taken slot go to a hash and are counted in the slot's `overflow`. */
-#define RECV_SLOTS_LOG2 14
-static inline unsigned int recv_slot_index(unsigned long long sk)
-{
-	return (sk >> 6) & ((1U << RECV_SLOTS_LOG2) - 1);
-}
-struct recv_slot {
-	unsigned long long sk;		/* the struct sock; 0: a free slot */
-	/* The ev_wait seq current at the receive (0: nothing received since
-	 * the ADD): a receive after a delivery has seq >= the delivering
-	 * wait's.  Cheaper than a clock read on every receive. */
-	unsigned long long seq;
-	long long ret;
-	unsigned long long overflow;
+/* Asked by user space when it warns: a socket's input queue now. */
+struct backlog_answer {
+	unsigned int backlog;
+	unsigned char unit;		/* enum backlog_unit; 0: not answered */
+	unsigned char pad[3];
 };
 
 /* Key of the (pid, fd) maps. */

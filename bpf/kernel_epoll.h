@@ -75,6 +75,37 @@ static __always_inline bool is_socket_mode(__u32 mode)
 	return (mode & S_IFMT_BITS) == S_IFSOCK_BITS;
 }
 
+#define TCP_LISTEN_STATE	10
+#define IPPROTO_TCP_NR		6
+#define IPPROTO_UDP_NR		17
+#define SOCK_STREAM_NR		1
+#define SOCK_DGRAM_NR		2
+
+/* What a socket holds for its reader, in the unit the reader takes it:
+ * connections on a listener, bytes of a TCP stream, else queued buffers
+ * (UDP keeps some on a second queue its reader drains first). */
+static __always_inline __u32 sock_backlog(struct sock *sk, __u8 *unit)
+{
+	__u16 type = BPF_CORE_READ(sk, sk_type), proto = BPF_CORE_READ(sk, sk_protocol);
+	__u32 n;
+
+	if (BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_LISTEN_STATE) {
+		*unit = BU_CONNECTIONS;
+		return BPF_CORE_READ(sk, sk_ack_backlog);
+	}
+	if (type == SOCK_STREAM_NR && proto == IPPROTO_TCP_NR) {
+		struct tcp_sock *tp = (void *)sk;
+
+		*unit = BU_BYTES;
+		return BPF_CORE_READ(tp, rcv_nxt) - BPF_CORE_READ(tp, copied_seq);
+	}
+	*unit = type == SOCK_DGRAM_NR ? BU_DATAGRAMS : BU_MESSAGES;
+	n = BPF_CORE_READ(sk, sk_receive_queue.qlen);
+	if (proto == IPPROTO_UDP_NR && bpf_core_field_exists(struct udp_sock, reader_queue))
+		n += BPF_CORE_READ((struct udp_sock *)sk, reader_queue.qlen);
+	return n;
+}
+
 /* Returns the socket's struct sock. */
 static __always_inline struct sock *read_sock_info(struct file *file, struct sock_info *si)
 {

@@ -13,9 +13,10 @@ start with "_":
   "_left": N   the amount left behind must be stated: N appears as a
                number in the message, or is the value of one of the
                warning's numeric facts.
-  "_last_read": N  the last receive returned N: the warning's
-               last_read.ret is N, where the trace's start record says
-               receives are seen (raw_tp:sock_recv_length attached).
+  "_read": N   the program took N of what the socket held at its last
+               edge: the warning's since_edge.read is N, where the
+               trace's start record says edges carry the socket's queue
+               (backend fentry or kprobe, or raw_tp:sk_data_ready).
 A trace warning no expectation claims fails the check (a false alarm), and
 so does an expectation no trace warning meets (a missed diagnosis).  Every
 trace warning must also carry a non-empty "message".
@@ -50,15 +51,15 @@ def states_amount(got, amount):
                and not isinstance(v, bool))
 
 
-RECEIVES_SEEN = False
+EDGE_QUEUES_SEEN = False
 
 
 def matches(want, got):
     for k, v in want.items():
         if k == "tid":
             continue
-        if k == "_last_read":
-            if RECEIVES_SEEN and (got.get("last_read") or {}).get("ret") != v:
+        if k == "_read":
+            if EDGE_QUEUES_SEEN and (got.get("since_edge") or {}).get("read") != v:
                 return False
             continue
         if k == "_left":
@@ -78,10 +79,11 @@ def show(w):
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    global RECEIVES_SEEN
+    global EDGE_QUEUES_SEEN
     records = load(sys.argv[1])
-    RECEIVES_SEEN = any("raw_tp:sock_recv_length" in r.get("attach", [])
-                        for r in records if r.get("event") == "start")
+    EDGE_QUEUES_SEEN = any(r.get("backend") in ("fentry", "kprobe") or
+                           "raw_tp:sk_data_ready" in r.get("attach", [])
+                           for r in records if r.get("event") == "start")
     trace = [r for r in records if r.get("event") == "warning"]
     if sys.argv[2] == "--none":
         wanted = []

@@ -27,7 +27,7 @@ int main(void)
 	if (conn < 0)
 		die("accept");
 	expect("\"event\":\"warning\",\"kind\":\"missed_edge\",\"epfd\":%d,"
-	       "\"fd\":%d", ep, lfd);
+	       "\"fd\":%d,\"_read\":1", ep, lfd);
 	sc_wait_none(ep, SC_STALL_MS);
 	close(c1);
 	close(c2);

@@ -19,7 +19,7 @@ int main(void)
 	sc_wait_one(ep, 1000, served);
 	sc_read(served, 16);
 	expect("\"event\":\"warning\",\"kind\":\"missed_edge\",\"epfd\":%d,"
-	       "\"fd\":%d,\"_left\":84,\"_last_read\":16", ep, served);
+	       "\"fd\":%d,\"_left\":84,\"_read\":16", ep, served);
 	sc_wait_none(ep, SC_STALL_MS);
 	return 0;
 }

@@ -53,8 +53,9 @@ void diag_on_register(struct epset *s, struct reg *r, uint64_t ts_ns)
 	/* At attach time a fired ONESHOT item shows only its private bits. */
 	r->oneshot_fired = ts_ns == 0 && (r->events & ONESHOT_BIT) &&
 			   !(r->events & ~(0xf0000000u));
-	/* Receives are recorded by the kernel side for what is registered
-	 * while we trace; of older registrations nothing is said. */
+	/* MOD queues a ready item without a callback: the queue told at
+	 * the last edge no longer says where the program started. */
+	r->has_edge_backlog = false;
 }
 
 void diag_on_unregister(struct epset *s, struct reg *r)
@@ -127,33 +128,47 @@ void diag_on_stale_close(struct epset *s, struct reg *r, uint32_t tid, uint64_t 
 
 /* ---- stalls ----------------------------------------------------------------- */
 
-/* What the last receive on the fd returned, where epolltrace can see
- * receives (sockets, on kernels with sock:sock_recv_length). */
-static void describe_last_read(struct epset *s, struct reg *r, const struct fd_backlog *b,
-			       char *buf, size_t len, struct warning *w)
+static const char *unit_name(uint8_t unit)
 {
-	struct read_info ri;
-
-	buf[0] = 0;
-	if (!the_tracer || !the_tracer->receives_seen || b->listening || b->count >= 0 ||
-	    tracer_last_read(the_tracer, s->pid, r->fd, &ri))
-		return;
-	if (!ri.seq || ri.seq < r->last_delivery_seq) {
-		snprintf(buf, len, "; nothing was received from it since it was reported");
-		return;
+	switch (unit) {
+	case BU_BYTES: return "bytes";
+	case BU_CONNECTIONS: return "connections";
+	case BU_DATAGRAMS: return "datagrams";
+	default: return "messages";
 	}
-	w->has_last_read = true;
-	w->last_read_syscall = "recv";
-	w->last_read_count = 0;
-	w->last_read_ret = ri.ret;
-	if (ri.ret < 0)
-		snprintf(buf, len, "; the last receive returned -1 %s", errno_name(-ri.ret));
-	else
-		snprintf(buf, len, "; the last receive returned %lld bytes and none "
-			 "returned EAGAIN since", ri.ret);
 }
 
-static void warn_stall(struct epset *s, struct reg *r, const struct fd_backlog *b, uint64_t now)
+/* How much of what a socket held at its last edge the program took
+ * since: the kernel side sent the queue with the edge, and is asked for
+ * it now.  No new edge came in between, so nothing was added, and as
+ * the queue never ran dry, no read can have returned EAGAIN. */
+static void describe_since_edge(struct epset *s, struct reg *r, int pidfd,
+				char *buf, size_t len, struct warning *w)
+{
+	uint32_t now;
+	uint8_t unit;
+
+	buf[0] = 0;
+	if (!the_tracer || !r->has_edge_backlog ||
+	    tracer_socket_backlog(the_tracer, pidfd, r->fd, &now, &unit) ||
+	    unit != r->edge_unit || now > r->edge_backlog)
+		return;
+	w->has_since_edge = true;
+	w->edge_unit = unit_name(unit);
+	w->edge_queued = r->edge_backlog;
+	w->edge_taken = r->edge_backlog - now;
+	if (!w->edge_taken)
+		snprintf(buf, len, "; nothing was %s since its last edge",
+			 unit == BU_CONNECTIONS ? "accepted" : "read");
+	else
+		snprintf(buf, len, "; the program %s %lld of the %lld %s queued at its last "
+			 "edge, so no call can have returned EAGAIN",
+			 unit == BU_CONNECTIONS ? "accepted" : "read",
+			 w->edge_taken, w->edge_queued, w->edge_unit);
+}
+
+static void warn_stall(struct epset *s, struct reg *r, int pidfd, const struct fd_backlog *b,
+		       uint64_t now)
 {
 	bool oneshot = (r->events & ONESHOT_BIT) && r->oneshot_fired;
 	struct warning w = {
@@ -164,14 +179,14 @@ static void warn_stall(struct epset *s, struct reg *r, const struct fd_backlog *
 		.since_delivery_ms = (now - r->last_delivery_ns) / 1000000,
 		.waiting_ms = (now - s->wait_since_ns) / 1000000,
 	};
-	char fdb[300], backlog[96], lastread[160];
+	char fdb[300], backlog[96], taken[160];
 
 	r->warned = true;
 	r->warnings++;
 	s->warnings++;
 	warnings++;
 	fd_backlog_text(b, backlog, sizeof(backlog));
-	describe_last_read(s, r, b, lastread, sizeof(lastread), &w);
+	describe_since_edge(s, r, pidfd, taken, sizeof(taken), &w);
 	fd_text(s->pid, r->fd, fdb, sizeof(fdb));
 	if (oneshot)
 		warning_emit(&w, "EPOLLONESHOT fd %s in epoll %d fired %llu ms ago and was not "
@@ -186,7 +201,7 @@ static void warn_stall(struct epset *s, struct reg *r, const struct fd_backlog *
 			     "report it again, and the process has slept in epoll_wait for "
 			     "%llu ms. Read until EAGAIN (or use level-triggered mode).",
 			     fdb, s->epfd, (unsigned long long)w.since_delivery_ms, backlog,
-			     lastread, (unsigned long long)w.waiting_ms);
+			     taken, (unsigned long long)w.waiting_ms);
 }
 
 static bool wait_sleeps_past_stall(const struct epset *s, uint64_t now, uint64_t stall)
@@ -228,7 +243,7 @@ static void check_set(struct epset *s, void *arg)
 			continue;
 		}
 		if (now - r->suspect_since_ns >= CONFIRM_NS)
-			warn_stall(s, r, &b, now);
+			warn_stall(s, r, p->pidfd, &b, now);
 	}
 }
 

@@ -24,7 +24,10 @@ struct reg {
 	uint64_t adds, mods, readies, deliveries;
 	uint64_t last_ready_ns;	/* the callback that queued it, 0 once delivered */
 	uint64_t last_delivery_ns;
-	uint64_t last_delivery_seq;	/* ev_wait.seq of that delivery */
+	/* ET/ONESHOT socket: its input queue at its last edge (ev_ready) */
+	bool has_edge_backlog;
+	uint8_t edge_unit;	/* enum backlog_unit */
+	uint32_t edge_backlog;
 	uint64_t ready_latency_total_ns, ready_latency_max_ns, ready_latency_n;
 	uint64_t warnings;
 };

@@ -63,8 +63,6 @@ static void attach_item(uint32_t pid, int epfd, const struct scanned_item *it, v
 	if (!ac->set_needs_snapshots &&
 	    ((it->events & EPOLLOUT) || !fd_is_socket(pid, it->tfd)))
 		ac->set_needs_snapshots = true;
-	if (ac->pidfd >= 0 && ac->t->receives_seen && (it->events & (EPOLLET | EPOLLONESHOT)))
-		tracer_watch_receives(ac->t, pid, ac->pidfd, it->tfd);
 }
 
 static void attach_set_end(uint32_t pid, int epfd, void *arg)

@@ -350,7 +350,6 @@ static void deliver_items(const struct ev_wait *w, const unsigned char *raw, siz
 		}
 		r->last_ready_ns = 0;
 		r->last_delivery_ns = exit_ns;
-		r->last_delivery_seq = w->seq;
 		/* The ready-list snapshot that follows this record says
 		 * whether the kernel put it back (level-triggered). */
 		r->requeued_lt = false;
@@ -631,6 +630,11 @@ static void on_ready(const struct ev_ready *e)
 	if (e->flags & RF_QUEUED)
 		r->last_ready_ns = e->h.ts_ns;
 	r->requeued_lt = false;
+	if (e->flags & RF_BACKLOG) {
+		r->has_edge_backlog = true;
+		r->edge_unit = e->unit;
+		r->edge_backlog = e->backlog;
+	}
 	diag_on_ready(s, r, e->flags, e->h.ts_ns);
 	print_ready(e->h.ts_ns, e->h.pid, e->epfd, e->fd, e->mask, e->source, e->flags);
 }

@@ -193,7 +193,6 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	skel->rodata->follow_forks = opts.follow;
 	skel->rodata->summary_only = opts.summary;
 	skel->rodata->rdlist_snapshots = b == BK_TRACEPOINT;
-	skel->rodata->watch_reads = !opts.summary;
 	skel->rodata->wakeup_bytes = (uint64_t)opts.ringbuf_kb * 1024 / 8;
 	if (b == BK_TRACEPOINT)
 		skel->rodata->ep_poll_callback_addr = kernel_symbol_address("ep_poll_callback");
@@ -202,7 +201,6 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	bpf_program__set_autoload(skel->progs.ready_fentry, b == BK_FENTRY);
 	bpf_program__set_autoload(skel->progs.ready_kprobe, b == BK_KPROBE);
 	bpf_program__set_autoload(skel->progs.ready_sk_data, b == BK_TRACEPOINT);
-	bpf_program__set_autoload(skel->progs.on_sock_recv, !opts.summary);
 
 	err = epolltrace_bpf__load(skel);
 	if (err) {
@@ -231,11 +229,6 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 		note_attached(t, "ready list at epoll_wait");
 		break;
 	}
-	/* sock:sock_recv_length (Linux 6.3) tells what the last receive on a
-	 * watched socket returned, for the missed-edge message. */
-	t->receives_seen = !opts.summary && bpf_program__attach(skel->progs.on_sock_recv);
-	if (t->receives_seen)
-		note_attached(t, "raw_tp:sock_recv_length");
 	if (attach_one(t, skel->progs.on_fork, "raw_tp:sched_process_fork", why, len) ||
 	    attach_one(t, skel->progs.on_exit, "raw_tp:sched_process_exit", why, len) ||
 	    attach_syscall_programs(t, skel, why, len)) {
@@ -334,7 +327,7 @@ int tracer_add_pid(struct tracer *t, uint32_t pid)
  * request for the BPF side waiting in `map`, keyed by the copy's number:
  * the syscall program runs in our context, where it can read the file
  * behind the copy; the call itself fails harmlessly (EBADF). */
-static int request_on_copy(int map, int pidfd, int fd, const void *value)
+static int request_on_copy(int map, int pidfd, int fd, const void *value, void *answer)
 {
 	int copy = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 
@@ -342,6 +335,8 @@ static int request_on_copy(int map, int pidfd, int fd, const void *value)
 		return -errno;
 	bpf_map_update_elem(map, &copy, value, BPF_ANY);
 	epoll_ctl(copy, EPOLL_CTL_DEL, -1, NULL);
+	if (answer)	/* the BPF side wrote it into the request's value */
+		bpf_map_lookup_elem(map, &copy, answer);
 	bpf_map_delete_elem(map, &copy);
 	close(copy);
 	return 0;
@@ -351,43 +346,25 @@ int tracer_resolve_epoll(struct tracer *t, uint32_t pid, int pidfd, int epfd)
 {
 	struct ep_owner owner = { .pid = pid, .epfd = epfd };
 
-	return request_on_copy(bpf_map__fd(t->skel->maps.ep_resolve_requests), pidfd, epfd, &owner);
+	return request_on_copy(bpf_map__fd(t->skel->maps.ep_resolve_requests), pidfd, epfd, &owner,
+			       NULL);
 }
 
 int tracer_snapshot_epoll(struct tracer *t, int pidfd, int epfd)
 {
 	uint8_t one = 1;
 
-	return request_on_copy(bpf_map__fd(t->skel->maps.snapshot_requests), pidfd, epfd, &one);
+	return request_on_copy(bpf_map__fd(t->skel->maps.snapshot_requests), pidfd, epfd, &one, NULL);
 }
 
-/* Record the receives of an ET or ONESHOT socket registered before we
- * attached, as an ADD seen live would have (nothing for other fds). */
-int tracer_watch_receives(struct tracer *t, uint32_t pid, int pidfd, int fd)
+int tracer_socket_backlog(struct tracer *t, int pidfd, int fd, uint32_t *backlog, uint8_t *unit)
 {
-	struct pid_fd target = { .pid = pid, .fd = fd };
+	struct backlog_answer a = { 0 };
+	int err = request_on_copy(bpf_map__fd(t->skel->maps.backlog_requests), pidfd, fd, &a, &a);
 
-	return request_on_copy(bpf_map__fd(t->skel->maps.sock_watch_requests), pidfd, fd, &target);
-}
-
-int tracer_last_read(struct tracer *t, uint32_t pid, int fd, struct read_info *out)
-{
-	struct pid_fd key = { .pid = pid, .fd = fd };
-	struct recv_slot slot;
-	uint64_t sk;
-	uint32_t idx;
-
-	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.watched_socks), &key, &sk))
-		return -1;
-	idx = recv_slot_index(sk);
-	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.recv_slots), &idx, &slot))
-		return -1;
-	if (slot.sk != sk &&
-	    bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.recv_overflow), &sk, &slot))
-		return -1;
-	out->seq = slot.seq;
-	out->ret = slot.ret;
-	return 0;
+	*backlog = a.backlog;
+	*unit = err ? 0 : a.unit;
+	return err;
 }
 
 /* A traced process is gone: the epoll instances it owned are freed with

@@ -12,8 +12,7 @@ struct tracer {
 	struct epolltrace_bpf *skel;
 	struct ring_buffer *rb;
 	enum backend backend;
-	bool syscall_tracepoints;
-	bool receives_seen;		/* receives on watched sockets are recorded */	/* per-syscall tracepoints, else raw sys_enter/exit */
+	bool syscall_tracepoints;	/* per-syscall tracepoints, else raw sys_enter/exit */
 	char attached[512];	/* "raw_tp:sys_enter, ..." for the header */
 };
 
@@ -22,16 +21,12 @@ int tracer_start(struct tracer *t, ring_buffer_sample_fn handle, void *ctx);
 int tracer_add_pid(struct tracer *t, uint32_t pid);
 /* Tell the kernel side that `epfd` of `pid` is an epoll set (attach time). */
 int tracer_resolve_epoll(struct tracer *t, uint32_t pid, int pidfd, int epfd);
-/* What the last receive on a watched (ET or ONESHOT) socket returned. */
-struct read_info {
-	uint64_t seq;		/* see struct recv_slot; 0: nothing since its ADD */
-	long long ret;
-};
 /* Attach time: this set holds more than sockets watched for input, so
  * the tracepoint backend reads its ready list at each wait. */
 int tracer_snapshot_epoll(struct tracer *t, int pidfd, int epfd);
-int tracer_watch_receives(struct tracer *t, uint32_t pid, int pidfd, int fd);
-int tracer_last_read(struct tracer *t, uint32_t pid, int fd, struct read_info *out);
+/* What socket `fd` of the process behind `pidfd` holds for its reader
+ * now, in the unit of ev_ready.backlog; *unit 0 if it cannot tell. */
+int tracer_socket_backlog(struct tracer *t, int pidfd, int fd, uint32_t *backlog, uint8_t *unit);
 void tracer_forget_pid(struct tracer *t, uint32_t pid);
 uint64_t tracer_lost(struct tracer *t);
 void tracer_stop(struct tracer *t);

@@ -64,10 +64,12 @@ void warning_emit(const struct warning *w, const char *fmt, ...)
 		json_kv_int(&l, "since_delivery_ms", w->since_delivery_ms);
 	if (w->waiting_ms)
 		json_kv_int(&l, "waiting_ms", w->waiting_ms);
-	if (w->has_last_read) {
-		json_key(&l, "last_read");
+	if (w->has_since_edge) {
+		json_key(&l, "since_edge");
 		json_open(&l, '{');
-		json_kv_int(&l, "ret", w->last_read_ret);
+		json_kv_int(&l, "queued", w->edge_queued);
+		json_kv_int(&l, "read", w->edge_taken);
+		json_kv_str(&l, "unit", w->edge_unit);
 		json_close(&l, '}');
 	}
 	if (w->has_watches) {

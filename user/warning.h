@@ -15,10 +15,10 @@ struct warning {
 	/* what is still queued (-1 or 0: not said) */
 	long long bytes, eventfd_count;
 	uint64_t since_delivery_ms, waiting_ms;
-	bool has_last_read;
-	const char *last_read_syscall;
-	uint64_t last_read_count;
-	long long last_read_ret;
+	/* a socket's input at its last edge, and how much the program took */
+	bool has_since_edge;
+	const char *edge_unit;
+	long long edge_queued, edge_taken;
 	bool has_watches;
 	unsigned int uid;
 	long long watches, watch_limit;
