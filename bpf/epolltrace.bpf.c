@@ -53,12 +53,78 @@ struct syscall_call {
 	bool snapshots;		/* epoll_wait: ready list snapshots at entry and exit */
 };
 
+/* A traced thread's call between entry and exit.  Slot tid % INFLIGHT_SLOTS
+ * of an array holds it: an inlined lookup, where a hash update and delete
+ * take a bucket lock and an allocation.  A thread whose slot another
+ * thread's call holds spills into the hash. */
+#define INFLIGHT_SLOTS 4096
+struct inflight_slot {
+	__u64 tid;		/* 0: free (64 bits: for the compare-and-swap) */
+	struct syscall_call call;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, INFLIGHT_SLOTS);
+	__type(key, __u32);
+	__type(value, struct inflight_slot);
+} inflight_slots SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u32);
 	__type(value, struct syscall_call);
 } inflight SEC(".maps");
+
+/* Calls in the hash now: while none, exits need not look there. */
+__u64 inflight_spilled;
+
+static __always_inline struct inflight_slot *inflight_slot_of(__u32 tid)
+{
+	__u32 idx = tid % INFLIGHT_SLOTS;
+
+	return bpf_map_lookup_elem(&inflight_slots, &idx);
+}
+
+static __always_inline void inflight_put(__u32 tid, struct syscall_call *call)
+{
+	struct inflight_slot *slot = inflight_slot_of(tid);
+
+	if (slot && __sync_val_compare_and_swap(&slot->tid, 0, tid) == 0) {
+		slot->call = *call;
+		return;
+	}
+	__sync_fetch_and_add(&inflight_spilled, 1);
+	if (bpf_map_update_elem(&inflight, &tid, call, BPF_ANY))
+		__sync_fetch_and_add(&inflight_spilled, -1);
+}
+
+static __always_inline struct syscall_call *inflight_get(__u32 tid)
+{
+	struct inflight_slot *slot = inflight_slot_of(tid);
+
+	if (slot && slot->tid == tid)
+		return &slot->call;
+	if (!inflight_spilled)
+		return NULL;
+	return bpf_map_lookup_elem(&inflight, &tid);
+}
+
+/* The call of `tid` is over (its exit, or the thread's end). */
+static __always_inline void inflight_drop(__u32 tid)
+{
+	struct inflight_slot *slot = inflight_slot_of(tid);
+
+	if (slot && slot->tid == tid) {
+		/* Every read of the call is done before the slot is free. */
+		asm volatile("" ::: "memory");
+		slot->tid = 0;
+		return;
+	}
+	if (inflight_spilled && bpf_map_delete_elem(&inflight, &tid) == 0)
+		__sync_fetch_and_add(&inflight_spilled, -1);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -575,7 +641,7 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 	default:
 		break;
 	}
-	bpf_map_update_elem(&inflight, &tid, &call, BPF_ANY);
+	inflight_put(tid, &call);
 	return 0;
 }
 
@@ -787,7 +853,7 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 	__u64 now;
 
 	if (is_traced(pid_tgid >> 32))
-		c = bpf_map_lookup_elem(&inflight, &tid);
+		c = inflight_get(tid);
 	if (!c) {
 		/* Someone else's epoll_ctl: may have added a socket to a
 		 * set we trace (sets can be shared).  Its op is unknown
@@ -829,7 +895,7 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 	default:
 		break;
 	}
-	bpf_map_delete_elem(&inflight, &tid);
+	inflight_drop(tid);
 	return 0;
 }
 
@@ -1108,7 +1174,7 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 
 	if (!is_traced(tgid))
 		return 0;
-	bpf_map_delete_elem(&inflight, &tid);
+	inflight_drop(tid);
 	/* signal->live already counts this thread out: 0 means the last one. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
