@@ -34,7 +34,6 @@ enum ev_type {
 	EV_RDLIST,
 	EV_FORK,
 	EV_EXIT,
-	EV_READ,	/* a read-family call on a watched fd (diagnostics) */
 };
 
 enum wait_syscall { WS_EPOLL_WAIT = 0, WS_EPOLL_PWAIT, WS_EPOLL_PWAIT2 };

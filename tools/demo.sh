@@ -20,8 +20,8 @@ What you will see:
   - the bug: after the 42-byte message the server reads 16 bytes and goes
     back to epoll_wait with 26 bytes still queued.  With EPOLLET no new
     event comes for them, the client gives up after 1 s, and epolltrace
-    warns: WARNING missed_edge, naming the fd, what the last receive
-    returned and how many bytes are left.
+    warns: WARNING missed_edge, naming the fd, how much of what was
+    queued at its last edge the server read, and how many bytes are left.
 The program's own messages ("client: ...", "server: ...") go to stderr.
 
 TEXT

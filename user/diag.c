@@ -142,8 +142,8 @@ static const char *unit_name(uint8_t unit)
  * since: the kernel side sent the queue with the edge, and is asked for
  * it now.  No new edge came in between, so nothing was added, and as
  * the queue never ran dry, no read can have returned EAGAIN. */
-static void describe_since_edge(struct epset *s, struct reg *r, int pidfd,
-				char *buf, size_t len, struct warning *w)
+static void describe_since_edge(struct reg *r, int pidfd, char *buf, size_t len,
+				struct warning *w)
 {
 	uint32_t now;
 	uint8_t unit;
@@ -186,7 +186,7 @@ static void warn_stall(struct epset *s, struct reg *r, int pidfd, const struct f
 	s->warnings++;
 	warnings++;
 	fd_backlog_text(b, backlog, sizeof(backlog));
-	describe_since_edge(s, r, pidfd, taken, sizeof(taken), &w);
+	describe_since_edge(r, pidfd, taken, sizeof(taken), &w);
 	fd_text(s->pid, r->fd, fdb, sizeof(fdb));
 	if (oneshot)
 		warning_emit(&w, "EPOLLONESHOT fd %s in epoll %d fired %llu ms ago and was not "
