@@ -199,9 +199,10 @@ static void warn_stall(struct epset *s, struct reg *r, int pidfd, const struct f
 		warning_emit(&w, "edge-triggered fd %s in epoll %d was reported %llu ms ago but "
 			     "not drained: %s%s. No new edge has come, so epoll will not "
 			     "report it again, and the process has slept in epoll_wait for "
-			     "%llu ms. Read until EAGAIN (or use level-triggered mode).",
+			     "%llu ms. %s until EAGAIN (or use level-triggered mode).",
 			     fdb, s->epfd, (unsigned long long)w.since_delivery_ms, backlog,
-			     taken, (unsigned long long)w.waiting_ms);
+			     taken, (unsigned long long)w.waiting_ms,
+			     b->listening ? "Accept" : "Read");
 }
 
 static bool wait_sleeps_past_stall(const struct epset *s, uint64_t now, uint64_t stall)
