@@ -90,10 +90,16 @@ static __always_inline struct inflight_slot *inflight_slot_of(__u32 tid)
 static __always_inline void inflight_put(__u32 tid, struct syscall_call *call)
 {
 	struct inflight_slot *slot = inflight_slot_of(tid);
+	__u64 held;
 
-	if (slot && __sync_val_compare_and_swap(&slot->tid, 0, tid) == 0) {
-		slot->call = *call;
-		return;
+	/* A slot still held by this thread is a call whose exit was missed
+	 * (attached after its entry): a thread makes one call at a time. */
+	if (slot) {
+		held = __sync_val_compare_and_swap(&slot->tid, 0, tid);
+		if (held == 0 || held == tid) {
+			slot->call = *call;
+			return;
+		}
 	}
 	__sync_fetch_and_add(&inflight_spilled, 1);
 	if (bpf_map_update_elem(&inflight, &tid, call, BPF_ANY))
@@ -497,9 +503,10 @@ static __always_inline void serve_snapshot_request(int fd, struct file *file)
 static __always_inline void serve_backlog_request(int fd, struct file *file)
 {
 	struct backlog_answer *a = bpf_map_lookup_elem(&backlog_requests, &fd);
+	struct sock *sk;
 
-	if (a && is_socket_mode(BPF_CORE_READ(file, f_inode, i_mode)))
-		a->backlog = sock_backlog(sock_of_file(file), &a->unit);
+	if (a && (sk = sock_of_any_file(file)))
+		a->backlog = sock_backlog(sk, &a->unit);
 }
 
 /* User space's epoll_ctl on `fd`, a copy of a traced process's fd, with
@@ -983,16 +990,6 @@ static __always_inline void count_ready(struct ep_owner *owner, int fd)
 	}
 }
 
-/* The socket behind an epitem, if its file is one. */
-static __always_inline struct sock *sock_of_epitem(struct epitem *epi)
-{
-	struct file *file = BPF_CORE_READ(epi, ffd.file);
-
-	if (!file || !is_socket_mode(BPF_CORE_READ(file, f_inode, i_mode)))
-		return NULL;
-	return sock_of_file(file);
-}
-
 /* One readiness fact about one epitem.  `mask` is the wakeup's poll mask
  * (0 when the waker did not say); `sk` the socket that woke, if known. */
 static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 source,
@@ -1029,7 +1026,7 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	 * hooking every receive on the machine.) */
 	if (f.events & (EPOLLET_BIT | EPOLLONESHOT_BIT)) {
 		if (!sk && source == RS_EP_POLL_CALLBACK)
-			sk = sock_of_epitem(epi);
+			sk = sock_of_any_file(BPF_CORE_READ(epi, ffd.file));
 		if (sk) {
 			backlog = sock_backlog(sk, &unit);
 			flags |= RF_BACKLOG;

@@ -203,12 +203,6 @@ struct backlog_answer {
 	unsigned char pad[3];
 };
 
-/* Key of the (pid, fd) maps. */
-struct pid_fd {
-	unsigned int pid;
-	int fd;
-};
-
 /* Where an epoll instance is known: the owner and its fd number. */
 struct ep_owner {
 	unsigned int pid;

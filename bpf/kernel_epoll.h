@@ -75,6 +75,14 @@ static __always_inline bool is_socket_mode(__u32 mode)
 	return (mode & S_IFMT_BITS) == S_IFSOCK_BITS;
 }
 
+/* The struct sock of a file if the file is a socket, else NULL. */
+static __always_inline struct sock *sock_of_any_file(struct file *file)
+{
+	if (!file || !is_socket_mode(BPF_CORE_READ(file, f_inode, i_mode)))
+		return NULL;
+	return sock_of_file(file);
+}
+
 #define TCP_LISTEN_STATE	10
 #define IPPROTO_TCP_NR		6
 #define IPPROTO_UDP_NR		17
@@ -106,13 +114,12 @@ static __always_inline __u32 sock_backlog(struct sock *sk, __u8 *unit)
 	return n;
 }
 
-/* Returns the socket's struct sock. */
-static __always_inline struct sock *read_sock_info(struct file *file, struct sock_info *si)
+static __always_inline void read_sock_info(struct file *file, struct sock_info *si)
 {
 	struct sock *sk = sock_of_file(file);
 
 	if (!sk)
-		return NULL;
+		return;
 	si->family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	si->type = BPF_CORE_READ(sk, sk_type);
 	si->protocol = BPF_CORE_READ(sk, sk_protocol);
@@ -126,7 +133,6 @@ static __always_inline struct sock *read_sock_info(struct file *file, struct soc
 		bpf_core_read(si->saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
 		bpf_core_read(si->daddr, 16, &sk->__sk_common.skc_v6_daddr);
 	}
-	return sk;
 }
 
 static __always_inline struct file *task_fd_file(struct task_struct *task, int fd)
