@@ -1,0 +1,195 @@
+# Sourced by tests/host/real_*.sh after tests/lib.sh: real programs under
+# epolltrace, each in launch mode (epolltrace -- PROGRAM) and attach mode
+# (epolltrace -p PID once it serves), each with JSON and with text output.
+#
+# The test sets, before calling real_runs:
+#   REAL_NAME          what the program is, for messages
+#   REAL_CMD=(...)     the server's command line; it runs in the foreground
+#                      and serves on REAL_PORT (127.0.0.1)
+#   REAL_LISTEN        its listening addresses ("127.0.0.1:P ..."): the only
+#                      TCP sockets a trace may name without a peer (after
+#                      their registration), and each must be seen accepting
+#   REAL_PEERS         addresses it connects to (an upstream): a socket
+#                      named as connected to each must be seen
+#   REAL_MIN           least counts the trace must hold for the program's
+#                      pid, e.g. "adds=8 et_adds=8 deliveries=20" (keys of
+#                      tests/text_trace.py stats, also in tests/trace_stats.py)
+#   REAL_EXIT          the exit status the program ends with when stopped
+#                      (default 0)
+# and defines these functions:
+#   real_workload RUN  drive the clients while the program is traced; fail
+#                      (real_bad) on any byte missing or wrong
+#   real_after RUN     (optional) after the program exited: check what it
+#                      printed ($T/RUN.stdout)
+#   real_stop PID      (optional) ask the program to stop; default SIGTERM
+# A check that fails is reported and counted, the runs go on, and
+# real_finish (the last call) exits 1 if any failed: one run shows every
+# way the program is misjudged.  Runs: REAL_RUNS, default "launch-json
+# attach-json launch-text attach-text".
+
+REAL_BAD=()
+: "${REAL_RUNS:=launch-json attach-json launch-text attach-text}"
+: "${REAL_EXIT:=0}" "${REAL_PEERS:=}" "${REAL_MIN:=}"
+
+real_bad() { # RUN MESSAGE
+	echo "FAIL: $1: $2"
+	REAL_BAD+=("$1: ${2%%$'\n'*}")
+}
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# real_wait_port PORT PID: PID alive and PORT accepting, within 15 s.
+real_wait_port() {
+	local i
+	for ((i = 0; i < 150; i++)); do
+		kill -0 "$2" 2>/dev/null || return 1
+		python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2).close()" \
+			2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# real_wait_gone PID SECONDS
+real_wait_gone() {
+	local i
+	for ((i = 0; i < $2 * 20; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# Go and tokio workloads are built by the tests, once: under build/, redone
+# only when a source is newer than the binary.
+real_stale() { # BINARY SOURCE_DIR
+	[ -x "$1" ] || return 0
+	[ -n "$(find "$2" -newer "$1" -type f -print -quit)" ]
+}
+
+real_check_min() { # RUN STATS
+	local kv k v got
+	for kv in $REAL_MIN; do
+		k=${kv%%=*} v=${kv#*=}
+		got=$(sed -n "s/.*\b$k=\([0-9]*\).*/\1/p" <<<"$2")
+		[ "${got:-0}" -ge "$v" ] ||
+			real_bad "$1" "the trace holds $k=${got:-0} for the program, at least $v expected (an empty or partial trace?)"
+	done
+}
+
+real_check_json() { # RUN TRACE PID
+	local run=$1 trace=$2 pid=$3 stats
+	if ! python3 "$ROOT/tests/warnings.py" "$trace" --none >"$T/$run.warn" 2>&1; then
+		real_bad "$run" "$(grep -c '^unexpected warning' "$T/$run.warn") warning(s) in the JSON trace, none expected"
+		echo "  the first:"
+		grep -m2 '^unexpected warning' "$T/$run.warn" | cut -c1-700 | sed 's/^/    /'
+	fi
+	stats=$(python3 "$ROOT/tests/trace_stats.py" "$trace" "$pid") || { real_bad "$run" "unreadable JSON trace"; return; }
+	echo "$run: $stats"
+	grep -q 'started=1' <<<"$stats" || real_bad "$run" "no start record"
+	grep -q 'lost=0' <<<"$stats" || echo "note: $run: records were lost: $stats"
+	real_check_min "$run" "$stats"
+}
+
+real_check_text() { # RUN TRACE STDERR
+	local run=$1 trace=$2 err=$3 stats n args=() a
+	n=$(cat "$trace" "$err" | grep -c 'epolltrace: WARNING')
+	if [ "$n" != 0 ]; then
+		real_bad "$run" "$n 'epolltrace: WARNING' line(s) in the text trace and on stderr, none expected"
+		echo "  the first:"
+		cat "$trace" "$err" | grep -m2 'epolltrace: WARNING' | cut -c1-700 | sed 's/^/    /'
+	fi
+	stats=$(python3 "$ROOT/tests/text_trace.py" stats "$trace") || { real_bad "$run" "unreadable text trace"; return; }
+	echo "$run: $stats"
+	real_check_min "$run" "$stats"
+	for a in $REAL_LISTEN; do args+=(--listen "$a"); done
+	for a in $REAL_PEERS; do args+=(--peer "$a"); done
+	if ! python3 "$ROOT/tests/text_trace.py" names "$trace" "${args[@]}" >"$T/$run.names"; then
+		real_bad "$run" "sockets not named by their real addresses: $(head -1 "$T/$run.names")"
+		sed 's/^/    /' "$T/$run.names"
+	else
+		cat "$T/$run.names"
+	fi
+}
+
+# real_run RUN: one traced run, RUN = launch-json, attach-json, launch-text
+# or attach-text.
+real_run() {
+	local run=$1 mode=${1%-*} fmt=${1#*-} out opts=() tpid spid i rc
+	case $fmt in
+	json) out=$T/$run.json opts=(--json -o "$out") ;;
+	text) out=$T/$run.txt opts=(-o "$out") ;;
+	*) fail "real_run: bad run $run" ;;
+	esac
+	echo "== $REAL_NAME: $mode mode, $fmt output"
+	local start=$SECONDS
+	if [ "$mode" = launch ]; then
+		"$ET" "${opts[@]}" -- "${REAL_CMD[@]}" >"$T/$run.stdout" 2>"$T/$run.stderr" &
+		tpid=$!
+		BG_PIDS+=("$tpid")
+		for ((i = 0; i < 100; i++)); do
+			spid=$(cat /proc/"$tpid"/task/*/children 2>/dev/null | awk '{ print $1; exit }')
+			[ -n "$spid" ] && break
+			sleep 0.05
+		done
+		[ -n "$spid" ] || { cat "$T/$run.stderr"; fail "$run: epolltrace started no program"; }
+		BG_PIDS+=("$spid")
+		real_wait_port "$REAL_PORT" "$spid" ||
+			{ tail -5 "$T/$run.stderr"; fail "$run: $REAL_NAME is not serving on port $REAL_PORT"; }
+	else
+		"${REAL_CMD[@]}" >"$T/$run.stdout" 2>"$T/$run.program.stderr" &
+		spid=$!
+		BG_PIDS+=("$spid")
+		real_wait_port "$REAL_PORT" "$spid" ||
+			{ tail -5 "$T/$run.program.stderr"; fail "$run: $REAL_NAME is not serving on port $REAL_PORT"; }
+		"$ET" "${opts[@]}" -p "$spid" 2>"$T/$run.stderr" &
+		tpid=$!
+		BG_PIDS+=("$tpid")
+		for ((i = 0; i < 1000; i++)); do
+			grep -q -e '"event": *"start"' -e '^epolltrace: tracing' "$out" 2>/dev/null && break
+			kill -0 "$tpid" 2>/dev/null || break
+			sleep 0.01
+		done
+		grep -q -e '"event": *"start"' -e '^epolltrace: tracing' "$out" 2>/dev/null ||
+			{ cat "$T/$run.stderr"; fail "$run: epolltrace -p $spid did not start"; }
+	fi
+	REAL_SERVER_PID=$spid
+	real_workload "$run"
+	if declare -F real_stop >/dev/null; then real_stop "$spid"; else kill -TERM "$spid" 2>/dev/null; fi
+	real_wait_gone "$spid" 15 || fail "$run: $REAL_NAME (pid $spid) still runs 15 s after it was told to stop"
+	if [ "$mode" = attach ]; then
+		wait "$spid"
+		rc=$?
+		[ "$rc" = "$REAL_EXIT" ] || real_bad "$run" "$REAL_NAME exited $rc, $REAL_EXIT expected"
+	fi
+	wait_bounded "$tpid" 15 || fail "$run: epolltrace still runs 15 s after $REAL_NAME exited"
+	rc=$WAIT_RC
+	# Launch mode: epolltrace exits with the program's status.
+	local want=0
+	[ "$mode" = launch ] && want=$REAL_EXIT
+	[ "$rc" = "$want" ] || { tail -5 "$T/$run.stderr"; real_bad "$run" "epolltrace exited $rc, $want expected"; }
+	if declare -F real_after >/dev/null; then real_after "$run"; fi
+	if [ "$fmt" = json ]; then
+		real_check_json "$run" "$out" "$spid"
+	else
+		real_check_text "$run" "$out" "$T/$run.stderr"
+	fi
+	echo "$run: $((SECONDS - start)) s"
+}
+
+real_runs() {
+	local run
+	for run in $REAL_RUNS; do real_run "$run"; done
+}
+
+real_finish() {
+	if [ ${#REAL_BAD[@]} -gt 0 ]; then
+		echo "FAIL: $REAL_NAME: ${#REAL_BAD[@]} check(s) failed:"
+		printf '    %s\n' "${REAL_BAD[@]}"
+		exit 1
+	fi
+	echo "ok: $REAL_NAME"
+	exit 0
+}

@@ -1,0 +1,3 @@
+module slowserver
+
+go 1.19
