@@ -25,9 +25,12 @@
 # A check that fails is reported and counted, the runs go on, and
 # real_finish (the last call) exits 1 if any failed: one run shows every
 # way the program is misjudged.  Runs: REAL_RUNS, default "launch-json
-# attach-json launch-text attach-text".
+# attach-json launch-text attach-text".  REAL_KEEP=DIR keeps the traces,
+# the programs' and clients' output there.
 
 REAL_BAD=()
+real_keep() { [ -z "${REAL_KEEP:-}" ] || { mkdir -p "$REAL_KEEP" && cp -r "$T"/. "$REAL_KEEP"/; }; }
+trap 'cleanup_pids; real_keep; rm -rf "$T"' EXIT
 : "${REAL_RUNS:=launch-json attach-json launch-text attach-text}"
 : "${REAL_EXIT:=0}" "${REAL_PEERS:=}" "${REAL_MIN:=}"
 
@@ -108,7 +111,7 @@ real_check_text() { # RUN TRACE STDERR
 	for a in $REAL_PEERS; do args+=(--peer "$a"); done
 	if ! python3 "$ROOT/tests/text_trace.py" names "$trace" "${args[@]}" >"$T/$run.names"; then
 		real_bad "$run" "sockets not named by their real addresses: $(head -1 "$T/$run.names")"
-		sed 's/^/    /' "$T/$run.names"
+		tail -n +2 "$T/$run.names" | sed 's/^/    /'
 	else
 		cat "$T/$run.names"
 	fi
