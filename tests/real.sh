@@ -72,6 +72,26 @@ real_stale() { # BINARY SOURCE_DIR
 	[ -n "$(find "$2" -newer "$1" -type f -print -quit)" ]
 }
 
+# real_slow_gets RUN FILE: two slow HTTP clients of REAL_PORT at once, each
+# with a 4k receive buffer, reading 1 MiB at a time with 1.2 s pauses:
+# "slow" reads all of /FILE's basename and checks it against FILE, "gone"
+# reads 1.5 MiB of it and resets the connection with the rest unread.
+real_slow_gets() {
+	local c=$ROOT/tests/real_client.py path=/${2##*/} a b
+	python3 "$c" get "$REAL_PORT" "$path" "$2" --name slow \
+		--rcvbuf 4096 --burst $((1 << 20)) --pause 1.2 >"$T/$1.slow" 2>&1 &
+	a=$!
+	python3 "$c" get "$REAL_PORT" "$path" "$2" --name gone \
+		--rcvbuf 4096 --burst $((1 << 20)) --pause 1.2 --abort-after $((3 << 19)) >"$T/$1.gone" 2>&1 &
+	b=$!
+	BG_PIDS+=("$a" "$b")
+	wait "$a" || real_bad "$1" "slow client: $(cat "$T/$1.slow")"
+	wait "$b" || real_bad "$1" "gone client: $(cat "$T/$1.gone")"
+	cat "$T/$1.slow" "$T/$1.gone"
+	# Let the program see the reset and close the upstream while traced.
+	sleep 0.5
+}
+
 real_check_min() { # RUN STATS
 	local kv k v got
 	for kv in $REAL_MIN; do

@@ -70,20 +70,9 @@ REAL_CMD=(nginx -p "$T/" -c "$T/nginx.conf" -e "$T/error.log")
 closed_upstream() { grep -c 'so upstream connection is closed too' "$T/error.log"; }
 
 real_workload() { # RUN
-	local c=$ROOT/tests/real_client.py a b n0
+	local n0
 	n0=$(closed_upstream)
-	python3 "$c" get "$REAL_PORT" /big.bin "$T/www/big.bin" --name slow \
-		--rcvbuf 4096 --burst $((1 << 20)) --pause 1.2 >"$T/$1.slow" 2>&1 &
-	a=$!
-	python3 "$c" get "$REAL_PORT" /big.bin "$T/www/big.bin" --name gone \
-		--rcvbuf 4096 --burst $((1 << 20)) --pause 1.2 --abort-after $((3 << 19)) >"$T/$1.gone" 2>&1 &
-	b=$!
-	BG_PIDS+=("$a" "$b")
-	wait "$a" || real_bad "$1" "slow client: $(cat "$T/$1.slow")"
-	wait "$b" || real_bad "$1" "gone client: $(cat "$T/$1.gone")"
-	cat "$T/$1.slow" "$T/$1.gone"
-	# Let nginx see the reset and close the upstream while traced.
-	sleep 0.5
+	real_slow_gets "$1" "$T/www/big.bin"
 	[ "$(closed_upstream)" -gt "$n0" ] ||
 		real_bad "$1" "nginx did not log closing the upstream of the gone client: $(tail -3 "$T/error.log")"
 }
