@@ -72,6 +72,26 @@ real_stale() { # BINARY SOURCE_DIR
 	[ -n "$(find "$2" -newer "$1" -type f -print -quit)" ]
 }
 
+# real_msgs RUN: the workload of the Go and tokio slow servers: 6 clients
+# at once, two rounds of one 100-byte message each on the same connections,
+# every echo checked by the client.
+real_msgs() {
+	python3 "$ROOT/tests/real_client.py" msgs "$REAL_PORT" --conns 6 --rounds 2 --size 100 \
+		>"$T/$1.client" 2>&1 || real_bad "$1" "client: $(cat "$T/$1.client")"
+	cat "$T/$1.client"
+}
+
+# real_msgs_served RUN: after real_msgs, the server's "served" line (its
+# stdout) names the messages the client sent, byte for byte.
+real_msgs_served() {
+	local sent served
+	sent=$(sed -n 's/^sent conns=[0-9]* msgs=\([0-9]*\) bytes=\([0-9]*\) digest=\(.*\)/msgs=\1 bytes_in=\2 digest=\3/p' "$T/$1.client")
+	served=$(sed -n 's/^served conns=[0-9]* \(msgs=[0-9]*\) \(bytes_in=[0-9]*\) bytes_out=[0-9]* \(digest=.*\)/\1 \2 \3/p' "$T/$1.stdout")
+	echo "$1: server $served"
+	[ -n "$sent" ] && [ "$sent" = "$served" ] ||
+		real_bad "$1" "the server got '${served:-nothing}', the client sent '$sent'"
+}
+
 # real_slow_gets RUN FILE: two slow HTTP clients of REAL_PORT at once, each
 # with a 4k receive buffer, reading 1 MiB at a time with 1.2 s pauses:
 # "slow" reads all of /FILE's basename and checks it against FILE, "gone"

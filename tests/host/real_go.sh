@@ -29,21 +29,8 @@ REAL_CMD=("$bin" -addr "$REAL_LISTEN" -head 10 -size 100 -work 1500ms)
 # it registered already); 12 messages delivered.
 REAL_MIN="adds=6 et_adds=6 deliveries=12"
 
-real_workload() { # RUN
-	python3 "$ROOT/tests/real_client.py" msgs "$REAL_PORT" --conns 6 --rounds 2 --size 100 \
-		>"$T/$1.client" 2>&1 || real_bad "$1" "client: $(cat "$T/$1.client")"
-	cat "$T/$1.client"
-}
-
-# The server saw every message the client sent, byte for byte.
-real_after() { # RUN
-	local sent served
-	sent=$(sed -n 's/^sent conns=[0-9]* msgs=\([0-9]*\) bytes=\([0-9]*\) digest=\(.*\)/msgs=\1 bytes_in=\2 digest=\3/p' "$T/$1.client")
-	served=$(sed -n 's/^served conns=[0-9]* \(msgs=[0-9]*\) \(bytes_in=[0-9]*\) bytes_out=[0-9]* \(digest=.*\)/\1 \2 \3/p' "$T/$1.stdout")
-	echo "$1: server $served"
-	[ -n "$sent" ] && [ "$sent" = "$served" ] ||
-		real_bad "$1" "the server got '${served:-nothing}', the client sent '$sent'"
-}
+real_workload() { real_msgs "$1"; }
+real_after() { real_msgs_served "$1"; }
 
 real_runs
 real_finish
