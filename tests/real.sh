@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by tests/host/real_*.sh after tests/lib.sh: real programs under
 # epolltrace, each in launch mode (epolltrace -- PROGRAM) and attach mode
 # (epolltrace -p PID once it serves), each with JSON and with text output.
@@ -136,13 +137,14 @@ real_check_json() { # RUN TRACE PID
 	real_check_min "$run" "$stats"
 }
 
-real_check_text() { # RUN TRACE STDERR
-	local run=$1 trace=$2 err=$3 stats n args=() a
-	n=$(cat "$trace" "$err" | grep -c 'epolltrace: WARNING')
+real_check_text() { # RUN TRACE STDERR STDOUT
+	local run=$1 trace=$2 stats n args=() a
+	shift 2
+	n=$(cat "$trace" "$@" | grep -c 'epolltrace: WARNING')
 	if [ "$n" != 0 ]; then
-		real_bad "$run" "$n 'epolltrace: WARNING' line(s) in the text trace and on stderr, none expected"
+		real_bad "$run" "$n 'epolltrace: WARNING' line(s) in the text trace and on epolltrace's stderr and stdout, none expected"
 		echo "  the first:"
-		cat "$trace" "$err" | grep -m2 'epolltrace: WARNING' | cut -c1-700 | sed 's/^/    /'
+		cat "$trace" "$@" | grep -m2 'epolltrace: WARNING' | cut -c1-700 | sed 's/^/    /'
 	fi
 	stats=$(python3 "$ROOT/tests/text_trace.py" stats "$trace") || { real_bad "$run" "unreadable text trace"; return; }
 	echo "$run: $stats"
@@ -198,7 +200,6 @@ real_run() {
 		grep -q -e '"event": *"start"' -e '^epolltrace: tracing' "$out" 2>/dev/null ||
 			{ cat "$T/$run.stderr"; fail "$run: epolltrace -p $spid did not start"; }
 	fi
-	REAL_SERVER_PID=$spid
 	real_workload "$run"
 	if declare -F real_stop >/dev/null; then real_stop "$spid"; else kill -TERM "$spid" 2>/dev/null; fi
 	real_wait_gone "$spid" 15 || fail "$run: $REAL_NAME (pid $spid) still runs 15 s after it was told to stop"
@@ -217,7 +218,12 @@ real_run() {
 	if [ "$fmt" = json ]; then
 		real_check_json "$run" "$out" "$spid"
 	else
-		real_check_text "$run" "$out" "$T/$run.stderr"
+		# Launch mode: epolltrace's stdout is the program's too.
+		if [ "$mode" = launch ]; then
+			real_check_text "$run" "$out" "$T/$run.stderr" "$T/$run.stdout"
+		else
+			real_check_text "$run" "$out" "$T/$run.stderr"
+		fi
 	fi
 	echo "$run: $((SECONDS - start)) s"
 }
