@@ -27,7 +27,8 @@
 # real_finish (the last call) exits 1 if any failed: one run shows every
 # way the program is misjudged.  Runs: REAL_RUNS, default "launch-json
 # attach-json launch-text attach-text".  REAL_KEEP=DIR keeps the traces,
-# the programs' and clients' output there.
+# the programs' and clients' output there.  REAL_ET_OPTS adds epolltrace
+# options (e.g. "--backend fentry").
 
 REAL_BAD=()
 real_keep() { [ -z "${REAL_KEEP:-}" ] || { mkdir -p "$REAL_KEEP" && cp -r "$T"/. "$REAL_KEEP"/; }; }
@@ -168,6 +169,8 @@ real_run() {
 	text) out=$T/$run.txt opts=(-o "$out") ;;
 	*) fail "real_run: bad run $run" ;;
 	esac
+	# shellcheck disable=SC2206
+	opts+=(${REAL_ET_OPTS:-})
 	echo "== $REAL_NAME: $mode mode, $fmt output"
 	local start=$SECONDS
 	if [ "$mode" = launch ]; then
