@@ -74,6 +74,10 @@ struct ev_header {
 	char comm[COMM_LEN];
 };
 
+/* struct sock's skc_state values (include/net/tcp_states.h). */
+#define TCP_STATE_ESTABLISHED	1
+#define TCP_STATE_LISTEN	10
+
 /* A socket's endpoints, read at EPOLL_CTL_ADD so that even a socket
  * closed before user space looks can be named. */
 struct sock_info {
@@ -82,7 +86,7 @@ struct sock_info {
 	unsigned short protocol;
 	unsigned short sport;		/* host order */
 	unsigned short dport;		/* host order */
-	unsigned char state;		/* TCP_LISTEN is 10 */
+	unsigned char state;		/* TCP_STATE_* for TCP */
 	unsigned char pad;
 	unsigned char saddr[16];
 	unsigned char daddr[16];

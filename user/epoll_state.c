@@ -3,39 +3,46 @@
 #include <string.h>
 #include "epoll_state.h"
 
-static struct hashmap procs;	/* pid -> struct proc */
-static struct hashmap sets;	/* pid<<32|epfd -> struct epset */
-
 static void *xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n, size);
 
-	if (!p)
-		abort();
+	if (!p) {
+		fprintf(stderr, "epolltrace: out of memory\n");
+		exit(1);
+	}
 	return p;
 }
 
-struct proc *proc_find(uint32_t pid)
+static void xput(struct hashmap *m, uint64_t key, void *val)
 {
-	return hashmap_get(&procs, pid);
+	if (hashmap_put(m, key, val)) {
+		fprintf(stderr, "epolltrace: out of memory\n");
+		exit(1);
+	}
 }
 
-struct proc *proc_get(uint32_t pid)
+struct proc *proc_find(const struct state *st, uint32_t pid)
 {
-	struct proc *p = proc_find(pid);
+	return hashmap_get(&st->procs, pid);
+}
+
+struct proc *proc_get(struct state *st, uint32_t pid)
+{
+	struct proc *p = proc_find(st, pid);
 
 	if (p)
 		return p;
 	p = xcalloc(1, sizeof(*p));
 	p->pid = pid;
 	p->pidfd = -1;
-	hashmap_put(&procs, pid, p);
+	xput(&st->procs, pid, p);
 	return p;
 }
 
-void proc_read_comm(uint32_t pid)
+void proc_read_comm(struct state *st, uint32_t pid)
 {
-	struct proc *p = proc_get(pid);
+	struct proc *p = proc_get(st, pid);
 	char path[64];
 	FILE *f;
 
@@ -48,41 +55,48 @@ void proc_read_comm(uint32_t pid)
 	fclose(f);
 }
 
-void proc_each(void (*fn)(struct proc *, void *), void *arg)
+void proc_set_comm(struct state *st, uint32_t pid, const char *comm)
 {
-	uint64_t k;
-	void *v;
+	struct proc *p = proc_get(st, pid);
 
-	for (size_t i = 0; hashmap_next(&procs, &i, &k, &v);)
-		fn(v, arg);
+	snprintf(p->comm, sizeof(p->comm), "%.15s", comm);
 }
 
-size_t procs_alive(void)
+size_t procs_alive(const struct state *st)
 {
 	size_t n = 0;
 	uint64_t k;
 	void *v;
 
-	for (size_t i = 0; hashmap_next(&procs, &i, &k, &v);)
+	for (size_t i = 0; hashmap_next(&st->procs, &i, &k, &v);)
 		n += !((struct proc *)v)->exited;
 	return n;
 }
 
-struct epset *epset_find(uint32_t pid, int epfd)
+void proc_each(struct state *st, void (*fn)(struct proc *, void *), void *arg)
 {
-	return hashmap_get(&sets, pair_key(pid, (uint32_t)epfd));
+	uint64_t k;
+	void *v;
+
+	for (size_t i = 0; hashmap_next(&st->procs, &i, &k, &v);)
+		fn(v, arg);
 }
 
-struct epset *epset_get(uint32_t pid, int epfd)
+struct epset *epset_find(const struct state *st, uint32_t pid, int epfd)
 {
-	struct epset *s = epset_find(pid, epfd);
+	return hashmap_get(&st->sets, pair_key(pid, (uint32_t)epfd));
+}
+
+struct epset *epset_get(struct state *st, uint32_t pid, int epfd)
+{
+	struct epset *s = epset_find(st, pid, epfd);
 
 	if (s)
 		return s;
 	s = xcalloc(1, sizeof(*s));
 	s->pid = pid;
 	s->epfd = epfd;
-	hashmap_put(&sets, pair_key(pid, (uint32_t)epfd), s);
+	xput(&st->sets, pair_key(pid, (uint32_t)epfd), s);
 	return s;
 }
 
@@ -101,36 +115,32 @@ static void epset_free(struct epset *s)
 	free(s);
 }
 
-/* With -c a set's counters must outlive its close; a reused number then
- * adds to the same row of the summary. */
-bool keep_closed_sets;
-
-void epset_drop(uint32_t pid, int epfd)
+void epset_drop(struct state *st, uint32_t pid, int epfd)
 {
 	struct epset *s;
 
-	if (keep_closed_sets)
+	if (st->keep_closed)
 		return;
-	s = hashmap_del(&sets, pair_key(pid, (uint32_t)epfd));
+	s = hashmap_del(&st->sets, pair_key(pid, (uint32_t)epfd));
 	if (s)
 		epset_free(s);
 }
 
-void epset_each(void (*fn)(struct epset *, void *), void *arg)
+void epset_each(struct state *st, void (*fn)(struct epset *, void *), void *arg)
 {
 	uint64_t k;
 	void *v;
 
-	for (size_t i = 0; hashmap_next(&sets, &i, &k, &v);)
+	for (size_t i = 0; hashmap_next(&st->sets, &i, &k, &v);)
 		fn(v, arg);
 }
 
-struct reg *reg_find(struct epset *s, int fd)
+struct reg *reg_find(const struct epset *s, int fd)
 {
 	return hashmap_get(&s->by_fd, (uint32_t)fd);
 }
 
-struct reg *reg_by_data(struct epset *s, uint64_t data)
+struct reg *reg_by_data(const struct epset *s, uint64_t data)
 {
 	return hashmap_get(&s->by_data, data);
 }
@@ -142,14 +152,21 @@ struct reg *reg_add(struct epset *s, int fd, uint32_t events, uint64_t data)
 	if (!r) {
 		r = xcalloc(1, sizeof(*r));
 		r->fd = fd;
-		hashmap_put(&s->by_fd, (uint32_t)fd, r);
+		xput(&s->by_fd, (uint32_t)fd, r);
 	} else if (reg_by_data(s, r->data) == r) {
 		hashmap_del(&s->by_data, r->data);
 	}
 	r->events = events;
 	r->data = data;
-	hashmap_put(&s->by_data, data, r);
+	xput(&s->by_data, data, r);
 	return r;
+}
+
+void reg_set_suspicion(struct epset *s, struct reg *r, uint8_t state)
+{
+	if ((r->sus.state == SUS_NONE) != (state == SUS_NONE))
+		s->open_suspicions += state == SUS_NONE ? -1 : 1;
+	r->sus.state = state;
 }
 
 static void add_counters(struct reg *to, const struct reg *from)
@@ -172,6 +189,7 @@ void reg_del(struct epset *s, int fd)
 
 	if (!r)
 		return;
+	reg_set_suspicion(s, r, SUS_NONE);
 	if (reg_by_data(s, r->data) == r)
 		hashmap_del(&s->by_data, r->data);
 	/* Keep its counters for the summary. */
@@ -182,11 +200,11 @@ void reg_del(struct epset *s, int fd)
 		old->data = r->data;
 		free(r);
 	} else {
-		hashmap_put(&s->retired, (uint32_t)fd, r);
+		xput(&s->retired, (uint32_t)fd, r);
 	}
 }
 
-void reg_totals(struct epset *s, int fd, struct reg *sum)
+void reg_totals(const struct epset *s, int fd, struct reg *sum)
 {
 	struct reg *live = reg_find(s, fd), *old = hashmap_get(&s->retired, (uint32_t)fd);
 
@@ -204,42 +222,82 @@ void reg_totals(struct epset *s, int fd, struct reg *sum)
 	}
 }
 
-struct fork_copy {
-	uint32_t parent, child;
-};
-
-static void copy_set(struct epset *s, void *arg)
+static int cmp_int(const void *a, const void *b)
 {
-	struct fork_copy *fc = arg;
-	struct epset *c;
-	uint64_t k;
-	void *v;
+	int x = *(const int *)a, y = *(const int *)b;
 
-	if (s->pid != fc->parent)
-		return;
-	c = epset_get(fc->child, s->epfd);
-	c->inherited = true;
-	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &v);) {
-		struct reg *r = v;
-
-		reg_add(c, r->fd, r->events, r->data);
-	}
+	return (x > y) - (x < y);
 }
 
-void state_fork(uint32_t parent, uint32_t child)
+int *epset_fds(const struct epset *s, size_t *n)
 {
-	struct fork_copy fc = { parent, child };
-	struct epset **list = NULL;
-	size_t n = 0;
+	size_t used = 0;
+	int *fds = xcalloc(s->by_fd.count + s->retired.count + 1, sizeof(*fds));
 	uint64_t k;
 	void *v;
 
-	/* Copy from a snapshot: adding sets while iterating could rehash. */
-	for (size_t i = 0; hashmap_next(&sets, &i, &k, &v);) {
-		list = realloc(list, (n + 1) * sizeof(*list));
+	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &v);)
+		fds[used++] = (int)k;
+	for (size_t i = 0; hashmap_next(&s->retired, &i, &k, &v);)
+		if (!reg_find(s, (int)k))
+			fds[used++] = (int)k;
+	qsort(fds, used, sizeof(*fds), cmp_int);
+	*n = used;
+	return fds;
+}
+
+/* The sets of `parent` at a fork: copied from a snapshot of the table,
+ * since adding sets while walking it could rehash it. */
+void state_fork(struct state *st, uint32_t parent, uint32_t child)
+{
+	struct epset **list = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t k;
+	void *v;
+
+	for (size_t i = 0; hashmap_next(&st->sets, &i, &k, &v);) {
+		if (((struct epset *)v)->pid != parent)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 8;
+			list = realloc(list, cap * sizeof(*list));
+			if (!list) {
+				fprintf(stderr, "epolltrace: out of memory\n");
+				exit(1);
+			}
+		}
 		list[n++] = v;
 	}
-	for (size_t i = 0; i < n; i++)
-		copy_set(list[i], &fc);
+	for (size_t i = 0; i < n; i++) {
+		struct epset *c = epset_get(st, child, list[i]->epfd);
+
+		c->inherited = true;
+		for (size_t j = 0; hashmap_next(&list[i]->by_fd, &j, &k, &v);) {
+			struct reg *r = v;
+
+			reg_add(c, r->fd, r->events, r->data);
+		}
+	}
 	free(list);
+}
+
+void state_free(struct state *st)
+{
+	uint64_t k;
+	void *v;
+
+	for (size_t i = 0; hashmap_next(&st->sets, &i, &k, &v);)
+		epset_free(v);
+	hashmap_free(&st->sets);
+	for (size_t i = 0; hashmap_next(&st->procs, &i, &k, &v);) {
+		struct proc *p = v;
+		uint64_t fk;
+		void *d;
+
+		for (size_t j = 0; hashmap_next(&p->fd_desc, &j, &fk, &d);)
+			free(d);
+		hashmap_free(&p->fd_desc);
+		free(p);
+	}
+	hashmap_free(&st->procs);
 }

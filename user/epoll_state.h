@@ -1,10 +1,12 @@
 /* What epolltrace knows of each traced process and each epoll set:
- * registrations (fd, mask, data), per-fd counters, waits in progress. */
+ * registrations (fd, mask, data), per-fd counters, waits in progress.
+ * Records update it; verdicts and renderers read it. */
 #ifndef EPOLL_STATE_H
 #define EPOLL_STATE_H
 #include <stdbool.h>
 #include <stdint.h>
 #include "hashmap.h"
+#include "suspicion.h"
 
 /* One fd registered in one epoll set. */
 struct reg {
@@ -12,22 +14,14 @@ struct reg {
 	uint32_t events;
 	uint64_t data;
 	bool fd_closed;		/* the program closed the fd; the file lives on */
-	/* diagnostics (diag.c) */
-	bool delivered_undrained; /* ET: input delivered, no new edge since */
-	bool oneshot_fired;	/* ONESHOT: delivered and not re-armed since */
-	bool warned;		/* a warning was given for the current delivery */
 	bool stale_warned;	/* stale_registration said at delivery */
-	uint64_t suspect_since_ns; /* first seen still ready while the set sleeps */
-	uint64_t suspect_wait_ns;  /* ...in the wait that began then */
 	bool requeued_lt;	/* put back on the ready list at the last wait's exit */
+	/* The verdict model's view of this item (verdict.c). */
+	struct suspicion sus;
 	/* counters for -c */
 	uint64_t adds, mods, readies, deliveries;
 	uint64_t last_ready_ns;	/* the callback that queued it, 0 once delivered */
 	uint64_t last_delivery_ns;
-	/* ET/ONESHOT socket: its input queue at its last edge (ev_ready) */
-	bool has_edge_backlog;
-	uint8_t edge_unit;	/* enum backlog_unit */
-	uint32_t edge_backlog;
 	uint64_t ready_latency_total_ns, ready_latency_max_ns, ready_latency_n;
 	uint64_t warnings;
 };
@@ -42,8 +36,9 @@ struct epset {
 	uint32_t waiting_tid;
 	uint64_t wait_since_ns;
 	long long wait_timeout_ns;
-	bool stall_checked;
+	uint64_t wait_seq;	/* waits entered on this set so far */
 	bool inherited;		/* copied at a fork and not used by this process since */
+	size_t open_suspicions;	/* items whose sus.state is not SUS_NONE */
 	/* counters */
 	uint64_t waits, empty_waits, wait_total_ns, wait_max_ns, delivered, warnings;
 };
@@ -53,31 +48,48 @@ struct proc {
 	char comm[16];
 	bool exited;
 	int exit_status;	/* wait status */
-	struct hashmap fd_desc;	/* fd -> malloc'd description */
+	struct hashmap fd_desc;	/* fd -> malloc'd description (fd_desc.c) */
 	int pidfd;		/* for pidfd_getfd, or -1 */
+	struct proc_verdicts verdicts;	/* what the verdict model learned (verdict.c) */
 };
 
-struct proc *proc_get(uint32_t pid);		/* creates on first use */
-struct proc *proc_find(uint32_t pid);
-/* Refresh its comm from /proc. */
-void proc_read_comm(uint32_t pid);
-void proc_each(void (*fn)(struct proc *, void *), void *arg);
-size_t procs_alive(void);
+struct state {
+	struct hashmap procs;	/* pid -> struct proc */
+	struct hashmap sets;	/* pid<<32|epfd -> struct epset */
+	/* -c: sets and fd names outlive their close, for the summary */
+	bool keep_closed;
+};
 
-struct epset *epset_get(uint32_t pid, int epfd);	/* creates */
-struct epset *epset_find(uint32_t pid, int epfd);
-void epset_drop(uint32_t pid, int epfd);
-void epset_each(void (*fn)(struct epset *, void *), void *arg);
-/* With -c, sets are kept after their close for the summary. */
-extern bool keep_closed_sets;
+struct proc *proc_get(struct state *st, uint32_t pid);	/* creates on first use */
+struct proc *proc_find(const struct state *st, uint32_t pid);
+/* Refresh its comm from /proc. */
+void proc_read_comm(struct state *st, uint32_t pid);
+/* Take the name a kernel record carries (the name after an exec). */
+void proc_set_comm(struct state *st, uint32_t pid, const char *comm);
+size_t procs_alive(const struct state *st);
+/* Calls fn for each process; fn must not add or drop processes. */
+void proc_each(struct state *st, void (*fn)(struct proc *, void *), void *arg);
+
+struct epset *epset_get(struct state *st, uint32_t pid, int epfd);	/* creates */
+struct epset *epset_find(const struct state *st, uint32_t pid, int epfd);
+void epset_drop(struct state *st, uint32_t pid, int epfd);
+/* Calls fn for each set; fn must not add or drop sets. */
+void epset_each(struct state *st, void (*fn)(struct epset *, void *), void *arg);
 
 struct reg *reg_add(struct epset *s, int fd, uint32_t events, uint64_t data);
-struct reg *reg_find(struct epset *s, int fd);
-struct reg *reg_by_data(struct epset *s, uint64_t data);
+/* Moves r's suspicion to `state` (enum suspicion_state), keeping the
+ * set's count of open suspicions, which lets the verdict model skip the
+ * sets with none. */
+void reg_set_suspicion(struct epset *s, struct reg *r, uint8_t state);
+struct reg *reg_find(const struct epset *s, int fd);
+struct reg *reg_by_data(const struct epset *s, uint64_t data);
 void reg_del(struct epset *s, int fd);
 /* Counters of an fd over the whole trace, live or removed (fills *sum). */
-void reg_totals(struct epset *s, int fd, struct reg *sum);
+void reg_totals(const struct epset *s, int fd, struct reg *sum);
+/* Every fd the set ever held, sorted; free() the result. */
+int *epset_fds(const struct epset *s, size_t *n);
 
 /* The process forked: the child holds the same epoll fds. */
-void state_fork(uint32_t parent, uint32_t child);
+void state_fork(struct state *st, uint32_t parent, uint32_t child);
+void state_free(struct state *st);
 #endif

@@ -146,45 +146,100 @@ static char *describe_link(uint32_t pid, const char *link)
 	return strdup(link);
 }
 
-static void cache_put(uint32_t pid, int fd, char *desc)
-{
-	struct proc *p = proc_get(pid);
+/* A cached description; `provisional` when it was taken from a socket
+ * not yet bound or connected, which its later state will rename. */
+struct fd_name {
+	bool provisional;
+	char text[];
+};
 
-	free(hashmap_del(&p->fd_desc, (uint32_t)fd));
-	if (desc)
-		hashmap_put(&p->fd_desc, (uint32_t)fd, desc);
+static struct fd_name *fd_name_new(const char *text, bool provisional)
+{
+	size_t n = strlen(text) + 1;
+	struct fd_name *d = malloc(sizeof(*d) + n);
+
+	if (d) {
+		d->provisional = provisional;
+		memcpy(d->text, text, n);
+	}
+	return d;
 }
 
-const char *fd_desc_refresh(uint32_t pid, int fd)
+static struct fd_name *cached(const struct state *st, uint32_t pid, int fd)
 {
-	char path[64], link[256];
+	struct proc *p = proc_find(st, pid);
+
+	return p ? hashmap_get(&p->fd_desc, (uint32_t)fd) : NULL;
+}
+
+static void cache_put(struct state *st, uint32_t pid, int fd, struct fd_name *d)
+{
+	struct proc *p = proc_get(st, pid);
+
+	free(hashmap_del(&p->fd_desc, (uint32_t)fd));
+	if (d && hashmap_put(&p->fd_desc, (uint32_t)fd, d))
+		free(d);
+}
+
+const char *fd_desc_refresh(struct state *st, uint32_t pid, int fd)
+{
+	char path[64], link[256], *text;
+	struct fd_name *d;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%u/fd/%d", pid, fd);
 	n = readlink(path, link, sizeof(link) - 1);
 	if (n <= 0) {
-		struct proc *p = proc_find(pid);
-
-		return p ? hashmap_get(&p->fd_desc, (uint32_t)fd) : NULL;
+		d = cached(st, pid, fd);
+		return d ? d->text : NULL;
 	}
 	link[n] = 0;
-	cache_put(pid, fd, describe_link(pid, link));
-	return fd_desc(pid, fd);
+	text = describe_link(pid, link);
+	if (!text)
+		return NULL;
+	cache_put(st, pid, fd, fd_name_new(text, false));
+	free(text);
+	d = cached(st, pid, fd);
+	return d ? d->text : NULL;
 }
 
-const char *fd_desc(uint32_t pid, int fd)
+const char *fd_desc(struct state *st, uint32_t pid, int fd)
 {
-	struct proc *p = proc_find(pid);
-	const char *d = p ? hashmap_get(&p->fd_desc, (uint32_t)fd) : NULL;
+	struct fd_name *d = cached(st, pid, fd);
 
-	return d ? d : fd_desc_refresh(pid, fd);
+	return d ? d->text : fd_desc_refresh(st, pid, fd);
 }
 
-void fd_desc_forget(uint32_t pid, int fd)
+bool fd_desc_provisional(const struct state *st, uint32_t pid, int fd)
 {
-	struct proc *p = proc_find(pid);
+	struct fd_name *d = cached(st, pid, fd);
 
-	if (keep_closed_sets)	/* -c names fds after they are closed */
+	return d && d->provisional;
+}
+
+void fd_desc_inherit(struct state *st, uint32_t parent, uint32_t child)
+{
+	struct proc *from = proc_get(st, parent), *to = proc_get(st, child);
+	uint64_t fd;
+	void *v;
+
+	for (size_t i = 0; hashmap_next(&from->fd_desc, &i, &fd, &v);) {
+		const struct fd_name *d = v;
+		struct fd_name *copy;
+
+		if (hashmap_get(&to->fd_desc, fd))
+			continue;
+		copy = fd_name_new(d->text, d->provisional);
+		if (copy && hashmap_put(&to->fd_desc, fd, copy))
+			free(copy);
+	}
+}
+
+void fd_desc_forget(struct state *st, uint32_t pid, int fd)
+{
+	struct proc *p = proc_find(st, pid);
+
+	if (st->keep_closed)	/* -c names fds after they are closed */
 		return;
 	if (p)
 		free(hashmap_del(&p->fd_desc, (uint32_t)fd));
@@ -200,7 +255,7 @@ static void endpoint_text(int family, const unsigned char *addr, unsigned int po
 }
 
 /* "TCP:127.0.0.1:8080->127.0.0.1:51234", like the /proc path gives. */
-static bool sock_text(const struct sock_info *si, char *buf, size_t len)
+bool sock_text(const struct sock_info *si, char *buf, size_t len)
 {
 	const char *proto;
 	char l[64], r[64];
@@ -223,13 +278,22 @@ static bool sock_text(const struct sock_info *si, char *buf, size_t len)
 	return true;
 }
 
-void fd_desc_from_kernel(uint32_t pid, int fd, unsigned int mode,
+/* Named before it is bound (port 0), or a TCP socket neither listening
+ * nor connected yet (nginx adds its upstream socket before connect()). */
+static bool sock_unsettled(const struct sock_info *si)
+{
+	return !si->sport || (si->type == SOCK_STREAM && si->state != TCP_STATE_ESTABLISHED &&
+			      si->state != TCP_STATE_LISTEN);
+}
+
+void fd_desc_from_kernel(struct state *st, uint32_t pid, int fd, unsigned int mode,
 			 unsigned long long ino, const char *dname, const struct sock_info *si)
 {
+	bool provisional = false;
 	char buf[160];
 
 	if (S_ISSOCK(mode) && sock_text(si, buf, sizeof(buf)))
-		; /* named by its endpoints */
+		provisional = sock_unsettled(si);
 	else if (S_ISFIFO(mode))
 		snprintf(buf, sizeof(buf), "pipe:[%llu]", ino);
 	else if (S_ISSOCK(mode))
@@ -242,5 +306,5 @@ void fd_desc_from_kernel(uint32_t pid, int fd, unsigned int mode,
 		snprintf(buf, sizeof(buf), "%s", dname);
 	else
 		return;
-	cache_put(pid, fd, strdup(buf));
+	cache_put(st, pid, fd, fd_name_new(buf, provisional));
 }

@@ -1,16 +1,29 @@
 /* What an fd of a traced process is, in strace -yy's manner:
- * "pipe:[1234]", "TCP:127.0.0.1:8080->127.0.0.1:51234", "epoll". */
+ * "pipe:[1234]", "TCP:127.0.0.1:8080->127.0.0.1:51234", "epoll".
+ * Cached per process in the state. */
 #ifndef FD_DESC_H
 #define FD_DESC_H
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-/* Cached; NULL when unknown (the process is gone, the fd is closed). */
-const char *fd_desc(uint32_t pid, int fd);
-void fd_desc_forget(uint32_t pid, int fd);
-/* Describe from /proc now, replacing what was cached. */
-const char *fd_desc_refresh(uint32_t pid, int fd);
-/* Describe from the kernel's facts when /proc could not tell. */
+struct state;
 struct sock_info;
-void fd_desc_from_kernel(uint32_t pid, int fd, unsigned int mode,
+
+/* Cached, else read from /proc; NULL when unknown (the process is gone,
+ * the fd is closed). */
+const char *fd_desc(struct state *st, uint32_t pid, int fd);
+void fd_desc_forget(struct state *st, uint32_t pid, int fd);
+/* Describe from /proc now, replacing what was cached. */
+const char *fd_desc_refresh(struct state *st, uint32_t pid, int fd);
+/* Describe from the kernel's facts (at EPOLL_CTL_ADD, or asked later). */
+void fd_desc_from_kernel(struct state *st, uint32_t pid, int fd, unsigned int mode,
 			 unsigned long long ino, const char *dname, const struct sock_info *si);
+/* The cached name came from a socket not yet bound or connected: worth
+ * asking again once the program has used it. */
+bool fd_desc_provisional(const struct state *st, uint32_t pid, int fd);
+/* A forked child holds its parent's fds: it gets the names it lacks. */
+void fd_desc_inherit(struct state *st, uint32_t parent, uint32_t child);
+/* "TCP:127.0.0.1:8080->127.0.0.1:51234"; false if not an inet socket. */
+bool sock_text(const struct sock_info *si, char *buf, size_t len);
 #endif

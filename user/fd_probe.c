@@ -28,21 +28,21 @@ static long long eventfd_count(uint32_t pid, int fd)
 	return count;
 }
 
-int fd_probe(uint32_t pid, int pidfd, int fd, uint32_t events, struct fd_backlog *out)
+int fd_copy(int pidfd, int fd)
+{
+	return pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+}
+
+void fd_probe_copy(int copy, uint32_t pid, int fd, uint32_t events, struct fd_backlog *out)
 {
 	struct pollfd pfd;
 	struct stat st;
-	int copy, n = 0, type = 0, listening = 0;
+	int n = 0, type = 0, listening = 0;
 	socklen_t len = sizeof(int);
 	short input;
 
 	memset(out, 0, sizeof(*out));
 	out->bytes = out->count = -1;
-	if (pidfd < 0)
-		return -1;
-	copy = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	if (copy < 0)
-		return -1;
 	/* One poll for the registered mask plus input.  Only the input side
 	 * counts as "still ready" for the diagnostics: an idle socket is
 	 * writable for ever, and a program with nothing to write rightly
@@ -58,8 +58,9 @@ int fd_probe(uint32_t pid, int pidfd, int fd, uint32_t events, struct fd_backlog
 	if (fstat(copy, &st) == 0) {
 		out->ino = st.st_ino;
 		out->dev = st.st_dev;
+		out->socket = S_ISSOCK(st.st_mode);
 	}
-	if (out->ino && S_ISSOCK(st.st_mode)) {
+	if (out->socket) {
 		getsockopt(copy, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len);
 		len = sizeof(int);
 		getsockopt(copy, SOL_SOCKET, SO_TYPE, &type, &len);
@@ -73,6 +74,17 @@ int fd_probe(uint32_t pid, int pidfd, int fd, uint32_t events, struct fd_backlog
 		else
 			out->count = eventfd_count(pid, fd);	/* -1 unless an eventfd */
 	}
+}
+
+int fd_probe(uint32_t pid, int pidfd, int fd, uint32_t events, struct fd_backlog *out)
+{
+	int copy = fd_copy(pidfd, fd);
+
+	memset(out, 0, sizeof(*out));
+	out->bytes = out->count = -1;
+	if (copy < 0)
+		return -1;
+	fd_probe_copy(copy, pid, fd, events, out);
 	close(copy);
 	return 0;
 }
@@ -143,17 +155,16 @@ void fd_probe_many(uint32_t pid, int pidfd, const int *fds, const uint32_t *even
 			if (fstat(copy, &st) == 0) {
 				b->ino = st.st_ino;
 				b->dev = st.st_dev;
-				b->datagram = S_ISSOCK(st.st_mode);	/* refined below */
+				b->socket = S_ISSOCK(st.st_mode);
 			}
 		}
 		poll(pfd, m, 0);
 		for (size_t i = 0; i < m; i++) {
 			struct fd_backlog *b = &out[base + i];
 			uint32_t ev = events[base + i];
-			int is_sock = b->datagram, n_queued = 0, v = 0;
+			int n_queued = 0, v = 0;
 			socklen_t len = sizeof(v);
 
-			b->datagram = false;
 			if (pfd[i].fd < 0)
 				continue;
 			b->readable = (pfd[i].revents & input[i]) != 0;
@@ -161,7 +172,7 @@ void fd_probe_many(uint32_t pid, int pidfd, const int *fds, const uint32_t *even
 			if (!b->readable)
 				continue;
 			/* How much is queued matters only where something is. */
-			if (is_sock) {
+			if (b->socket) {
 				getsockopt(pfd[i].fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len);
 				b->listening = v;
 				len = sizeof(v);

@@ -14,10 +14,15 @@ struct fd_backlog {
 	unsigned long long dev;
 	long long bytes;	/* queued bytes (sockets, pipes), -1 unknown */
 	long long count;	/* eventfd counter, -1 unknown */
+	bool socket;
 	bool listening;		/* a listening socket: connections are pending */
 	bool datagram;		/* UDP or other datagram socket */
 };
 
+/* Our own copy of a traced process's fd (pidfd_getfd), or -1. */
+int fd_copy(int pidfd, int fd);
+/* Probe through a copy made already. */
+void fd_probe_copy(int copy, uint32_t pid, int fd, uint32_t events, struct fd_backlog *out);
 /* 0 on success; -1 when the fd cannot be copied (process gone). */
 int fd_probe(uint32_t pid, int pidfd, int fd, uint32_t events, struct fd_backlog *out);
 /* The same for many fds at once; gone[i] is set where fds[i] could not

@@ -72,6 +72,7 @@ int hashmap_put(struct hashmap *m, uint64_t key, void *val)
 	m->keys[i] = key;
 	m->vals[i] = val;
 	m->len++;
+	m->count++;
 	return 0;
 }
 
@@ -84,6 +85,7 @@ void *hashmap_del(struct hashmap *m, uint64_t key)
 		return NULL;
 	val = *slot;
 	*slot = TOMB;
+	m->count--;
 	return val;	/* len keeps counting the tombstone until the next grow */
 }
 
@@ -106,5 +108,5 @@ void hashmap_free(struct hashmap *m)
 	free(m->vals);
 	m->keys = NULL;
 	m->vals = NULL;
-	m->cap = m->len = 0;
+	m->cap = m->len = m->count = 0;
 }

@@ -4,11 +4,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The hash map owns nothing: values are the caller's.  Deleting while
+ * walking with hashmap_next() is safe; adding is not. */
+
 struct hashmap {
 	uint64_t *keys;
 	void **vals;
 	size_t cap;	/* power of two */
-	size_t len;
+	size_t len;	/* slots in use, deleted ones included (the load) */
+	size_t count;	/* live entries */
 };
 
 void *hashmap_get(const struct hashmap *m, uint64_t key);

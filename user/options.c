@@ -8,10 +8,11 @@
 
 #define EPOLLTRACE_VERSION "0.1.0"
 
-struct options opts = {
+static const struct options defaults = {
 	.filter_epfd = -1,
 	.filter_fd = -1,
 	.stall_ms = 200,
+	.confirm_ms = 500,
 	.ringbuf_kb = 8192,
 };
 
@@ -35,7 +36,7 @@ static const char doc[] =
 
 static const char args_doc[] = "[-- COMMAND [ARGS...]]";
 
-enum { OPT_JSON = 1000, OPT_EPFD, OPT_FD, OPT_SETS, OPT_STALL, OPT_BACKEND, OPT_RINGBUF, OPT_SYSCALLS };
+enum { OPT_JSON = 1000, OPT_EPFD, OPT_FD, OPT_SETS, OPT_STALL, OPT_CONFIRM, OPT_BACKEND, OPT_RINGBUF, OPT_SYSCALLS };
 
 static const struct argp_option options[] = {
 	{ "pid", 'p', "PID[,PID...]", 0, "Attach to these processes (all their threads)", 0 },
@@ -46,7 +47,8 @@ static const struct argp_option options[] = {
 	{ "sets", OPT_SETS, NULL, 0, "With -p: print the epoll sets of the process and exit", 0 },
 	{ "epfd", OPT_EPFD, "N", 0, "Show only what concerns epoll fd N", 0 },
 	{ "fd", OPT_FD, "N", 0, "Show only what concerns fd N", 0 },
-	{ "stall", OPT_STALL, "MS", 0, "Warn when a wait sleeps MS ms past a missed edge (default 200)", 0 },
+	{ "stall", OPT_STALL, "MS", 0, "Suspect an edge-triggered fd still unread MS ms after epoll reported it, with the program back in epoll_wait (default 200)", 0 },
+	{ "confirm", OPT_CONFIRM, "MS", 0, "Warn about a suspect left unread for MS ms more, unless the program holds it back or keeps its own readiness (default 500)", 0 },
 	{ "backend", OPT_BACKEND, "NAME", 0, "Readiness backend: auto, fentry, kprobe or tracepoint (default auto)", 0 },
 	{ "syscall-hooks", OPT_SYSCALLS, "NAME", 0, "How syscalls are hooked: auto, tracepoint (one per syscall, needs tracefs) or raw_tp (sys_enter/sys_exit) (default auto)", 0 },
 	{ "ringbuf-kb", OPT_RINGBUF, "KB", 0, "Ring buffer size in KiB, a power of two (default 8192)", 0 },
@@ -68,73 +70,76 @@ static long parse_number(const char *arg, const char *what, long min, long max, 
 	return v;
 }
 
-static void parse_pids(const char *arg, struct argp_state *state)
+static void parse_pids(struct options *opts, const char *arg, struct argp_state *state)
 {
 	char *copy = strdup(arg), *save = NULL;
 
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		if (opts.npids == MAX_PIDS)
+		if (opts->npids == MAX_PIDS)
 			argp_error(state, "too many pids (at most %d)", MAX_PIDS);
-		opts.pids[opts.npids++] = parse_number(tok, "pid", 1, INT_MAX, state);
+		opts->pids[opts->npids++] = parse_number(tok, "pid", 1, INT_MAX, state);
 	}
 	free(copy);
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
+	struct options *opts = state->input;
+
 	switch (key) {
-	case 'p': parse_pids(arg, state); break;
-	case 'f': opts.follow = true; break;
-	case 'o': opts.output = arg; break;
-	case 'c': opts.summary = true; break;
-	case 'v': opts.verbose = true; break;
+	case 'p': parse_pids(opts, arg, state); break;
+	case 'f': opts->follow = true; break;
+	case 'o': opts->output = arg; break;
+	case 'c': opts->summary = true; break;
+	case 'v': opts->verbose = true; break;
 	case 'h': argp_state_help(state, stdout, ARGP_HELP_STD_HELP); break;
-	case OPT_JSON: opts.json = true; break;
-	case OPT_SETS: opts.sets = true; break;
-	case OPT_EPFD: opts.filter_epfd = parse_number(arg, "epoll fd", 0, INT_MAX, state); break;
-	case OPT_FD: opts.filter_fd = parse_number(arg, "fd", 0, INT_MAX, state); break;
-	case OPT_STALL: opts.stall_ms = parse_number(arg, "stall threshold", 1, 3600000, state); break;
+	case OPT_JSON: opts->json = true; break;
+	case OPT_SETS: opts->sets = true; break;
+	case OPT_EPFD: opts->filter_epfd = parse_number(arg, "epoll fd", 0, INT_MAX, state); break;
+	case OPT_FD: opts->filter_fd = parse_number(arg, "fd", 0, INT_MAX, state); break;
+	case OPT_STALL: opts->stall_ms = parse_number(arg, "stall threshold", 1, 3600000, state); break;
+	case OPT_CONFIRM: opts->confirm_ms = parse_number(arg, "confirmation window", 0, 3600000, state); break;
 	case OPT_RINGBUF: {
 		long kb = parse_number(arg, "ring buffer size", 4, 1 << 20, state);
 
 		if (kb & (kb - 1))
 			argp_error(state, "ring buffer size must be a power of two: '%s'", arg);
-		opts.ringbuf_kb = kb;
+		opts->ringbuf_kb = kb;
 		break;
 	}
 	case OPT_SYSCALLS:
 		if (!strcmp(arg, "auto"))
-			opts.syscall_attach = SA_AUTO;
+			opts->syscall_attach = SA_AUTO;
 		else if (!strcmp(arg, "tracepoint"))
-			opts.syscall_attach = SA_TRACEPOINT;
+			opts->syscall_attach = SA_TRACEPOINT;
 		else if (!strcmp(arg, "raw_tp"))
-			opts.syscall_attach = SA_RAW_TP;
+			opts->syscall_attach = SA_RAW_TP;
 		else
 			argp_error(state, "unknown syscall hook '%s' (auto, tracepoint, raw_tp)", arg);
 		break;
 	case OPT_BACKEND:
 		if (!strcmp(arg, "auto"))
-			opts.backend = BK_NONE;
+			opts->backend = BK_NONE;
 		else if (!strcmp(arg, "fentry"))
-			opts.backend = BK_FENTRY;
+			opts->backend = BK_FENTRY;
 		else if (!strcmp(arg, "kprobe"))
-			opts.backend = BK_KPROBE;
+			opts->backend = BK_KPROBE;
 		else if (!strcmp(arg, "tracepoint"))
-			opts.backend = BK_TRACEPOINT;
+			opts->backend = BK_TRACEPOINT;
 		else
 			argp_error(state, "unknown backend '%s' (auto, fentry, kprobe, tracepoint)", arg);
 		break;
 	case ARGP_KEY_ARG:
 		/* The first non-option word starts the command. */
-		opts.command = &state->argv[state->next - 1];
+		opts->command = &state->argv[state->next - 1];
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
-		if (opts.sets && (opts.command || opts.npids == 0))
+		if (opts->sets && (opts->command || opts->npids == 0))
 			argp_error(state, "--sets needs -p PID and no command");
-		if (!opts.sets && !opts.command && opts.npids == 0)
+		if (!opts->sets && !opts->command && opts->npids == 0)
 			argp_error(state, "give a COMMAND to run or -p PID to attach to");
-		if (opts.command && opts.npids)
+		if (opts->command && opts->npids)
 			argp_error(state, "give either a COMMAND or -p PID, not both");
 		break;
 	default:
@@ -143,11 +148,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
-void options_parse(int argc, char **argv)
+void options_parse(int argc, char **argv, struct options *o)
 {
 	static const struct argp argp = { options, parse_opt, args_doc, doc, NULL, NULL, NULL };
 
+	*o = defaults;
 	/* Errors read "epolltrace: ...", whatever path it was run by. */
 	argv[0] = "epolltrace";
-	argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, NULL);
+	argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, o);
 }

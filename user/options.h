@@ -19,12 +19,13 @@ struct options {
 	const char *output;
 	int filter_epfd;	/* -1: all */
 	int filter_fd;
-	long stall_ms;
+	long stall_ms;		/* --stall: a delivered, undrained item becomes a suspect */
+	long confirm_ms;	/* --confirm: a suspect left unread this long is warned about */
 	enum backend backend;	/* BK_NONE: auto */
 	unsigned int ringbuf_kb;
 	enum { SA_AUTO, SA_TRACEPOINT, SA_RAW_TP } syscall_attach;
 };
 
-extern struct options opts;
-void options_parse(int argc, char **argv);
+/* Fills *o from the command line; exits with a one-line error on bad input. */
+void options_parse(int argc, char **argv, struct options *o);
 #endif

@@ -1,27 +1,28 @@
 /* --sets -p PID: the epoll sets of live processes, as the kernel has them
  * (/proc/PID/fdinfo), each item probed for readiness through a copy of
- * the fd, and the user's watch count against fs.epoll.max_user_watches. */
+ * the fd, what the state tells (an edge that will never come, input held
+ * back), and the user's watch count against fs.epoll.max_user_watches. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "decode.h"
+#include "clock.h"
+#include "epoll_abi.h"
 #include "epoll_state.h"
+#include "event.h"
 #include "fd_desc.h"
 #include "fd_probe.h"
-#include "options.h"
-#include "output.h"
 #include "proc_scan.h"
 #include "procs.h"
+#include "render.h"
 #include "sets.h"
-#include "trace_events.h"
+#include "threads.h"
 
-#define ONESHOT_BIT (1u << 30)
-#define ET_BIT (1u << 31)
-#define EXCLUSIVE_BIT (1u << 28)
+#define BLOCKED_MAX 256
 
-/* One registration of the set being dumped, and what probing it found. */
+/* One registration, and what probing it found. */
 struct probed_item {
+	int epfd;
 	struct scanned_item it;
 	struct fd_backlog backlog;
 	int gone;		/* the fd could not be copied: closed */
@@ -30,70 +31,59 @@ struct probed_item {
 struct sets_ctx {
 	uint32_t pid;
 	int pidfd;
-	long long items;
-	struct probed_item *set;	/* the current set's items */
+	int *epfds;
+	size_t nsets, epfds_cap;
+	struct probed_item *items;
 	size_t n, cap;
 };
 
-/* ONESHOT items that fired keep only their private bits. */
-static bool disarmed(uint32_t events)
+static void *grow(void *p, size_t *cap, size_t size)
 {
-	return (events & ONESHOT_BIT) && !(events & ~0xf0000000u);
-}
-
-static const char *stale_state(const struct scanned_item *it,
-			       const struct fd_backlog *b, int probed)
-{
-	if (probed)
-		return "fd closed; the file is still open elsewhere";
-	if (it->ino && b->ino != it->ino)
-		return "fd now names another file";
-	return NULL;
+	*cap = *cap ? *cap * 2 : 256;
+	p = realloc(p, *cap * size);
+	if (!p) {
+		fprintf(stderr, "epolltrace: out of memory\n");
+		exit(1);
+	}
+	return p;
 }
 
 static void on_set(uint32_t pid, int epfd, void *arg)
 {
 	struct sets_ctx *c = arg;
-	struct line l;
-	char b[300];
 
-	c->n = 0;
-	line_reset(&l);
-	if (opts.json)
-		return;
-	line_printf(&l, "epoll %s of pid %u:", fd_text(pid, epfd, b, sizeof(b)), pid);
-	line_emit(&l);
+	if (c->nsets == c->epfds_cap)
+		c->epfds = grow(c->epfds, &c->epfds_cap, sizeof(*c->epfds));
+	c->epfds[c->nsets++] = epfd;
 }
 
 static void on_item(uint32_t pid, int epfd, const struct scanned_item *it, void *arg)
 {
 	struct sets_ctx *c = arg;
 
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 256;
-		c->set = realloc(c->set, c->cap * sizeof(*c->set));
-		if (!c->set)
-			abort();
-	}
-	c->set[c->n++].it = *it;
+	if (c->n == c->cap)
+		c->items = grow(c->items, &c->cap, sizeof(*c->items));
+	c->items[c->n++] = (struct probed_item){ .epfd = epfd, .it = *it };
 }
 
-static void probe_set(struct sets_ctx *c)
+static void probe_all(struct sets_ctx *c)
 {
 	int *fds = malloc(c->n * sizeof(*fds) + 1), *gone = malloc(c->n * sizeof(*gone) + 1);
 	uint32_t *events = malloc(c->n * sizeof(*events) + 1);
 	struct fd_backlog *out = malloc(c->n * sizeof(*out) + 1);
 
-	if (!fds || !gone || !events || !out)
-		abort();
+	if (!fds || !gone || !events || !out) {
+		fprintf(stderr, "epolltrace: out of memory\n");
+		exit(1);
+	}
 	for (size_t i = 0; i < c->n; i++) {
-		fds[i] = c->set[i].it.tfd;
-		events[i] = c->set[i].it.events;
+		fds[i] = c->items[i].it.tfd;
+		events[i] = c->items[i].it.events;
 	}
 	fd_probe_many(c->pid, c->pidfd, fds, events, c->n, out, gone);
 	for (size_t i = 0; i < c->n; i++) {
-		c->set[i].backlog = out[i];
-		c->set[i].gone = gone[i];
+		c->items[i].backlog = out[i];
+		c->items[i].gone = gone[i];
 	}
 	free(fds);
 	free(gone);
@@ -101,124 +91,156 @@ static void probe_set(struct sets_ctx *c)
 	free(out);
 }
 
-static void print_item(uint32_t pid, int epfd, const struct scanned_item *it,
-		       const struct fd_backlog *backlog, int gone)
+static const char *stale_state(const struct probed_item *p)
 {
-	struct fd_backlog bl = *backlog;
-	const char *stale = stale_state(it, &bl, gone);
-	const char *what = stale && gone ? NULL : fd_desc(pid, it->tfd);
-	/* A fired ONESHOT item has no poll bits left: its input side counts. */
-	bool ready = !stale && ((bl.revents & ~0x20 /* POLLNVAL */) || bl.readable);
-	char ev[256], queued[96] = "";
-	struct line l;
+	if (p->gone)
+		return "fd closed; the file is still open elsewhere";
+	if (p->it.ino && p->backlog.ino != p->it.ino)
+		return "fd now names another file";
+	return NULL;
+}
 
-	if (!stale && bl.readable)
-		fd_backlog_text(&bl, queued, sizeof(queued));
-	line_reset(&l);
-	if (opts.json) {
-		line_head(&l, "set_item", monotonic_ns(), pid, 0, NULL);
-		json_kv_int(&l, "epfd", epfd);
-		json_kv_int(&l, "fd", it->tfd);
-		if (what)
-			json_kv_str(&l, "what", what);
-		json_kv_events(&l, "events", it->events);
-		json_kv_hex(&l, "data", it->data);
-		json_kv_bool(&l, "edge_triggered", it->events & ET_BIT);
-		if (it->events & ONESHOT_BIT)
-			json_kv_str(&l, "oneshot", disarmed(it->events) ? "disarmed" : "armed");
-		json_kv_bool(&l, "exclusive", it->events & EXCLUSIVE_BIT);
-		if (stale)
-			json_kv_null(&l, "ready");
-		else
-			json_kv_events(&l, "ready", (uint16_t)bl.revents | (bl.readable ? 0x1 : 0));
-		if (!stale && bl.bytes >= 0)
-			json_kv_int(&l, "bytes_queued", bl.bytes);
-		if (!stale && bl.count >= 0)
-			json_kv_int(&l, "eventfd_count", bl.count);
-		if (stale)
-			json_kv_str(&l, "stale", stale);
-		json_close(&l, '}');
-		line_emit(&l);
+/* An fd the process watches for EPOLLOUT whose send side is full: it is
+ * holding its input back until it can write. */
+static const struct probed_item *holder_of(const struct sets_ctx *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct probed_item *p = &c->items[i];
+
+		if ((p->it.events & EP_OUT) && !stale_state(p) &&
+		    !(p->backlog.revents & (EP_OUT | EP_ERR | EP_HUP)))
+			return p;
+	}
+	return NULL;
+}
+
+/* The thread asleep in a wait on this set, if any, and still asleep in
+ * the same call after the probes: then nothing on the set's ready list
+ * (it would have woken it), so a ready edge-triggered item there will
+ * never be reported by a new edge. */
+static const struct blocked_wait *waiter_of(uint32_t pid, int epfd,
+					    const struct blocked_wait *bw, int nbw)
+{
+	for (int i = 0; i < nbw; i++)
+		if (bw[i].epfd == epfd && still_blocked(pid, &bw[i]))
+			return &bw[i];
+	return NULL;
+}
+
+static void describe_state(const struct probed_item *p, const struct blocked_wait *waiter,
+			   const struct probed_item *holder, char *buf, size_t len,
+			   const char **kind)
+{
+	char since[48] = "";
+	bool et = p->it.events & EP_ET, fired = ep_oneshot_disarmed(p->it.events);
+
+	*kind = NULL;
+	if (!p->backlog.readable || (!et && !fired))
+		return;
+	if (holder && et) {
+		*kind = "held_back";
+		snprintf(buf, len, "(held back: the program waits for EPOLLOUT on fd %d, whose send "
+			 "side is full)", holder->it.tfd);
 		return;
 	}
-	line_printf(&l, "  %6d %-40s %s data=0x%llx", it->tfd, what ? what : "?",
-		    epoll_events_str(it->events, ev, sizeof(ev)), (unsigned long long)it->data);
-	if (disarmed(it->events))
-		line_printf(&l, " (ONESHOT fired: disarmed until EPOLL_CTL_MOD)");
-	if (stale)
-		line_printf(&l, "  STALE: %s", stale);
-	else if (ready)
-		line_printf(&l, "  ready now: %s%s%s",
-			    epoll_events_str((uint16_t)bl.revents | (bl.readable ? 0x1 : 0), ev, sizeof(ev)),
-			    queued[0] ? "; " : "", queued);
-	line_emit(&l);
+	if (!waiter)
+		return;
+	if (waiter->blocked_ms >= 0)
+		snprintf(since, sizeof(since), " for %.1f s", waiter->blocked_ms / 1000.0);
+	if (fired) {
+		*kind = "oneshot_stuck";
+		snprintf(buf, len, "STUCK: ONESHOT fired, ready and disarmed, thread %u blocked in "
+			 "epoll_wait on this set%s: it will not be reported until EPOLL_CTL_MOD "
+			 "re-arms it", waiter->tid, since);
+	} else {
+		*kind = "stuck";
+		snprintf(buf, len, "STUCK: edge-triggered, ready, not queued, thread %u blocked in "
+			 "epoll_wait on this set%s: no new edge will report it (missed edge unless "
+			 "the program keeps its own ready queue)", waiter->tid, since);
+	}
 }
 
-static void on_set_end(uint32_t pid, int epfd, void *arg)
+static void print_item(struct renderer *out, struct state *st, uint32_t pid,
+		       const struct probed_item *p, const struct blocked_wait *waiter,
+		       const struct probed_item *holder)
 {
-	struct sets_ctx *c = arg;
+	const char *stale = stale_state(p);
+	const struct fd_backlog *bl = &p->backlog;
+	char queued[96] = "", verdict[256];
+	struct event ev = { .kind = EVK_SET_ITEM, .ts_ns = monotonic_ns(), .pid = pid };
+	const char *kind = NULL;
 
-	probe_set(c);
-	for (size_t i = 0; i < c->n; i++)
-		print_item(pid, epfd, &c->set[i].it, &c->set[i].backlog, c->set[i].gone);
-	c->items += c->n;
+	if (!stale && bl->readable)
+		fd_backlog_text(bl, queued, sizeof(queued));
+	if (!stale)
+		describe_state(p, waiter, holder, verdict, sizeof(verdict), &kind);
+	ev.set_item = (struct set_item_event){
+		.epfd = p->epfd, .item = &p->it,
+		.what = stale && p->gone ? NULL : fd_desc(st, pid, p->it.tfd),
+		.backlog = bl, .stale = stale,
+		/* A fired ONESHOT item has no poll bits left: its input side counts. */
+		.ready = !stale && ((bl->revents & ~EP_NVAL) || bl->readable),
+		.queued = queued, .verdict = kind ? verdict : NULL, .verdict_kind = kind,
+	};
+	render(out, &ev);
 }
 
-static int dump_pid(uint32_t pid)
+static int dump_pid(struct renderer *out, struct state *st, uint32_t pid)
 {
 	struct sets_ctx c = { .pid = pid, .pidfd = open_pidfd(pid) };
-	struct scan_callbacks cb = { on_set, on_item, on_set_end, &c };
+	struct scan_callbacks cb = { on_set, on_item, NULL, &c };
+	struct blocked_wait bw[BLOCKED_MAX];
 	unsigned int uid = proc_uid(pid);
-	long long limit = epoll_max_user_watches(), total;
 	struct watch_holder top[1];
-	struct line l;
-	int nsets;
+	const struct probed_item *holder;
+	struct event ev = { .kind = EVK_SETS, .pid = pid };
+	int nbw;
 
-	proc_read_comm(pid);
+	proc_read_comm(st, pid);
 	if (c.pidfd < 0)
 		fprintf(stderr, "epolltrace: cannot open pid %u for probing: readiness not shown\n", pid);
-	nsets = scan_epoll_sets(pid, &cb);
-	if (nsets < 0) {
+	nbw = blocked_waits(pid, bw, BLOCKED_MAX);
+	if (scan_epoll_sets(pid, &cb) < 0) {
 		fprintf(stderr, "epolltrace: cannot read /proc/%u/fd\n", pid);
 		return -1;
 	}
-	total = user_epoll_watches(uid, top, 1, pid, c.items);
-	line_reset(&l);
-	if (opts.json) {
-		line_head(&l, "sets", monotonic_ns(), pid, 0, NULL);
-		json_kv_int(&l, "sets", nsets);
-		json_kv_int(&l, "items", c.items);
-		json_kv_int(&l, "uid", uid);
-		json_kv_int(&l, "user_watches", total);
-		json_kv_int(&l, "max_user_watches", limit);
-		json_close(&l, '}');
-	} else {
-		if (nsets == 0)
-			line_printf(&l, "pid %u has no epoll sets\n", pid);
-		line_printf(&l, "pid %u: %d epoll sets, %lld items; user %u holds %lld epoll watches "
-			    "of fs.epoll.max_user_watches = %lld (%.1f%%)", pid, nsets, c.items, uid,
-			    total, limit, limit > 0 ? 100.0 * total / limit : 0.0);
+	probe_all(&c);
+	holder = holder_of(&c);
+	for (size_t s = 0; s < c.nsets; s++) {
+		struct event begin = { .kind = EVK_SET_BEGIN, .ts_ns = monotonic_ns(), .pid = pid,
+				       .set_epfd = c.epfds[s] };
+		const struct blocked_wait *waiter = waiter_of(pid, c.epfds[s], bw, nbw < 0 ? 0 : nbw);
+
+		render(out, &begin);
+		for (size_t i = 0; i < c.n; i++)
+			if (c.items[i].epfd == c.epfds[s])
+				print_item(out, st, pid, &c.items[i], waiter, holder);
 	}
-	line_emit(&l);
+	ev.ts_ns = monotonic_ns();
+	ev.sets = (struct sets_event){
+		.nsets = (int)c.nsets, .items = c.n, .uid = uid,
+		.user_watches = user_epoll_watches(uid, top, 1, pid, c.n),
+		.max_user_watches = epoll_max_user_watches(),
+	};
+	render(out, &ev);
 	if (c.pidfd >= 0)
 		close(c.pidfd);
-	free(c.set);
+	free(c.items);
+	free(c.epfds);
 	return 0;
 }
 
-int sets_main(const uint32_t *pids, int npids)
+int sets_main(const uint32_t *pids, int npids, struct renderer *out, struct state *st)
 {
 	int rc = 0;
 
-	trace_start_ns = monotonic_ns();
 	if (geteuid() != 0)
 		fprintf(stderr, "epolltrace: not root: other users' processes cannot be probed\n");
 	for (int i = 0; i < npids; i++) {
 		uint32_t tgid = pid_to_tgid(pids[i]);
 
-		if (!tgid || dump_pid(tgid))
+		if (!tgid || dump_pid(out, st, tgid))
 			rc = 1;
 	}
-	fflush(trace_out);
 	return rc;
 }

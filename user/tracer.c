@@ -24,18 +24,23 @@ const char *backend_name(enum backend b)
 	}
 }
 
+/* libbpf's log is shown with -v only; libbpf takes no context. */
+static bool libbpf_verbose;
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	if (!opts.verbose)
+	if (!libbpf_verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
 }
 
 static void note_attached(struct tracer *t, const char *what)
 {
-	size_t used = strlen(t->attached);
-
-	snprintf(t->attached + used, sizeof(t->attached) - used, "%s%s", used ? ", " : "", what);
+	if (t->nattached == TRACER_MAX_ATTACHED)
+		return;
+	snprintf(t->attached_names[t->nattached], sizeof(t->attached_names[0]), "%s", what);
+	t->attached[t->nattached] = t->attached_names[t->nattached];
+	t->nattached++;
 }
 
 static int attach_one(struct tracer *t, struct bpf_program *prog, const char *what, char *why, size_t len)
@@ -83,7 +88,7 @@ static void set_syscall_programs(struct epolltrace_bpf *skel, bool tracepoints)
 
 static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel, char *why, size_t len)
 {
-	size_t n = sizeof(hooked_syscalls) / sizeof(hooked_syscalls[0]), hooked = 0;
+	size_t n = sizeof(hooked_syscalls) / sizeof(hooked_syscalls[0]);
 	char name[64];
 
 	if (!t->syscall_tracepoints)
@@ -92,7 +97,6 @@ static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel
 	for (size_t i = 0; i < n; i++) {
 		struct bpf_program *enter = enter_program(skel, hooked_syscalls[i].nargs);
 
-		hooked++;
 		snprintf(name, sizeof(name), "sys_enter_%s", hooked_syscalls[i].syscall);
 		if (!bpf_program__attach_tracepoint(enter, "syscalls", name))
 			goto fail;
@@ -100,7 +104,7 @@ static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel
 		if (!bpf_program__attach_tracepoint(skel->progs.tp_exit, "syscalls", name))
 			goto fail;
 	}
-	snprintf(name, sizeof(name), "tracepoint:syscalls (%zu syscalls)", hooked);
+	snprintf(name, sizeof(name), "tracepoint:syscalls (%zu syscalls)", n);
 	note_attached(t, name);
 	return 0;
 fail:
@@ -115,7 +119,7 @@ static bool tracefs_ready(void)
 	    !access("/sys/kernel/debug/tracing/events/syscalls", F_OK))
 		return true;
 	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0) {
-		if (opts.verbose)
+		if (libbpf_verbose)
 			fprintf(stderr, "epolltrace: mounted tracefs at /sys/kernel/tracing\n");
 		return !access("/sys/kernel/tracing/events/syscalls", F_OK);
 	}
@@ -174,7 +178,7 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	struct epolltrace_bpf *skel = epolltrace_bpf__open();
 	int err;
 
-	t->attached[0] = 0;
+	t->nattached = 0;
 	if (b == BK_KPROBE && !kprobes_possible()) {
 		snprintf(why, len, "this kernel has no kprobes (no kprobe PMU, no kprobe_events)");
 		epolltrace_bpf__destroy(skel);
@@ -190,13 +194,13 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 		return -1;
 	}
 	skel->rodata->self_tgid = getpid();
-	skel->rodata->follow_forks = opts.follow;
-	skel->rodata->summary_only = opts.summary;
+	skel->rodata->follow_forks = t->opts->follow;
+	skel->rodata->summary_only = t->opts->summary;
 	skel->rodata->rdlist_snapshots = b == BK_TRACEPOINT;
-	skel->rodata->wakeup_bytes = (uint64_t)opts.ringbuf_kb * 1024 / 8;
+	skel->rodata->wakeup_bytes = (uint64_t)t->opts->ringbuf_kb * 1024 / 8;
 	if (b == BK_TRACEPOINT)
 		skel->rodata->ep_poll_callback_addr = kernel_symbol_address("ep_poll_callback");
-	bpf_map__set_max_entries(skel->maps.events, opts.ringbuf_kb * 1024);
+	bpf_map__set_max_entries(skel->maps.events, t->opts->ringbuf_kb * 1024);
 	set_syscall_programs(skel, t->syscall_tracepoints);
 	bpf_program__set_autoload(skel->progs.ready_fentry, b == BK_FENTRY);
 	bpf_program__set_autoload(skel->progs.ready_kprobe, b == BK_KPROBE);
@@ -243,11 +247,15 @@ fail:
 	return -1;
 }
 
-int tracer_start(struct tracer *t, ring_buffer_sample_fn handle, void *ctx)
+int tracer_start(struct tracer *t, const struct options *o, ring_buffer_sample_fn handle,
+		 void *ctx)
 {
 	static const enum backend order[] = { BK_FENTRY, BK_KPROBE, BK_TRACEPOINT };
+	const struct options *opts = o;
 	char why[256] = "";
 
+	t->opts = o;
+	libbpf_verbose = o->verbose;
 	libbpf_set_print(libbpf_print);
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		fprintf(stderr, "epolltrace: kernel BTF not found (/sys/kernel/btf/vmlinux): "
@@ -258,7 +266,7 @@ int tracer_start(struct tracer *t, ring_buffer_sample_fn handle, void *ctx)
 		fprintf(stderr, "epolltrace: needs root, or CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)\n");
 		return -1;
 	}
-	switch (opts.syscall_attach) {
+	switch (opts->syscall_attach) {
 	case SA_RAW_TP:
 		t->syscall_tracepoints = false;
 		break;
@@ -276,31 +284,35 @@ int tracer_start(struct tracer *t, ring_buffer_sample_fn handle, void *ctx)
 		break;
 	}
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		if (opts.backend != BK_NONE && opts.backend != order[i])
+		if (opts->backend != BK_NONE && opts->backend != order[i])
 			continue;
 		int err = try_backend(t, order[i], why, sizeof(why));
 
 		if (err == 0)
 			break;
-		if (err == -2 && t->syscall_tracepoints && opts.syscall_attach == SA_AUTO) {
-			if (opts.verbose)
+		if (err == -2 && t->syscall_tracepoints && opts->syscall_attach == SA_AUTO) {
+			if (opts->verbose)
 				fprintf(stderr, "epolltrace: syscall tracepoints failed (%s); trying raw_tp\n", why);
 			t->syscall_tracepoints = false;
 			if (try_backend(t, order[i], why, sizeof(why)) == 0)
 				break;
 			t->syscall_tracepoints = true;
 		}
-		if (opts.verbose || opts.backend != BK_NONE)
+		if (opts->verbose || opts->backend != BK_NONE)
 			fprintf(stderr, "epolltrace: backend %s unavailable: %s\n",
 				backend_name(order[i]), why);
 	}
 	if (!t->skel) {
-		if (opts.backend == BK_NONE)
+		if (opts->backend == BK_NONE)
 			fprintf(stderr, "epolltrace: cannot load the BPF programs: %s\n", why);
 		return -1;
 	}
-	if (opts.verbose)
-		fprintf(stderr, "epolltrace: backend %s: %s\n", backend_name(t->backend), t->attached);
+	if (opts->verbose) {
+		fprintf(stderr, "epolltrace: backend %s:", backend_name(t->backend));
+		for (int i = 0; i < t->nattached; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", t->attached[i]);
+		fprintf(stderr, "\n");
+	}
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle, ctx, NULL);
 	if (!t->rb) {
 		fprintf(stderr, "epolltrace: cannot open the ring buffer: %s\n", strerror(errno));
@@ -327,17 +339,22 @@ int tracer_add_pid(struct tracer *t, uint32_t pid)
  * request for the BPF side waiting in `map`, keyed by the copy's number:
  * the syscall program runs in our context, where it can read the file
  * behind the copy; the call itself fails harmlessly (EBADF). */
+static void request_on_fd(int map, int fd, const void *value, void *answer)
+{
+	bpf_map_update_elem(map, &fd, value, BPF_ANY);
+	epoll_ctl(fd, EPOLL_CTL_DEL, -1, NULL);
+	if (answer)	/* the BPF side wrote it into the request's value */
+		bpf_map_lookup_elem(map, &fd, answer);
+	bpf_map_delete_elem(map, &fd);
+}
+
 static int request_on_copy(int map, int pidfd, int fd, const void *value, void *answer)
 {
 	int copy = syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 
 	if (copy < 0)
 		return -errno;
-	bpf_map_update_elem(map, &copy, value, BPF_ANY);
-	epoll_ctl(copy, EPOLL_CTL_DEL, -1, NULL);
-	if (answer)	/* the BPF side wrote it into the request's value */
-		bpf_map_lookup_elem(map, &copy, answer);
-	bpf_map_delete_elem(map, &copy);
+	request_on_fd(map, copy, value, answer);
 	close(copy);
 	return 0;
 }
@@ -365,6 +382,16 @@ int tracer_socket_backlog(struct tracer *t, int pidfd, int fd, uint32_t *backlog
 	*backlog = a.backlog;
 	*unit = err ? 0 : a.unit;
 	return err;
+}
+
+int tracer_socket_backlog_of_copy(struct tracer *t, int copy, uint32_t *backlog, uint8_t *unit)
+{
+	struct backlog_answer a = { 0 };
+
+	request_on_fd(bpf_map__fd(t->skel->maps.backlog_requests), copy, &a, &a);
+	*backlog = a.backlog;
+	*unit = a.unit;
+	return 0;
 }
 
 /* A traced process is gone: the epoll instances it owned are freed with

@@ -6,7 +6,7 @@
 #  - every \-\-name anywhere in the page is an option of the tool;
 #  - a "(default X)" that --help states is repeated in the man entry;
 #  - its "JSON events" subsection names every event the code emits
-#    (line_head(&l, "NAME" / "event", "NAME" in user/*.c), and only those.
+#    (head(r, ev, "NAME") in user/render_json.c), and only those.
 # Option tags in the page are written with inline font escapes, one per
 # .TP, e.g.  \fB\-o\fR, \fB\-\-output\fR=\fIFILE\fR
 # MAN (default man/epolltrace.8) and ET may be overridden, e.g. to check
@@ -98,7 +98,7 @@ done <"$T/help.entries"
 
 # ---- JSON events ----------------------------------------------------------
 
-grep -ohE 'line_head\(&[a-z_]+, "[a-z_]+"|"event", *"[a-z_]+"' "$ROOT"/user/*.c |
+grep -ohE '(own_)?head\(r, [a-z&]+, "[a-z_]+"' "$ROOT"/user/render_json.c |
 	grep -oE '"[a-z_]+"$' | tr -d '"' | sort -u >"$T/code.events"
 [ "$(wc -l <"$T/code.events")" -ge 8 ] ||
 	fail "found only $(wc -l <"$T/code.events") event names in user/*.c; has the code changed shape?"

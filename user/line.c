@@ -1,41 +1,70 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "decode.h"
-#include "output.h"
+#include "line.h"
 
-FILE *trace_out;
+void line_free(struct line *l)
+{
+	free(l->buf);
+	*l = (struct line){ 0 };
+}
 
 void line_reset(struct line *l)
 {
 	l->len = 0;
-	l->buf[0] = 0;
+	if (l->buf)
+		l->buf[0] = 0;
 	l->need_comma = false;
 }
 
-static void vappend(struct line *l, const char *fmt, va_list ap)
+/* Room for n more bytes and a NUL.  Out of memory is fatal: a record
+ * must be whole or not at all, and there is no sane way to go on. */
+static void reserve(struct line *l, size_t n)
 {
-	int n;
+	size_t cap;
+	char *buf;
 
-	if (l->len >= sizeof(l->buf) - 1)
+	if (l->len + n + 1 <= l->cap)
 		return;
-	n = vsnprintf(l->buf + l->len, sizeof(l->buf) - l->len, fmt, ap);
-	if (n > 0)
-		l->len += (size_t)n < sizeof(l->buf) - l->len ? (size_t)n : sizeof(l->buf) - l->len - 1;
+	cap = l->cap ? l->cap : 512;
+	while (cap < l->len + n + 1)
+		cap *= 2;
+	buf = realloc(l->buf, cap);
+	if (!buf) {
+		fprintf(stderr, "epolltrace: out of memory building a record of %zu bytes\n",
+			l->len + n);
+		exit(1);
+	}
+	l->buf = buf;
+	l->cap = cap;
 }
 
 void line_printf(struct line *l, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
+	reserve(l, 64);
 	va_start(ap, fmt);
-	vappend(l, fmt, ap);
+	n = vsnprintf(l->buf + l->len, l->cap - l->len, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= l->cap - l->len) {
+		reserve(l, n);
+		va_start(ap, fmt);
+		vsnprintf(l->buf + l->len, l->cap - l->len, fmt, ap);
+		va_end(ap);
+	}
+	l->len += n;
 }
 
 /* Raw bytes, no formatting: the hot path of every record. */
 void line_append(struct line *l, const char *p, size_t n)
 {
-	if (n > sizeof(l->buf) - 1 - l->len)
-		n = sizeof(l->buf) - 1 - l->len;
+	reserve(l, n);
 	memcpy(l->buf + l->len, p, n);
 	l->len += n;
 	l->buf[l->len] = 0;
@@ -44,6 +73,34 @@ void line_append(struct line *l, const char *p, size_t n)
 void line_str(struct line *l, const char *s)
 {
 	line_append(l, s, strlen(s));
+}
+
+void line_str_escaped(struct line *l, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		size_t plain = 0;
+
+		while (p[plain] >= 0x20 && p[plain] < 0x7f && p[plain] != '\\')
+			plain++;
+		line_append(l, (const char *)p, plain);
+		p += plain;
+		if (!*p)
+			break;
+		switch (*p) {
+		case '\n': line_append(l, "\\n", 2); break;
+		case '\t': line_append(l, "\\t", 2); break;
+		case '\r': line_append(l, "\\r", 2); break;
+		case '\\': line_append(l, "\\\\", 2); break;
+		default: {
+			char oct[4] = { '\\', '0' + (*p >> 6), '0' + ((*p >> 3) & 7), '0' + (*p & 7) };
+
+			line_append(l, oct, 4);
+		}
+		}
+		p++;
+	}
 }
 
 void line_u64(struct line *l, unsigned long long v)
@@ -96,28 +153,65 @@ void json_key_q(struct line *l, const char *qkey, size_t n)
 	l->need_comma = false;
 }
 
+/* Length of the UTF-8 sequence at s, or 0 if it is not a valid one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n;
+	unsigned int cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and beyond U+10FFFF are not UTF-8. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
 void json_str(struct line *l, const char *s)
 {
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+
 	comma(l);
 	line_append(l, "\"", 1);
-	while (*s) {
-		size_t plain = 0;
+	while (*p) {
+		size_t plain = 0, n;
 
-		while (s[plain] && s[plain] != '"' && s[plain] != '\\' &&
-		       (unsigned char)s[plain] >= 0x20)
+		while (p[plain] >= 0x20 && p[plain] < 0x80 && p[plain] != '"' && p[plain] != '\\')
 			plain++;
-		line_append(l, s, plain);
-		s += plain;
-		if (!*s)
+		line_append(l, (const char *)p, plain);
+		p += plain;
+		if (!*p)
 			break;
-		if (*s == '"' || *s == '\\') {
-			char esc[2] = { '\\', *s };
+		if (*p == '"' || *p == '\\') {
+			char esc[2] = { '\\', (char)*p };
 
 			line_append(l, esc, 2);
+			p++;
+		} else if (*p >= 0x80 && (n = utf8_len(p)) > 0) {
+			line_append(l, (const char *)p, n);
+			p += n;
 		} else {
-			line_printf(l, "\\u%04x", (unsigned char)*s);
+			/* A control byte, or a byte that is not UTF-8. */
+			char esc[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
+
+			line_append(l, esc, 6);
+			p++;
 		}
-		s++;
 	}
 	line_append(l, "\"", 1);
 }
@@ -239,7 +333,8 @@ struct events_form {
 	uint32_t mask;
 	bool valid;
 	unsigned short text_len, json_len;
-	char text[160], json[224];
+	/* every flag and unknown bits: 180 and 230 bytes at most */
+	char text[200], json[240];
 };
 
 static void text_event_name(const char *name, void *arg);
@@ -248,11 +343,10 @@ static const struct events_form *events_form(uint32_t events)
 {
 	static struct events_form cache[64];
 	struct events_form *f = &cache[(events * 2654435761u) >> 26];
-	struct line tmp;
+	struct line tmp = { 0 };
 
 	if (f->valid && f->mask == events)
 		return f;
-	line_reset(&tmp);
 	if (events)
 		epoll_events_each(events, text_event_name, &tmp);
 	else
@@ -271,6 +365,7 @@ static const struct events_form *events_form(uint32_t events)
 	f->json_len = tmp.len;
 	f->mask = events;
 	f->valid = true;
+	line_free(&tmp);
 	return f;
 }
 
@@ -298,11 +393,4 @@ void line_events(struct line *l, uint32_t events)
 	const struct events_form *f = events_form(events);
 
 	line_append(l, f->text, f->text_len);
-}
-
-void line_emit(struct line *l)
-{
-	l->buf[l->len] = '\n';
-	fwrite(l->buf, 1, l->len + 1, trace_out);
-	l->buf[l->len] = 0;
 }

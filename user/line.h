@@ -1,33 +1,43 @@
-/* Where trace lines go, and a small builder for one line of text or
- * one NDJSON object at a time. */
-#ifndef OUTPUT_H
-#define OUTPUT_H
-#include <stdarg.h>
+/* One trace record being built: a text line or one NDJSON object.  The
+ * buffer grows as needed, so no record is ever cut; a renderer keeps one
+ * line and reuses its memory from record to record.  The JSON pieces
+ * follow bpftool's json_writer: key then value, objects and arrays
+ * nested by hand.  Depends on nothing above it. */
+#ifndef LINE_H
+#define LINE_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 struct line {
-	char buf[16384];
-	size_t len;
+	char *buf;
+	size_t len, cap;
 	bool need_comma;	/* JSON: a member was written at this level */
 };
 
+void line_free(struct line *l);
 void line_reset(struct line *l);
 void line_printf(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Text pieces without printf: the hot path of every record. */
 void line_append(struct line *l, const char *p, size_t n);
 void line_str(struct line *l, const char *s);
+/* A string from outside (a path, a process name) in strace's manner:
+ * control and non-ASCII bytes as \n, \t or octal \NNN, backslash doubled,
+ * so that no name can forge a line or reach the terminal raw. */
+void line_str_escaped(struct line *l, const char *s);
 void line_u64(struct line *l, unsigned long long v);
 void line_i64(struct line *l, long long v);
 void line_hex(struct line *l, unsigned long long v);		/* 0x1f */
 void line_fixed(struct line *l, unsigned long long units, int decimals);
 void line_events(struct line *l, uint32_t events);		/* EPOLLIN|EPOLLET */
-/* JSON pieces: key then value; objects and arrays nest by hand.  Keys
- * are string literals, quoted and measured at compile time (JSON_QKEY). */
+
+/* JSON pieces.  Keys are string literals, quoted and measured at compile
+ * time (JSON_QKEY). */
 #define JSON_QKEY(k) "\"" k "\":", sizeof("\"" k "\":") - 1
 void json_key_q(struct line *l, const char *qkey, size_t n);
-void json_str(struct line *l, const char *s);	/* escaped, quoted */
+/* Escaped and quoted; bytes that are not UTF-8 become \u00XX, so that a
+ * hostile name cannot make the line unparsable. */
+void json_str(struct line *l, const char *s);
 void json_int(struct line *l, long long v);	/* an array element */
 void json_open(struct line *l, char c);		/* '{' or '[' */
 void json_close(struct line *l, char c);
@@ -50,7 +60,4 @@ void json_kv_fixed_q(struct line *l, const char *qkey, size_t n, unsigned long l
 #define json_kv_events(l, k, v)		json_kv_events_q(l, JSON_QKEY(k), v)
 #define json_kv_double(l, k, v, d)	json_kv_double_q(l, JSON_QKEY(k), v, d)
 #define json_kv_fixed(l, k, u, d)	json_kv_fixed_q(l, JSON_QKEY(k), u, d)
-
-extern FILE *trace_out;
-void line_emit(struct line *l);	/* writes it and a newline to trace_out */
 #endif

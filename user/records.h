@@ -1,0 +1,42 @@
+/* Records from the kernel side, in: each is checked, applied to the
+ * state, shown to the verdict model, and turned into an event for the
+ * renderer (unless the filters hide it). */
+#ifndef RECORDS_H
+#define RECORDS_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "hashmap.h"
+
+struct delivered;
+struct options;
+struct renderer;
+struct state;
+struct tracer;
+struct verdicts;
+
+/* Everything a record updates or reaches on its way to a printed line;
+ * the ring buffer's context. */
+struct records {
+	const struct options *opts;
+	struct state *state;
+	struct verdicts *verdicts;
+	struct renderer *out;
+	struct tracer *tracer;		/* told when a traced process is gone */
+	struct hashmap pending_waits;	/* tid -> struct pending_wait: a split epoll_wait */
+	uint64_t malformed;		/* records too short for their type, dropped */
+	struct delivered *room;		/* one wait's events (records.c) */
+	size_t room_cap;
+};
+
+void records_init(struct records *rc, const struct options *opts, struct state *st,
+		  struct verdicts *v, struct renderer *out, struct tracer *t);
+/* ring_buffer_sample_fn: ctx is a struct records. */
+int records_handle(void *ctx, void *data, size_t size);
+/* An exit learned without the kernel's record (waitpid, a pid gone). */
+void records_exit_unseen(struct records *rc, uint32_t pid, int status, uint64_t now_ns);
+/* A registration that existed before the attach (from /proc). */
+void records_learn_registration(struct records *rc, uint32_t pid, int epfd, int fd,
+				uint32_t events, uint64_t data);
+void records_free(struct records *rc);
+#endif

@@ -1,0 +1,56 @@
+#include <stddef.h>
+#include <string.h>
+#include "clock.h"
+#include "epoll_state.h"
+#include "render.h"
+#include "sink.h"
+
+const struct render_ops *render_ops_find(const char *name)
+{
+	static const struct render_ops *const all[] = { &render_text_ops, &render_json_ops };
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		if (!strcmp(all[i]->name, name))
+			return all[i];
+	return NULL;
+}
+
+void render_init(struct renderer *r, const struct render_ops *ops, struct sink *out,
+		 struct sink *err, struct state *st, uint64_t start_ns)
+{
+	*r = (struct renderer){ .ops = ops, .out = out, .err = err, .state = st,
+				.start_ns = start_ns };
+}
+
+void render(struct renderer *r, const struct event *ev)
+{
+	render_fn fn = ev->kind < EVK_COUNT ? r->ops->print[ev->kind] : NULL;
+
+	if (fn)
+		fn(r, ev);
+}
+
+void render_free(struct renderer *r)
+{
+	line_free(&r->line);
+}
+
+uint64_t render_since_start_us(const struct renderer *r, uint64_t ts_ns)
+{
+	return ts_ns > r->start_ns ? (ts_ns - r->start_ns) / NS_PER_US : 0;
+}
+
+const char *render_comm(const struct renderer *r, const struct event *ev)
+{
+	const struct proc *p;
+
+	if (ev->comm && ev->comm[0])
+		return ev->comm;
+	p = proc_find(r->state, ev->pid);
+	return p ? p->comm : "";
+}
+
+void render_emit(struct renderer *r)
+{
+	sink_record(r->out, &r->line);
+}

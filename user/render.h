@@ -1,0 +1,51 @@
+/* Renderers: one per output format, chosen once at start; everything
+ * printed goes through render().  A renderer is a table with one print
+ * function per event kind, in the manner of bpftool's print_*_plain /
+ * print_*_json pairs; a kind it leaves NULL is not printed in that format.
+ *
+ * To add a format: write user/render_NAME.c defining
+ *	const struct render_ops render_NAME_ops = { .name = "NAME", .print = { ... } };
+ * declare it below, and add it to the table in render_ops_find() (render.c).
+ * No producer of events changes. */
+#ifndef RENDER_H
+#define RENDER_H
+#include <stdint.h>
+#include "event.h"
+#include "line.h"
+
+struct renderer;
+struct sink;
+struct state;
+
+typedef void (*render_fn)(struct renderer *r, const struct event *ev);
+
+struct render_ops {
+	const char *name;
+	render_fn print[EVK_COUNT];
+};
+
+struct renderer {
+	const struct render_ops *ops;
+	struct sink *out;	/* the trace */
+	struct sink *err;	/* the terminal, for what must be seen there too; may be NULL */
+	struct state *state;	/* fd and process names (read only) */
+	uint64_t start_ns;	/* times are printed relative to it */
+	struct line line;	/* one record's text, its memory reused */
+};
+
+extern const struct render_ops render_text_ops, render_json_ops;
+
+/* "text" or "json"; NULL if there is no such format. */
+const struct render_ops *render_ops_find(const char *name);
+void render_init(struct renderer *r, const struct render_ops *ops, struct sink *out,
+		 struct sink *err, struct state *st, uint64_t start_ns);
+void render(struct renderer *r, const struct event *ev);
+void render_free(struct renderer *r);
+
+/* For the renderers: microseconds since the start; the process's name
+ * (the event's own, else the one known); the record built in r->line
+ * written out whole. */
+uint64_t render_since_start_us(const struct renderer *r, uint64_t ts_ns);
+const char *render_comm(const struct renderer *r, const struct event *ev);
+void render_emit(struct renderer *r);
+#endif

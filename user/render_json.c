@@ -1,0 +1,459 @@
+/* The JSON format: NDJSON, one object per record, each with ts, pid,
+ * tid, comm and event first (the man page lists every event's keys). */
+#include <stdio.h>
+#include "decode.h"
+#include "epoll_abi.h"
+#include "epoll_state.h"
+#include "fd_probe.h"
+#include "render.h"
+#include "sink.h"
+
+static void head(struct renderer *r, const struct event *ev, const char *event)
+{
+	struct line *l = &r->line;
+
+	line_reset(l);
+	json_open(l, '{');
+	json_kv_fixed(l, "ts", render_since_start_us(r, ev->ts_ns), 6);
+	json_kv_int(l, "pid", ev->pid);
+	json_kv_int(l, "tid", ev->tid);
+	json_kv_str(l, "comm", render_comm(r, ev));
+	json_kv_str(l, "event", event);
+}
+
+static void finish(struct renderer *r)
+{
+	json_close(&r->line, '}');
+	render_emit(r);
+}
+
+static void result(struct line *l, long ret)
+{
+	json_kv_int(l, "ret", ret < 0 ? -1 : ret);
+	if (ret < 0)
+		json_kv_str(l, "error", errno_name(-ret));
+}
+
+/* Records of epolltrace itself (start, lost, recap) carry its name. */
+static void own_head(struct renderer *r, const struct event *ev, const char *event)
+{
+	struct event self = *ev;
+
+	self.comm = "epolltrace";
+	head(r, &self, event);
+}
+
+static void print_start(struct renderer *r, const struct event *ev)
+{
+	const struct start_event *s = &ev->start;
+	struct line *l = &r->line;
+	struct event self = *ev;
+
+	self.pid = s->npids ? s->pids[0] : 0;
+	self.tid = 0;
+	self.ts_ns = r->start_ns;
+	own_head(r, &self, "start");
+	json_kv_str(l, "backend", s->backend);
+	json_key(l, "attach");
+	json_open(l, '[');
+	for (int i = 0; i < s->nattached; i++)
+		json_str(l, s->attached[i]);
+	json_close(l, ']');
+	json_key(l, "pids");
+	json_open(l, '[');
+	for (int i = 0; i < s->npids; i++)
+		json_int(l, s->pids[i]);
+	json_close(l, ']');
+	finish(r);
+	sink_flush(r->out);
+}
+
+static void print_create(struct renderer *r, const struct event *ev)
+{
+	const struct ev_create *e = ev->create;
+	struct line *l = &r->line;
+
+	head(r, ev, "epoll_create");
+	json_kv_str(l, "syscall", e->syscall == CS_EPOLL_CREATE ? "epoll_create" : "epoll_create1");
+	if (e->syscall == CS_EPOLL_CREATE)
+		json_kv_int(l, "size", e->flags);
+	json_key(l, "flags");
+	json_open(l, '[');
+	if (e->syscall != CS_EPOLL_CREATE) {
+		if (e->flags & EP_CLOEXEC)
+			json_str(l, "EPOLL_CLOEXEC");
+		if (e->flags & ~EP_CLOEXEC) {
+			char b[16];
+
+			snprintf(b, sizeof(b), "%#x", e->flags & ~EP_CLOEXEC);
+			json_str(l, b);
+		}
+	}
+	json_close(l, ']');
+	result(l, e->ret);
+	json_kv_fixed(l, "duration_us", e->dur_ns, 3);
+	finish(r);
+}
+
+static void print_ctl(struct renderer *r, const struct event *ev)
+{
+	const struct ev_ctl *e = ev->ctl;
+	const char *op = epoll_op_name(e->op);
+	struct line *l = &r->line;
+
+	head(r, ev, "epoll_ctl");
+	json_kv_int(l, "epfd", e->epfd);
+	if (op)
+		json_kv_str(l, "op", op);
+	else
+		json_kv_int(l, "op", e->op);
+	json_kv_int(l, "fd", e->fd);
+	if (!e->event_ptr || e->fault) {
+		json_kv_null(l, "events");
+		json_kv_null(l, "data");
+		if (e->fault)
+			json_kv_hex(l, "event_ptr", e->event_ptr);
+	} else {
+		json_kv_events(l, "events", e->events);
+		json_kv_hex(l, "data", e->data);
+	}
+	result(l, e->ret);
+	json_kv_fixed(l, "duration_us", e->dur_ns, 3);
+	finish(r);
+}
+
+static void print_wait(struct renderer *r, const struct event *ev)
+{
+	const struct wait_event *we = &ev->wait;
+	const struct ev_wait *w = we->rec;
+	struct line *l = &r->line;
+
+	head(r, ev, "epoll_wait");
+	json_kv_str(l, "syscall", wait_syscall_name(w->syscall));
+	json_kv_int(l, "epfd", w->epfd);
+	json_kv_int(l, "maxevents", w->maxevents);
+	json_kv_int(l, "timeout_ms", w->timeout_ns < 0 ? -1 : w->timeout_ns / 1000000LL);
+	result(l, w->ret);
+	json_kv_fixed(l, "duration_us", w->dur_ns, 3);
+	json_key(l, "ready");
+	json_open(l, '[');
+	for (size_t i = 0; i < we->n; i++) {
+		const struct delivered *d = &we->items[i];
+
+		json_open(l, '{');
+		if (d->fd >= 0)
+			json_kv_int(l, "fd", d->fd);
+		else
+			json_kv_null(l, "fd");
+		json_kv_events(l, "events", d->events);
+		json_kv_hex(l, "data", d->data);
+		if (d->ready_us >= 0)
+			json_kv_int(l, "ready_us", d->ready_us);
+		json_close(l, '}');
+	}
+	json_close(l, ']');
+	if (w->fault)
+		json_kv_bool(l, "fault", true);
+	if (we->incomplete)
+		json_kv_bool(l, "incomplete", true);
+	finish(r);
+}
+
+static void print_close(struct renderer *r, const struct event *ev)
+{
+	const struct close_event *c = &ev->close;
+	struct line *l = &r->line;
+
+	head(r, ev, "close");
+	json_kv_int(l, "fd", c->rec->fd);
+	result(l, c->rec->ret);
+	json_key(l, "epfds");
+	json_open(l, '[');
+	for (int i = 0; i < c->nepfds; i++)
+		json_int(l, c->epfds[i]);
+	json_close(l, ']');
+	json_kv_bool(l, "is_epoll", c->rec->is_epoll);
+	if (c->rec->shared)
+		json_kv_bool(l, "file_still_open", true);
+	finish(r);
+}
+
+static const char *source_name(int s)
+{
+	switch (s) {
+	case RS_EP_POLL_CALLBACK: return "ep_poll_callback";
+	case RS_SK_DATA_READY: return "sk_data_ready";
+	case RS_RDLIST: return "rdllist";
+	default: return "?";
+	}
+}
+
+static void print_ready(struct renderer *r, const struct event *ev)
+{
+	const struct ready_event *e = &ev->ready;
+	struct line *l = &r->line;
+
+	head(r, ev, "ready");
+	json_kv_int(l, "epfd", e->epfd);
+	json_kv_int(l, "fd", e->fd);
+	json_kv_events(l, "events", e->mask);
+	json_kv_str(l, "source", source_name(e->source));
+	json_kv_bool(l, "queued", e->flags & RF_QUEUED);
+	json_kv_bool(l, "coalesced", e->flags & RF_COALESCED);
+	json_kv_bool(l, "disarmed", e->flags & RF_DISARMED);
+	json_kv_bool(l, "mismatch", e->flags & RF_MISMATCH);
+	json_kv_bool(l, "woke", e->flags & RF_WOKE);
+	finish(r);
+}
+
+static void print_fork(struct renderer *r, const struct event *ev)
+{
+	head(r, ev, "fork");
+	json_kv_int(&r->line, "child", ev->fork_child);
+	finish(r);
+}
+
+static void print_exit(struct renderer *r, const struct event *ev)
+{
+	const struct exit_event *e = &ev->exit;
+	struct line *l = &r->line;
+
+	head(r, ev, "exit");
+	if (!e->known)
+		json_kv_null(l, "exit_code");
+	else if (e->status & 0x7f)
+		json_kv_str(l, "signal", signal_name(e->status & 0x7f));
+	else
+		json_kv_int(l, "exit_code", (e->status >> 8) & 0xff);
+	finish(r);
+}
+
+static const char *confirmation_name(enum confirmation c)
+{
+	switch (c) {
+	case CONF_WINDOW: return "window";
+	case CONF_CLOSE: return "close";
+	case CONF_EXIT: return "exit";
+	default: return NULL;
+	}
+}
+
+static void print_warning(struct renderer *r, const struct event *ev)
+{
+	const struct warning *w = ev->warning;
+	const char *conf = confirmation_name(w->confirmed_by);
+	struct line *l = &r->line;
+
+	head(r, ev, "warning");
+	json_kv_int(l, "id", w->id);
+	json_kv_str(l, "kind", w->kind);
+	json_kv_int(l, "epfd", w->epfd);
+	json_kv_int(l, "fd", w->fd);
+	json_kv_str(l, "message", w->message);
+	if (w->has_data)
+		json_kv_hex(l, "data", w->data);
+	if (w->bytes > 0)
+		json_kv_int(l, "bytes_queued", w->bytes);
+	if (w->eventfd_count > 0)
+		json_kv_int(l, "eventfd_count", w->eventfd_count);
+	if (w->since_delivery_ms)
+		json_kv_int(l, "since_delivery_ms", w->since_delivery_ms);
+	if (w->waiting_ms)
+		json_kv_int(l, "waiting_ms", w->waiting_ms);
+	if (w->has_since_edge) {
+		json_key(l, "since_edge");
+		json_open(l, '{');
+		json_kv_int(l, "queued", w->edge_queued);
+		json_kv_int(l, "read", w->edge_taken);
+		json_kv_str(l, "unit", w->edge_unit);
+		json_close(l, '}');
+	}
+	if (w->has_watches) {
+		json_kv_int(l, "uid", w->uid);
+		json_kv_int(l, "watches", w->watches);
+		json_kv_int(l, "max_user_watches", w->watch_limit);
+	}
+	if (conf) {
+		json_key(l, "evidence");
+		json_open(l, '{');
+		json_kv_str(l, "confirmed_by", conf);
+		json_kv_int(l, "suspect_ms", w->suspect_ms);
+		json_kv_int(l, "window_ms", w->window_ms);
+		json_kv_int(l, "served_others", w->served_others);
+		json_kv_bool(l, "found_at_attach", w->found_at_attach);
+		if (w->found_at_attach) {
+			json_kv_int(l, "blocked_tid", w->blocked_tid);
+			if (w->blocked_ms >= 0)
+				json_kv_int(l, "blocked_ms", w->blocked_ms);
+			else
+				json_kv_null(l, "blocked_ms");
+		}
+		json_close(l, '}');
+	}
+	finish(r);
+	sink_flush(r->out);
+}
+
+static void print_note(struct renderer *r, const struct event *ev)
+{
+	const struct note *n = ev->note;
+	struct line *l = &r->line;
+
+	head(r, ev, "note");
+	json_kv_str(l, "kind", n->kind);
+	if (n->epfd >= 0)
+		json_kv_int(l, "epfd", n->epfd);
+	if (n->fd >= 0)
+		json_kv_int(l, "fd", n->fd);
+	if (n->runtime)
+		json_kv_str(l, "runtime", n->runtime);
+	json_kv_str(l, "message", n->message);
+	finish(r);
+	sink_flush(r->out);
+}
+
+static void print_retracted(struct renderer *r, const struct event *ev)
+{
+	const struct retracted_event *e = &ev->retracted;
+	struct line *l = &r->line;
+
+	head(r, ev, "retracted");
+	json_kv_int(l, "warning", e->warning_id);
+	json_kv_str(l, "kind", e->kind);
+	json_kv_int(l, "epfd", e->epfd);
+	json_kv_int(l, "fd", e->fd);
+	json_kv_str(l, "message", e->message);
+	finish(r);
+	sink_flush(r->out);
+}
+
+static void print_recap(struct renderer *r, const struct event *ev)
+{
+	const struct recap_event *e = &ev->recap;
+	struct line *l = &r->line;
+
+	own_head(r, ev, "recap");
+	json_kv_int(l, "warnings", e->nwarnings);
+	json_kv_int(l, "suspicions_cleared", e->cleared);
+	json_kv_int(l, "retracted", e->retracted);
+	finish(r);
+}
+
+static void print_lost(struct renderer *r, const struct event *ev)
+{
+	own_head(r, ev, "lost");
+	json_kv_int(&r->line, "count", ev->lost);
+	finish(r);
+}
+
+static void print_summary(struct renderer *r, const struct event *ev)
+{
+	const struct summary_event *e = &ev->summary;
+	const struct epset *s = e->set;
+	struct line *l = &r->line;
+
+	head(r, ev, "summary");
+	json_kv_int(l, "epfd", s->epfd);
+	json_kv_int(l, "waits", s->waits);
+	json_kv_int(l, "empty_waits", s->empty_waits);
+	json_kv_double(l, "wait_avg_us", s->waits ? s->wait_total_ns / 1e3 / s->waits : 0.0, 3);
+	json_kv_double(l, "wait_max_us", s->wait_max_ns / 1e3, 3);
+	json_kv_int(l, "delivered", s->delivered);
+	json_kv_int(l, "warnings", s->warnings);
+	json_key(l, "fds");
+	json_open(l, '[');
+	for (size_t i = 0; i < e->nrows; i++) {
+		const struct reg *t = e->rows[i].totals;
+
+		json_open(l, '{');
+		json_kv_int(l, "fd", e->rows[i].fd);
+		if (e->rows[i].what)
+			json_kv_str(l, "what", e->rows[i].what);
+		json_kv_events(l, "events", t->events);
+		json_kv_hex(l, "data", t->data);
+		json_kv_int(l, "adds", t->adds);
+		json_kv_int(l, "mods", t->mods);
+		json_kv_int(l, "ready", t->readies);
+		json_kv_int(l, "delivered", t->deliveries);
+		if (t->ready_latency_n) {
+			json_kv_double(l, "ready_to_delivery_avg_us",
+				       t->ready_latency_total_ns / 1e3 / t->ready_latency_n, 3);
+			json_kv_double(l, "ready_to_delivery_max_us", t->ready_latency_max_ns / 1e3, 3);
+		}
+		json_kv_int(l, "warnings", t->warnings);
+		json_close(l, '}');
+	}
+	json_close(l, ']');
+	finish(r);
+}
+
+static void print_set_item(struct renderer *r, const struct event *ev)
+{
+	const struct set_item_event *e = &ev->set_item;
+	const struct scanned_item *it = e->item;
+	const struct fd_backlog *b = e->backlog;
+	struct line *l = &r->line;
+
+	head(r, ev, "set_item");
+	json_kv_int(l, "epfd", e->epfd);
+	json_kv_int(l, "fd", it->tfd);
+	if (e->what)
+		json_kv_str(l, "what", e->what);
+	json_kv_events(l, "events", it->events);
+	json_kv_hex(l, "data", it->data);
+	json_kv_bool(l, "edge_triggered", it->events & EP_ET);
+	if (it->events & EP_ONESHOT)
+		json_kv_str(l, "oneshot", ep_oneshot_disarmed(it->events) ? "disarmed" : "armed");
+	json_kv_bool(l, "exclusive", it->events & EP_EXCLUSIVE);
+	if (e->stale)
+		json_kv_null(l, "ready");
+	else
+		json_kv_events(l, "ready", (uint16_t)b->revents | (b->readable ? EP_IN : 0));
+	if (!e->stale && b->bytes >= 0)
+		json_kv_int(l, "bytes_queued", b->bytes);
+	if (!e->stale && b->count >= 0)
+		json_kv_int(l, "eventfd_count", b->count);
+	if (e->stale)
+		json_kv_str(l, "stale", e->stale);
+	if (e->verdict) {
+		json_kv_str(l, "verdict", e->verdict_kind);
+		json_kv_str(l, "verdict_text", e->verdict);
+	}
+	finish(r);
+}
+
+static void print_sets(struct renderer *r, const struct event *ev)
+{
+	const struct sets_event *e = &ev->sets;
+	struct line *l = &r->line;
+
+	head(r, ev, "sets");
+	json_kv_int(l, "sets", e->nsets);
+	json_kv_int(l, "items", e->items);
+	json_kv_int(l, "uid", e->uid);
+	json_kv_int(l, "user_watches", e->user_watches);
+	json_kv_int(l, "max_user_watches", e->max_user_watches);
+	finish(r);
+}
+
+const struct render_ops render_json_ops = {
+	.name = "json",
+	.print = {
+		[EVK_START] = print_start,
+		[EVK_CREATE] = print_create,
+		[EVK_CTL] = print_ctl,
+		[EVK_WAIT] = print_wait,
+		[EVK_CLOSE] = print_close,
+		[EVK_READY] = print_ready,
+		[EVK_FORK] = print_fork,
+		[EVK_EXIT] = print_exit,
+		[EVK_WARNING] = print_warning,
+		[EVK_NOTE] = print_note,
+		[EVK_RETRACTED] = print_retracted,
+		[EVK_RECAP] = print_recap,
+		[EVK_LOST] = print_lost,
+		[EVK_SUMMARY] = print_summary,
+		[EVK_SET_ITEM] = print_set_item,
+		[EVK_SETS] = print_sets,
+	},
+};

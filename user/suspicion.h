@@ -1,0 +1,69 @@
+/* The verdict model's memory, kept in the state it judges: per epoll item
+ * (struct suspicion, in struct reg) and per process (struct
+ * proc_verdicts, in struct proc).  Plain data; verdict.c moves it. */
+#ifndef SUSPICION_H
+#define SUSPICION_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "epolltrace.h"
+
+/* Where an edge-triggered (or ONESHOT) item stands.  Only a warning is
+ * printed; the other steps are said with -v. */
+enum suspicion_state {
+	SUS_NONE = 0,	/* nothing pending */
+	SUS_PENDING,	/* input delivered (ONESHOT: fired), no new edge since */
+	SUS_SUSPECT,	/* still readable past --stall, the program back in epoll_wait */
+	SUS_HELD_BACK,	/* a suspect the program holds back: it waits for EPOLLOUT
+			 * on another fd whose send side is full */
+	SUS_WARNED,	/* warned; a read without a new edge would retract it */
+};
+
+/* The unit an fd's input queue is counted in: a socket's as the kernel
+ * side tells it (enum backlog_unit), or what /proc and ioctl tell. */
+enum queue_unit {
+	QU_UNKNOWN = 0,			/* only "readable or not" is known */
+	QU_BYTES = BU_BYTES,
+	QU_CONNECTIONS = BU_CONNECTIONS,
+	QU_DATAGRAMS = BU_DATAGRAMS,
+	QU_MESSAGES = BU_MESSAGES,
+	QU_EVENTFD,			/* an eventfd's counter */
+};
+
+struct suspicion {
+	uint8_t state;		/* enum suspicion_state */
+	bool oneshot;		/* a fired ONESHOT item, else an ET item not drained */
+	bool at_attach;		/* found at attach: ready, not queued, a thread blocked */
+	uint32_t blocked_tid;	/* at_attach: that thread */
+	long long blocked_ms;	/* at_attach: how long it had been blocked, -1 unknown */
+	uint64_t delivered_ns;	/* the delivery that made it pending (0: before the attach) */
+	uint64_t waits_at_delivery;	/* the set's wait count then */
+	uint64_t suspect_ns;	/* became a suspect (or was released from holding back) */
+	uint64_t next_look_ns;	/* when to probe it again */
+	uint8_t unit;		/* enum queue_unit of the counts below */
+	long long queued_first;	/* the input queue when it became a suspect */
+	long long queued_last;	/* ...at the last look */
+	uint64_t last_look_ns;
+	uint64_t delivered_at_suspect;	/* the set's delivery count then */
+	int held_by_fd;		/* SUS_HELD_BACK: the fd whose send side is full */
+	uint32_t warning_id;	/* SUS_WARNED: the warning given */
+	uint64_t warned_ns;
+	/* a socket's input queue at its last edge (ev_ready), for the message */
+	bool has_edge_backlog;
+	uint8_t edge_unit;	/* enum backlog_unit */
+	uint32_t edge_backlog;
+};
+
+struct proc_verdicts {
+	/* Keeps readiness in user space (its own ready queue, a worker that
+	 * reads later, a runtime's netpoller): a stall alone proves nothing,
+	 * only a close with the input unread does. */
+	bool own_readiness;
+	bool own_readiness_said;
+	uint8_t runtime_looks;	/* times it was looked for (at first sight, at a first suspect) */
+	char runtime[48];	/* "Go go1.19.8", "tokio", "Netty": recognised up front */
+	/* Backpressure, looked at once per tick: an fd registered for
+	 * EPOLLOUT whose send side is full (-1: none). */
+	uint64_t holders_look_ns;
+	int held_by_fd, held_by_epfd;
+};
+#endif

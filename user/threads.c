@@ -1,0 +1,108 @@
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include "threads.h"
+
+bool is_epoll_wait_nr(long nr)
+{
+	switch (nr) {
+#ifdef SYS_epoll_wait
+	case SYS_epoll_wait:
+#endif
+	case SYS_epoll_pwait:
+#ifdef SYS_epoll_pwait2
+	case SYS_epoll_pwait2:
+#endif
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* "232 0x4 0x7ffd... 0x8 0x5dc 0x0 0x0 0x7ffd... 0x7f..." for a thread
+ * in a syscall; "running" or "-1 ..." otherwise. */
+static bool read_syscall(uint32_t pid, uint32_t tid, long *nr, uint64_t args[6])
+{
+	char path[64], line[512];
+	bool ok = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/syscall", pid, tid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (fgets(line, sizeof(line), f))
+		ok = sscanf(line, "%ld %lx %lx %lx %lx %lx %lx", nr, &args[0], &args[1], &args[2],
+			    &args[3], &args[4], &args[5]) == 7;
+	fclose(f);
+	return ok;
+}
+
+/* se.exec_start of a thread: when it last ran, in ms of the scheduler's
+ * clock (needs CONFIG_SCHED_DEBUG's /proc/.../sched); -1 unknown. */
+static double exec_start_ms(const char *path)
+{
+	char line[256];
+	double v = -1;
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "se.exec_start : %lf", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+/* How long a sleeping thread has not run: our own last start (now, as
+ * we are running) minus its. */
+static long long asleep_ms(uint32_t pid, uint32_t tid)
+{
+	char path[64];
+	double now = exec_start_ms("/proc/thread-self/sched"), then;
+
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/sched", pid, tid);
+	then = exec_start_ms(path);
+	if (now < 0 || then < 0 || then > now)
+		return -1;
+	return (long long)(now - then);
+}
+
+int blocked_waits(uint32_t pid, struct blocked_wait *out, int max)
+{
+	char path[64];
+	struct dirent *de;
+	int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%u/task", pid);
+	d = opendir(path);
+	if (!d)
+		return -1;
+	while (n < max && (de = readdir(d))) {
+		struct blocked_wait *w = &out[n];
+
+		if (de->d_name[0] == '.')
+			continue;
+		w->tid = strtoul(de->d_name, NULL, 10);
+		if (!read_syscall(pid, w->tid, &w->nr, w->args) || !is_epoll_wait_nr(w->nr))
+			continue;
+		w->epfd = (int)w->args[0];
+		w->blocked_ms = asleep_ms(pid, w->tid);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+bool still_blocked(uint32_t pid, const struct blocked_wait *w)
+{
+	uint64_t args[6];
+	long nr;
+
+	return read_syscall(pid, w->tid, &nr, args) && nr == w->nr &&
+	       !memcmp(args, w->args, sizeof(args));
+}

@@ -1,0 +1,945 @@
+/* The verdict model (see verdict.h for the steps). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "clock.h"
+#include "epoll_abi.h"
+#include "epoll_state.h"
+#include "fd_desc.h"
+#include "fd_probe.h"
+#include "proc_scan.h"
+#include "render.h"
+#include "runtime.h"
+#include "tracer.h"
+#include "verdict.h"
+
+/* Suspicions move at most this often. */
+#define TICK_NS			(50 * NS_PER_MS)
+/* Looks (fd copies) per tick: on a busy server many delivered items
+ * wait for their first look; the oldest go first, the rest next tick. */
+#define LOOKS_PER_TICK		64
+/* Warned items, and the suspects of processes that keep their own
+ * readiness, are looked at less often: only a read changes them. */
+#define SLOW_LOOK_NS		(200 * NS_PER_MS)
+/* A look this old still tells what a close or exit left unread. */
+#define FRESH_LOOK_NS		(2 * TICK_NS)
+/* EPOLLOUT fds looked at for backpressure, per process and tick. */
+#define HOLDERS_MAX		256
+
+void verdicts_init(struct verdicts *v, const struct verdict_config *cfg, struct state *st,
+		   struct tracer *tracer, struct renderer *out)
+{
+	*v = (struct verdicts){ .cfg = *cfg, .st = st, .tracer = tracer, .out = out,
+				.next_warning_id = 1 };
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+static const char *fd_text(struct verdicts *v, uint32_t pid, int fd, char *buf, size_t len)
+{
+	const char *d = fd_desc(v->st, pid, fd);
+
+	if (d)
+		snprintf(buf, len, "%d<%s>", fd, d);
+	else
+		snprintf(buf, len, "%d", fd);
+	return buf;
+}
+
+static void say(struct verdicts *v, struct event *ev)
+{
+	render(v->out, ev);
+}
+
+static void warn(struct verdicts *v, struct warning *w, uint64_t ts_ns, uint32_t pid,
+		 uint32_t tid, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void warn(struct verdicts *v, struct warning *w, uint64_t ts_ns, uint32_t pid,
+		 uint32_t tid, const char *fmt, ...)
+{
+	char message[2048];
+	struct event ev = { .kind = EVK_WARNING, .ts_ns = ts_ns, .pid = pid, .tid = tid,
+			    .warning = w };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	w->id = v->next_warning_id++;
+	w->message = message;
+	if (v->nwarnings < VERDICT_RECAP_MAX)
+		v->said[v->nwarnings] = (struct said){ w->kind, pid, w->epfd, w->fd };
+	v->nwarnings++;
+	say(v, &ev);
+}
+
+static void note(struct verdicts *v, uint64_t ts_ns, uint32_t pid, const char *kind, int epfd,
+		 int fd, const char *runtime, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+static void note(struct verdicts *v, uint64_t ts_ns, uint32_t pid, const char *kind, int epfd,
+		 int fd, const char *runtime, const char *fmt, ...)
+{
+	char message[1024];
+	struct note n = { .kind = kind, .message = message, .epfd = epfd, .fd = fd,
+			  .runtime = runtime };
+	struct event ev = { .kind = EVK_NOTE, .ts_ns = ts_ns, .pid = pid, .note = &n };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	say(v, &ev);
+}
+
+static uint64_t ms_between(uint64_t from, uint64_t to)
+{
+	return to > from ? (to - from) / NS_PER_MS : 0;
+}
+
+/* ---- what a process is ----------------------------------------------------- */
+
+/* Looked for at first sight, and once more at the process's first
+ * suspect: a runtime's threads may come up after its first epoll call. */
+static void look_for_runtime(struct verdicts *v, uint32_t pid, uint64_t ts_ns, int max_looks)
+{
+	struct proc *p = proc_get(v->st, pid);
+	struct proc_verdicts *pv = &p->verdicts;
+	const char *why;
+
+	if (pv->runtime[0] || pv->runtime_looks >= max_looks)
+		return;
+	pv->runtime_looks++;
+	if (!runtime_recognise(pid, pv->runtime, sizeof(pv->runtime), &why))
+		return;
+	pv->own_readiness = true;
+	note(v, ts_ns, pid, "runtime", -1, -1, pv->runtime,
+	     "%s, recognised from %s: its runtime keeps epoll readiness in user space and "
+	     "reads edge-triggered fds when it is ready to, so a stall is not a missed edge; "
+	     "epolltrace warns only when an fd is closed with its input unread.", pv->runtime, why);
+}
+
+void verdict_on_process(struct verdicts *v, uint32_t pid, uint64_t ts_ns)
+{
+	look_for_runtime(v, pid, ts_ns, 1);
+}
+
+/* Seen taking input of an edge-triggered fd with no new edge, after a
+ * stall: the readiness lives in the program.  Said once per process. */
+static void learn_own_readiness(struct verdicts *v, struct epset *s, struct reg *r,
+				const char *how, uint64_t now)
+{
+	struct proc *p = proc_get(v->st, s->pid);
+	struct proc_verdicts *pv = &p->verdicts;
+	char fdb[300];
+
+	pv->own_readiness = true;
+	if (pv->own_readiness_said || pv->runtime[0])
+		return;
+	pv->own_readiness_said = true;
+	note(v, now, s->pid, "own_readiness", s->epfd, r->fd, NULL,
+	     "fd %s of epoll %d was %s %llu ms after epoll reported it, with no new edge: "
+	     "the program keeps readiness in user space (its own ready queue, or a worker "
+	     "that takes the fd later). From now on its stalls are warned about only when an "
+	     "fd is closed with its input unread.",
+	     fd_text(v, s->pid, r->fd, fdb, sizeof(fdb)), s->epfd, how,
+	     (unsigned long long)ms_between(r->sus.delivered_ns ? r->sus.delivered_ns : r->sus.suspect_ns, now));
+}
+
+static bool keeps_own_readiness(struct verdicts *v, uint32_t pid)
+{
+	struct proc *p = proc_find(v->st, pid);
+
+	return p && p->verdicts.own_readiness;
+}
+
+/* ---- looking at an fd -------------------------------------------------------- */
+
+struct look {
+	bool readable;
+	uint8_t unit;		/* enum queue_unit */
+	long long amount;	/* in unit; 1/0 for QU_UNKNOWN */
+	struct fd_backlog b;
+};
+
+static const char *unit_name(uint8_t unit)
+{
+	switch (unit) {
+	case QU_BYTES: return "bytes";
+	case QU_CONNECTIONS: return "connections";
+	case QU_DATAGRAMS: return "datagrams";
+	case QU_EVENTFD: return "eventfd count";
+	default: return "messages";
+	}
+}
+
+/* Through a copy of the fd: readable or not, and how much is queued in
+ * a unit that shrinks only when the program takes input.  False when
+ * the fd is gone. */
+static bool look_at(struct verdicts *v, struct proc *p, struct reg *r, struct look *q)
+{
+	int copy = fd_copy(p->pidfd, r->fd);
+	uint32_t backlog;
+	uint8_t unit;
+
+	memset(q, 0, sizeof(*q));
+	if (copy < 0)
+		return false;
+	fd_probe_copy(copy, p->pid, r->fd, r->events, &q->b);
+	q->readable = q->b.readable;
+	if (q->b.socket && v->tracer &&
+	    tracer_socket_backlog_of_copy(v->tracer, copy, &backlog, &unit) == 0 && unit) {
+		q->unit = unit;
+		q->amount = backlog;
+	} else if (q->b.count >= 0) {
+		q->unit = QU_EVENTFD;
+		q->amount = q->b.count;
+	} else if (q->b.bytes >= 0 && !q->b.datagram) {
+		q->unit = QU_BYTES;
+		q->amount = q->b.bytes;
+	} else {
+		q->unit = QU_UNKNOWN;
+		q->amount = q->readable;
+	}
+	close(copy);
+	return true;
+}
+
+/* What is queued, for a message: "26 bytes are still queued". */
+static const char *queued_text(const struct look *q, char *buf, size_t len)
+{
+	if (q->unit == QU_CONNECTIONS || q->b.listening)
+		snprintf(buf, len, "connections are waiting to be accepted");
+	else
+		fd_backlog_text(&q->b, buf, len);
+	return buf;
+}
+
+/* The program took input since the last look, with no new edge. */
+static bool was_read(const struct suspicion *u, const struct look *q)
+{
+	if (!q->readable)
+		return true;
+	return q->unit != QU_UNKNOWN && q->unit == u->unit && u->queued_last >= 0 &&
+	       q->amount < u->queued_last;
+}
+
+/* ---- backpressure ------------------------------------------------------------ */
+
+struct holder {
+	struct epset *s;
+	struct reg *r;
+};
+
+struct holders {
+	uint32_t pid;
+	struct holder *h;
+	size_t n, cap;
+};
+
+static void collect_holders(struct epset *s, void *arg)
+{
+	struct holders *hs = arg;
+	uint64_t k;
+	void *val;
+
+	if (s->pid != hs->pid)
+		return;
+	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &val);) {
+		struct reg *r = val;
+
+		if (!(r->events & EP_OUT) || r->fd_closed)
+			continue;
+		if (hs->n == hs->cap) {
+			hs->cap = hs->cap ? hs->cap * 2 : 64;
+			hs->h = realloc(hs->h, hs->cap * sizeof(*hs->h));
+			if (!hs->h) {
+				hs->n = hs->cap = 0;
+				return;
+			}
+		}
+		hs->h[hs->n++] = (struct holder){ s, r };
+	}
+}
+
+static int by_recent_delivery(const void *a, const void *b)
+{
+	uint64_t x = ((const struct holder *)a)->r->last_delivery_ns;
+	uint64_t y = ((const struct holder *)b)->r->last_delivery_ns;
+
+	return (x < y) - (x > y);
+}
+
+/* Is the process waiting for EPOLLOUT on an fd whose send side is full?
+ * Then input it leaves unread is held back on purpose (a proxy that
+ * stops reading its upstream while the client is slow).  The fds used
+ * last are looked at first, at most HOLDERS_MAX of them, once a tick. */
+static bool held_back(struct verdicts *v, struct proc *p, uint64_t now)
+{
+	struct proc_verdicts *pv = &p->verdicts;
+	struct holders hs = { .pid = p->pid };
+	struct fd_backlog *out;
+	uint32_t *events;
+	int *fds, *gone;
+	size_t n;
+
+	if (pv->holders_look_ns && now - pv->holders_look_ns < TICK_NS)
+		return pv->held_by_fd >= 0;
+	pv->holders_look_ns = now;
+	pv->held_by_fd = pv->held_by_epfd = -1;
+	epset_each(v->st, collect_holders, &hs);
+	if (!hs.n)
+		goto out;
+	qsort(hs.h, hs.n, sizeof(*hs.h), by_recent_delivery);
+	n = hs.n < HOLDERS_MAX ? hs.n : HOLDERS_MAX;
+	fds = calloc(n, sizeof(*fds));
+	gone = calloc(n, sizeof(*gone));
+	events = calloc(n, sizeof(*events));
+	out = calloc(n, sizeof(*out));
+	if (fds && gone && events && out) {
+		for (size_t i = 0; i < n; i++) {
+			fds[i] = hs.h[i].r->fd;
+			events[i] = EP_OUT;
+		}
+		fd_probe_many(p->pid, p->pidfd, fds, events, n, out, gone);
+		for (size_t i = 0; i < n; i++) {
+			if (gone[i] || (out[i].revents & (EP_OUT | EP_ERR | EP_HUP)))
+				continue;
+			pv->held_by_fd = fds[i];
+			pv->held_by_epfd = hs.h[i].s->epfd;
+			break;
+		}
+	}
+	free(fds);
+	free(gone);
+	free(events);
+	free(out);
+out:
+	free(hs.h);
+	return pv->held_by_fd >= 0;
+}
+
+/* ---- the steps ------------------------------------------------------------------ */
+
+static void forget(struct epset *s, struct reg *r)
+{
+	struct suspicion *u = &r->sus;
+	bool has_edge = u->has_edge_backlog;
+	uint8_t edge_unit = u->edge_unit;
+	uint32_t edge = u->edge_backlog;
+
+	reg_set_suspicion(s, r, SUS_NONE);
+	memset(u, 0, sizeof(*u));
+	/* What the socket held at its last edge stays true until the next. */
+	u->has_edge_backlog = has_edge;
+	u->edge_unit = edge_unit;
+	u->edge_backlog = edge;
+}
+
+/* How much of what a socket held at its last edge the program took
+ * since.  No new edge came in between, so nothing was added, and as the
+ * queue never ran dry, no read can have returned EAGAIN. */
+static void describe_since_edge(const struct reg *r, const struct look *q, struct warning *w,
+				char *buf, size_t len)
+{
+	const struct suspicion *u = &r->sus;
+
+	buf[0] = 0;
+	if (!u->has_edge_backlog || q->unit != u->edge_unit || q->amount > u->edge_backlog)
+		return;
+	w->has_since_edge = true;
+	w->edge_unit = unit_name(q->unit);
+	w->edge_queued = u->edge_backlog;
+	w->edge_taken = u->edge_backlog - q->amount;
+	if (!w->edge_taken)
+		snprintf(buf, len, "; nothing was %s since its last edge",
+			 q->unit == QU_CONNECTIONS ? "accepted" : "read");
+	else
+		snprintf(buf, len, "; the program %s %lld of the %lld %s queued at its last "
+			 "edge, so no call can have returned EAGAIN",
+			 q->unit == QU_CONNECTIONS ? "accepted" : "read",
+			 w->edge_taken, w->edge_queued, w->edge_unit);
+}
+
+/* The evidence, in words. */
+static void describe_evidence(struct verdicts *v, const struct epset *s, const struct warning *w,
+			      uint64_t now, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	switch (w->confirmed_by) {
+	case CONF_WINDOW:
+		used = snprintf(buf, len, "Evidence: nothing was read in the %llu ms confirmation "
+				"window", (unsigned long long)w->window_ms);
+		break;
+	case CONF_CLOSE:
+		used = snprintf(buf, len, "Evidence: the program closed the fd with the input unread "
+				"%llu ms after it became a suspect", (unsigned long long)w->suspect_ms);
+		break;
+	case CONF_EXIT:
+		used = snprintf(buf, len, "Evidence: the process exited with the input unread "
+				"%llu ms after it became a suspect", (unsigned long long)w->suspect_ms);
+		break;
+	default:
+		buf[0] = 0;
+		return;
+	}
+	if (used < len && w->served_others)
+		used += snprintf(buf + used, len - used, ", while it served %llu events of other fds "
+				 "of the set", (unsigned long long)w->served_others);
+	if (used < len && s->waiting_tid && w->waiting_ms)
+		used += snprintf(buf + used, len - used, "; the process has slept in epoll_wait "
+				 "for %llu ms", (unsigned long long)w->waiting_ms);
+	if (used < len)
+		snprintf(buf + used, len - used, ".");
+}
+
+static void warn_stuck(struct verdicts *v, struct epset *s, struct reg *r, const struct look *q,
+		       enum confirmation how, uint64_t now)
+{
+	struct suspicion *u = &r->sus;
+	bool oneshot = u->oneshot;
+	struct warning w = {
+		.kind = oneshot ? "oneshot_not_rearmed" : "missed_edge",
+		.epfd = s->epfd, .fd = r->fd, .data = r->data, .has_data = true,
+		.bytes = q->b.bytes, .eventfd_count = q->b.count,
+		.since_delivery_ms = u->delivered_ns ? ms_between(u->delivered_ns, now) : 0,
+		.waiting_ms = s->waiting_tid ? ms_between(s->wait_since_ns, now) : 0,
+		.confirmed_by = how,
+		.suspect_ms = ms_between(u->suspect_ns, now),
+		.window_ms = v->cfg.confirm_ns / NS_PER_MS,
+		.served_others = s->delivered - u->delivered_at_suspect,
+		.found_at_attach = u->at_attach,
+		.blocked_tid = u->blocked_tid,
+		.blocked_ms = u->blocked_ms,
+	};
+	char fdb[300], backlog[96], taken[160], evidence[300], since[160], blocked[48];
+
+	if (q->unit == QU_BYTES && w.bytes < 0)
+		w.bytes = q->amount;
+	r->warnings++;
+	s->warnings++;
+	queued_text(q, backlog, sizeof(backlog));
+	describe_since_edge(r, q, &w, taken, sizeof(taken));
+	describe_evidence(v, s, &w, now, evidence, sizeof(evidence));
+	fd_text(v, s->pid, r->fd, fdb, sizeof(fdb));
+	if (u->at_attach) {
+		if (u->blocked_ms >= 0)
+			snprintf(blocked, sizeof(blocked), "%lld ms", u->blocked_ms);
+		else
+			snprintf(blocked, sizeof(blocked), "an unknown time");
+		snprintf(since, sizeof(since), "was found at attach ready but not queued, with "
+			 "thread %u blocked in epoll_wait on this set for %s", u->blocked_tid, blocked);
+	} else if (oneshot) {
+		snprintf(since, sizeof(since), "fired %llu ms ago and was not re-armed with "
+			 "EPOLL_CTL_MOD", (unsigned long long)w.since_delivery_ms);
+	} else {
+		snprintf(since, sizeof(since), "was reported %llu ms ago but not drained",
+			 (unsigned long long)w.since_delivery_ms);
+	}
+	if (oneshot)
+		warn(v, &w, now, s->pid, s->waiting_tid,
+		     "EPOLLONESHOT fd %s in epoll %d %s; it is ready again (%s), and epoll will not "
+		     "report it until it is re-armed. %s Re-arm it after handling each event.",
+		     fdb, s->epfd, since, backlog, evidence);
+	else
+		warn(v, &w, now, s->pid, s->waiting_tid,
+		     "edge-triggered fd %s in epoll %d %s: %s%s. No new edge has come, so epoll will "
+		     "not report it again. %s %s until EAGAIN (or use level-triggered mode).",
+		     fdb, s->epfd, since, backlog, taken, evidence,
+		     q->unit == QU_CONNECTIONS || q->b.listening ? "Accept" : "Read");
+	u->warning_id = w.id;
+	u->warned_ns = now;
+	u->next_look_ns = now + SLOW_LOOK_NS;
+	reg_set_suspicion(s, r, SUS_WARNED);
+}
+
+/* The program took the input on its own: whatever was suspected is not
+ * so, and after a warning, the warning is taken back. */
+static void cleared_by_read(struct verdicts *v, struct epset *s, struct reg *r,
+			    const struct look *q, uint64_t now)
+{
+	struct suspicion *u = &r->sus;
+	char how[128], fdb[300];
+
+	if (!q->readable)
+		snprintf(how, sizeof(how), "drained");
+	else
+		snprintf(how, sizeof(how), "read from (%lld of %lld %s left)", q->amount,
+			 u->queued_last, unit_name(q->unit));
+	fd_text(v, s->pid, r->fd, fdb, sizeof(fdb));
+	if (u->state == SUS_WARNED) {
+		char message[1024];
+		struct event ev = { .kind = EVK_RETRACTED, .ts_ns = now, .pid = s->pid };
+
+		snprintf(message, sizeof(message), "fd %s was %s %llu ms after the warning, with no "
+			 "new edge: the program came back to it on its own, so no edge was missed.",
+			 fdb, how, (unsigned long long)ms_between(u->warned_ns, now));
+		ev.retracted = (struct retracted_event){ u->warning_id,
+			u->oneshot ? "oneshot_not_rearmed" : "missed_edge", s->epfd, r->fd, message };
+		v->retracted++;
+		say(v, &ev);
+	} else {
+		v->cleared++;
+		if (v->cfg.verbose)
+			note(v, now, s->pid, "cleared", s->epfd, r->fd, NULL,
+			     "fd %s of epoll %d was %s with no new edge: suspicion cleared.",
+			     fdb, s->epfd, how);
+	}
+	learn_own_readiness(v, s, r, how, now);
+	forget(s, r);
+}
+
+static void become_suspect(struct verdicts *v, struct epset *s, struct reg *r,
+			   const struct look *q, uint64_t now)
+{
+	struct suspicion *u = &r->sus;
+	char fdb[300], backlog[96];
+
+	u->suspect_ns = now;
+	u->unit = q->unit;
+	u->queued_first = u->queued_last = q->amount;
+	u->last_look_ns = now;
+	u->next_look_ns = now + TICK_NS;
+	u->delivered_at_suspect = s->delivered;
+	reg_set_suspicion(s, r, SUS_SUSPECT);
+	look_for_runtime(v, s->pid, now, 2);
+	if (v->cfg.verbose)
+		note(v, now, s->pid, "suspect", s->epfd, r->fd, NULL,
+		     "fd %s of epoll %d is still readable (%s) %llu ms after epoll reported it, "
+		     "and the program is back in epoll_wait: suspect; confirmed if nothing is read "
+		     "in %llu ms.", fd_text(v, s->pid, r->fd, fdb, sizeof(fdb)), s->epfd,
+		     queued_text(q, backlog, sizeof(backlog)),
+		     (unsigned long long)ms_between(u->delivered_ns, now),
+		     (unsigned long long)(v->cfg.confirm_ns / NS_PER_MS));
+}
+
+static void hold_back(struct verdicts *v, struct epset *s, struct reg *r, struct proc *p,
+		      bool held, uint64_t now)
+{
+	struct suspicion *u = &r->sus;
+	char fdb[300], hb[300];
+
+	if (held == (u->state == SUS_HELD_BACK))
+		return;
+	if (held) {
+		u->held_by_fd = p->verdicts.held_by_fd;
+		reg_set_suspicion(s, r, SUS_HELD_BACK);
+		if (v->cfg.verbose)
+			note(v, now, s->pid, "held_back", s->epfd, r->fd, NULL,
+			     "fd %s of epoll %d is held back: the program waits for EPOLLOUT on fd %s "
+			     "(epoll %d), whose send side is full; unread input is not a missed edge "
+			     "while it does.", fd_text(v, s->pid, r->fd, fdb, sizeof(fdb)), s->epfd,
+			     fd_text(v, s->pid, p->verdicts.held_by_fd, hb, sizeof(hb)),
+			     p->verdicts.held_by_epfd);
+		return;
+	}
+	/* Released: the window starts again. */
+	u->suspect_ns = now;
+	u->delivered_at_suspect = s->delivered;
+	reg_set_suspicion(s, r, SUS_SUSPECT);
+	if (v->cfg.verbose)
+		note(v, now, s->pid, "released", s->epfd, r->fd, NULL,
+		     "fd %s of epoll %d is no longer held back: fd %d can be written again.",
+		     fd_text(v, s->pid, r->fd, fdb, sizeof(fdb)), s->epfd, u->held_by_fd);
+}
+
+struct tick {
+	struct verdicts *v;
+	uint64_t now;
+	int looks;		/* left this tick */
+};
+
+static void step_pending(struct tick *t, struct epset *s, struct reg *r, struct proc *p)
+{
+	struct suspicion *u = &r->sus;
+	struct look q;
+
+	if (r->fd_closed || t->looks <= 0)
+		return;
+	if (u->delivered_ns && t->now - u->delivered_ns < t->v->cfg.stall_ns)
+		return;
+	if (s->wait_seq <= u->waits_at_delivery)
+		return;		/* not back in its loop */
+	t->looks--;
+	if (!look_at(t->v, p, r, &q) || !q.readable) {
+		/* Drained; a fired ONESHOT item stays pending until re-armed. */
+		if (!u->oneshot)
+			forget(s, r);
+		return;
+	}
+	become_suspect(t->v, s, r, &q, t->now);
+}
+
+static void step_suspect(struct tick *t, struct epset *s, struct reg *r, struct proc *p)
+{
+	struct suspicion *u = &r->sus;
+	bool own = p->verdicts.own_readiness;
+	struct look q;
+
+	if (t->now < u->next_look_ns || t->looks <= 0)
+		return;
+	t->looks--;
+	if (!look_at(t->v, p, r, &q)) {
+		forget(s, r);
+		return;
+	}
+	if (was_read(u, &q)) {
+		cleared_by_read(t->v, s, r, &q, t->now);
+		return;
+	}
+	u->queued_last = q.amount;
+	u->last_look_ns = t->now;
+	u->next_look_ns = t->now + (own ? SLOW_LOOK_NS : TICK_NS);
+	if (own)
+		return;		/* only a close with the input unread tells */
+	hold_back(t->v, s, r, p, held_back(t->v, p, t->now), t->now);
+	if (u->state == SUS_SUSPECT && t->now - u->suspect_ns >= t->v->cfg.confirm_ns)
+		warn_stuck(t->v, s, r, &q, CONF_WINDOW, t->now);
+}
+
+static void step_warned(struct tick *t, struct epset *s, struct reg *r, struct proc *p)
+{
+	struct suspicion *u = &r->sus;
+	struct look q;
+
+	if (t->now < u->next_look_ns || t->looks <= 0)
+		return;
+	t->looks--;
+	u->next_look_ns = t->now + SLOW_LOOK_NS;
+	if (!look_at(t->v, p, r, &q)) {
+		forget(s, r);
+		return;
+	}
+	if (was_read(u, &q)) {
+		cleared_by_read(t->v, s, r, &q, t->now);
+		return;
+	}
+	u->queued_last = q.amount;
+	u->last_look_ns = t->now;
+}
+
+static void tick_set(struct epset *s, void *arg)
+{
+	struct tick *t = arg;
+	struct proc *p;
+	uint64_t k;
+	void *val;
+
+	if (!s->open_suspicions)
+		return;
+	p = proc_find(t->v->st, s->pid);
+	if (!p || p->exited || p->pidfd < 0)
+		return;
+	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &val);) {
+		struct reg *r = val;
+
+		switch (r->sus.state) {
+		case SUS_PENDING: step_pending(t, s, r, p); break;
+		case SUS_SUSPECT:
+		case SUS_HELD_BACK: step_suspect(t, s, r, p); break;
+		case SUS_WARNED: step_warned(t, s, r, p); break;
+		default: break;
+		}
+	}
+}
+
+void verdict_tick(struct verdicts *v, uint64_t now_ns)
+{
+	struct tick t = { v, now_ns, LOOKS_PER_TICK };
+
+	if (!v->cfg.stall_checks || now_ns - v->last_tick_ns < TICK_NS)
+		return;
+	v->last_tick_ns = now_ns;
+	epset_each(v->st, tick_set, &t);
+}
+
+/* ---- what the records tell ------------------------------------------------------ */
+
+void verdict_on_register(struct verdicts *v, struct epset *s, struct reg *r, uint64_t ts_ns)
+{
+	struct suspicion *u = &r->sus;
+
+	/* At attach a fired ONESHOT item shows only its private bits. */
+	if (ts_ns == 0) {
+		forget(s, r);
+		if (ep_oneshot_disarmed(r->events)) {
+			u->oneshot = true;
+			u->waits_at_delivery = s->wait_seq;
+			reg_set_suspicion(s, r, SUS_PENDING);
+		}
+		return;
+	}
+	/* A fired ONESHOT item re-armed after a stall: a hand-off to a worker
+	 * that took its time, not a lost item. */
+	if (u->oneshot && u->state >= SUS_SUSPECT) {
+		char fdb[300];
+
+		fd_text(v, s->pid, r->fd, fdb, sizeof(fdb));
+		if (u->state == SUS_WARNED) {
+			char message[1024];
+			struct event ev = { .kind = EVK_RETRACTED, .ts_ns = ts_ns, .pid = s->pid };
+
+			snprintf(message, sizeof(message), "fd %s was re-armed with EPOLL_CTL_MOD %llu ms "
+				 "after the warning: a hand-off that took its time, not a lost item.",
+				 fdb, (unsigned long long)ms_between(u->warned_ns, ts_ns));
+			ev.retracted = (struct retracted_event){ u->warning_id, "oneshot_not_rearmed",
+								 s->epfd, r->fd, message };
+			v->retracted++;
+			say(v, &ev);
+		} else {
+			v->cleared++;
+		}
+		learn_own_readiness(v, s, r, "re-armed", ts_ns);
+	} else if (u->state == SUS_SUSPECT || u->state == SUS_HELD_BACK) {
+		v->cleared++;	/* ADD and MOD poll the file and queue it when ready */
+	}
+	forget(s, r);
+	/* MOD queues a ready item without a callback: the queue told at the
+	 * last edge no longer says where the program started. */
+	u->has_edge_backlog = false;
+}
+
+void verdict_on_wait(struct verdicts *v, struct epset *s)
+{
+	s->wait_seq++;
+}
+
+static void stale_on_delivery(struct verdicts *v, struct epset *s, struct reg *r, uint64_t ts_ns)
+{
+	struct warning w = {
+		.kind = "stale_registration", .epfd = s->epfd, .fd = r->fd,
+		.data = r->data, .has_data = true, .bytes = -1, .eventfd_count = -1,
+	};
+
+	r->stale_warned = true;
+	r->warnings++;
+	s->warnings++;
+	warn(v, &w, ts_ns, s->pid, s->waiting_tid,
+	     "epoll_wait(%d) reported fd %d (data 0x%llx), which the program closed; "
+	     "its file is still open elsewhere, so the registration lives on. "
+	     "Remove it with EPOLL_CTL_DEL before closing.",
+	     s->epfd, r->fd, (unsigned long long)r->data);
+}
+
+void verdict_on_delivery(struct verdicts *v, struct epset *s, struct reg *r, uint32_t revents,
+			 uint64_t ts_ns)
+{
+	struct suspicion *u = &r->sus;
+
+	if (r->fd_closed && !r->stale_warned)
+		stale_on_delivery(v, s, r, ts_ns);
+	if (!(revents & EP_INPUT_EVENTS) || !(r->events & (EP_ET | EP_ONESHOT)))
+		return;
+	/* Delivered again: a new edge came (a warning given stands: the
+	 * input sat unread until then). */
+	forget(s, r);
+	u->oneshot = r->events & EP_ONESHOT;
+	u->delivered_ns = ts_ns;
+	u->waits_at_delivery = s->wait_seq;
+	u->queued_first = u->queued_last = -1;
+	reg_set_suspicion(s, r, SUS_PENDING);
+}
+
+void verdict_on_ready(struct verdicts *v, struct epset *s, struct reg *r, int flags,
+		      uint64_t ts_ns)
+{
+	/* A new edge: epoll will report the item again. */
+	if ((flags & RF_QUEUED) && r->sus.state != SUS_NONE)
+		forget(s, r);
+}
+
+void verdict_on_unregister(struct verdicts *v, struct epset *s, struct reg *r, bool closed,
+			   long long unread, uint64_t ts_ns)
+{
+	struct suspicion *u = &r->sus;
+	struct proc *p = proc_find(v->st, s->pid);
+	struct look q = { .readable = true };
+
+	if (!closed || u->state != SUS_SUSPECT || !p)
+		goto out;
+	/* Closed with the input unread: the program will not come back for
+	 * it.  Unless it was holding it back, or it was read since the last
+	 * look (which only a fresh look or the kernel's count at the close
+	 * rules out). */
+	if (unread == 0 || (unread < 0 && (u->unit == QU_UNKNOWN ||
+					    ts_ns - u->last_look_ns > FRESH_LOOK_NS)))
+		goto out;
+	if (p->verdicts.own_readiness && held_back(v, p, ts_ns))
+		goto out;
+	q.unit = unread >= 0 ? QU_BYTES : u->unit;
+	q.amount = unread >= 0 ? unread : u->queued_last;
+	q.b.bytes = q.unit == QU_BYTES ? q.amount : -1;
+	q.b.count = q.unit == QU_EVENTFD ? q.amount : -1;
+	if (q.amount <= 0)
+		goto out;
+	warn_stuck(v, s, r, &q, CONF_CLOSE, ts_ns);
+out:
+	forget(s, r);
+}
+
+void verdict_on_stale_close(struct verdicts *v, struct epset *s, struct reg *r, uint32_t tid,
+			    uint64_t ts_ns)
+{
+	struct warning w = {
+		.kind = "stale_registration", .epfd = s->epfd, .fd = r->fd,
+		.data = r->data, .has_data = true, .bytes = -1, .eventfd_count = -1,
+	};
+	char b[300];
+
+	/* A forked child closing the fds it inherited, in a set it never
+	 * used, is not the bug. */
+	if (s->inherited)
+		return;
+	r->warnings++;
+	s->warnings++;
+	warn(v, &w, ts_ns, s->pid, tid,
+	     "close(%d) left %s registered in epoll %d: another descriptor (a dup or a "
+	     "forked child) keeps the file open, so its events keep coming under fd %d "
+	     "(data 0x%llx). Call EPOLL_CTL_DEL before close.",
+	     r->fd, fd_text(v, s->pid, r->fd, b, sizeof(b)), s->epfd, r->fd,
+	     (unsigned long long)r->data);
+}
+
+struct exit_scan {
+	struct verdicts *v;
+	uint32_t pid;
+	bool judge;
+	uint64_t now;
+};
+
+static void exit_set(struct epset *s, void *arg)
+{
+	struct exit_scan *x = arg;
+	uint64_t k;
+	void *val;
+
+	if (s->pid != x->pid || !s->open_suspicions)
+		return;
+	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &val);) {
+		struct reg *r = val;
+		struct suspicion *u = &r->sus;
+		struct look q = { .readable = true };
+
+		if (x->judge && u->state == SUS_SUSPECT && u->queued_last > 0 &&
+		    x->now - u->last_look_ns <= FRESH_LOOK_NS) {
+			q.unit = u->unit;
+			q.amount = u->queued_last;
+			q.b.bytes = q.unit == QU_BYTES ? q.amount : -1;
+			q.b.count = q.unit == QU_EVENTFD ? q.amount : -1;
+			warn_stuck(x->v, s, r, &q, CONF_EXIT, x->now);
+		}
+		forget(s, r);
+	}
+}
+
+void verdict_on_exit(struct verdicts *v, uint32_t pid, int status, bool known, uint64_t ts_ns)
+{
+	/* A process that chose to exit with a suspect unread never came back
+	 * for it; one killed by a signal had no say. */
+	struct exit_scan x = { v, pid, v->cfg.stall_checks && known && !(status & 0x7f) &&
+			       !keeps_own_readiness(v, pid), ts_ns };
+
+	epset_each(v->st, exit_set, &x);
+}
+
+void verdict_found_at_attach(struct verdicts *v, struct epset *s, struct reg *r, uint32_t tid,
+			     long long blocked_ms, uint64_t now_ns)
+{
+	struct proc *p = proc_find(v->st, s->pid);
+	struct suspicion *u = &r->sus;
+	struct look q;
+
+	if (!v->cfg.stall_checks || !p || p->pidfd < 0 || !look_at(v, p, r, &q) || !q.readable)
+		return;
+	forget(s, r);
+	u->oneshot = ep_oneshot_disarmed(r->events);
+	u->at_attach = true;
+	u->blocked_tid = tid;
+	u->blocked_ms = blocked_ms;
+	u->waits_at_delivery = s->wait_seq;
+	become_suspect(v, s, r, &q, now_ns);
+}
+
+/* ---- watch limits ------------------------------------------------------------------ */
+
+static void count_regs(struct epset *s, void *arg)
+{
+	*(long long *)arg += s->by_fd.count;
+}
+
+/* With the counters' batching the kernel's global count may lag the
+ * truth by a batch per CPU; what the traced processes registered is
+ * known exactly here, and the larger of the two is nearer. */
+static long long watch_estimate(struct verdicts *v, long long kernel_count, bool failed,
+				long long limit)
+{
+	long long ours = 0;
+
+	epset_each(v->st, count_regs, &ours);
+	if (ours > kernel_count)
+		kernel_count = ours;
+	/* ENOSPC: the kernel's exact sum reached the limit. */
+	if (failed && kernel_count < limit)
+		kernel_count = limit;
+	return kernel_count;
+}
+
+void verdict_on_watch_count(struct verdicts *v, uint32_t pid, uint32_t tid, int epfd, int fd,
+			    unsigned int uid, long long watches, bool failed, uint64_t ts_ns)
+{
+	long long limit = epoll_max_user_watches();
+	struct watch_holder top[3];
+	char holders[256] = "";
+	size_t used = 0;
+	struct epset *s;
+
+	if (limit <= 0)
+		return;
+	watches = watch_estimate(v, watches, failed, limit);
+	if (failed ? v->watches_exhausted_said :
+	    (v->watches_near_said || watches < 0 || watches * 5 < limit * 4))
+		return;
+	user_epoll_watches(uid, top, 3, 0, 0);
+	for (int i = 0; i < 3 && top[i].pid && used < sizeof(holders); i++)
+		used += snprintf(holders + used, sizeof(holders) - used, "%s%u (%s) %lld",
+				 i ? ", " : "", top[i].pid, top[i].comm, top[i].watches);
+	if (failed)
+		v->watches_exhausted_said = true;
+	else
+		v->watches_near_said = true;
+	s = epset_find(v->st, pid, epfd);
+	if (s)
+		s->warnings++;
+	struct warning w = {
+		.kind = failed ? "watches_exhausted" : "watches_near_limit",
+		.epfd = epfd, .fd = fd, .uid = uid, .has_watches = true,
+		.watches = watches, .watch_limit = limit, .bytes = -1, .eventfd_count = -1,
+	};
+
+	if (failed)
+		warn(v, &w, ts_ns, pid, tid,
+		     "epoll_ctl(%d, EPOLL_CTL_ADD, %d) failed with ENOSPC: user %u "
+		     "holds %lld epoll watches, fs.epoll.max_user_watches is %lld. "
+		     "Biggest holders now (pid, comm, watches): %s. Raise the sysctl or "
+		     "remove idle registrations.", epfd, fd, uid, watches, limit, holders);
+	else
+		warn(v, &w, ts_ns, pid, tid,
+		     "user %u holds %lld epoll watches, %lld%% of "
+		     "fs.epoll.max_user_watches (%lld); epoll_ctl ADD fails with ENOSPC "
+		     "at the limit. Biggest holders now (pid, comm, watches): %s.",
+		     uid, watches, watches * 100 / limit, limit, holders);
+}
+
+void verdict_recap(struct verdicts *v, uint64_t now_ns)
+{
+	struct event ev = { .kind = EVK_RECAP, .ts_ns = now_ns };
+
+	ev.recap = (struct recap_event){
+		.warnings = v->said, .nwarnings = v->nwarnings,
+		.nlisted = v->nwarnings < VERDICT_RECAP_MAX ? v->nwarnings : VERDICT_RECAP_MAX,
+		.cleared = v->cleared, .retracted = v->retracted,
+	};
+	say(v, &ev);
+}

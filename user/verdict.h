@@ -1,0 +1,92 @@
+/* The verdicts: the epoll bugs epolltrace names, drawn from the state as
+ * records change it.  Each verdict is an event handed to the renderer.
+ *
+ * missed_edge / oneshot_not_rearmed follow one model, in steps kept per
+ * item (struct suspicion):
+ *   pending   an edge-triggered item's input was delivered (a ONESHOT item
+ *             fired) and no new edge has come since;
+ *   suspect   --stall later it is still readable and the program is back
+ *             in epoll_wait on the set: epoll will not report it again;
+ *   held back ...unless the program waits for EPOLLOUT on another fd whose
+ *             send side is full: it stopped reading on purpose;
+ *   warned    the suspicion was confirmed: the input sat untouched for the
+ *             --confirm window, or the fd was closed (or the process
+ *             exited) with it unread while not holding back.
+ * A suspect whose queue shrinks without a new edge was read by the
+ * program on its own: the suspicion is cleared (after a warning, the
+ * warning is retracted), and the process is known to keep readiness in
+ * user space.  Such processes, and runtimes recognised up front (Go,
+ * tokio, Netty), are warned about only on a close with the input unread.
+ *
+ * stale_registration: an fd closed while a dup or a fork keeps its file
+ * open stays in the set; said at the close and when it is delivered.
+ * watches_near_limit / watches_exhausted: the kernel's per-user count. */
+#ifndef VERDICT_H
+#define VERDICT_H
+#include <stdbool.h>
+#include <stdint.h>
+#include "event.h"
+
+struct epset;
+struct reg;
+struct renderer;
+struct state;
+struct tracer;
+
+struct verdict_config {
+	uint64_t stall_ns;	/* --stall */
+	uint64_t confirm_ns;	/* --confirm */
+	bool stall_checks;	/* the per-call stream is there (not with -c) */
+	bool verbose;		/* say each step, not only warnings */
+};
+
+#define VERDICT_RECAP_MAX 64
+
+struct verdicts {
+	struct verdict_config cfg;
+	struct state *st;
+	struct tracer *tracer;		/* asks the kernel for socket queues; may be NULL */
+	struct renderer *out;
+	uint32_t next_warning_id;
+	struct said said[VERDICT_RECAP_MAX];
+	size_t nwarnings;
+	uint64_t cleared, retracted;
+	bool watches_near_said, watches_exhausted_said;
+	uint64_t last_tick_ns;
+};
+
+void verdicts_init(struct verdicts *v, const struct verdict_config *cfg, struct state *st,
+		   struct tracer *tracer, struct renderer *out);
+
+/* A process seen for the first time (at attach, or its first epoll call
+ * after its exec): recognise its runtime. */
+void verdict_on_process(struct verdicts *v, uint32_t pid, uint64_t ts_ns);
+/* ADD or MOD (ts_ns 0: learned at attach). */
+void verdict_on_register(struct verdicts *v, struct epset *s, struct reg *r, uint64_t ts_ns);
+/* A wait on the set began (or, for one that never sleeps, was made). */
+void verdict_on_wait(struct verdicts *v, struct epset *s);
+void verdict_on_delivery(struct verdicts *v, struct epset *s, struct reg *r, uint32_t revents,
+			 uint64_t ts_ns);
+void verdict_on_ready(struct verdicts *v, struct epset *s, struct reg *r, int flags,
+		      uint64_t ts_ns);
+/* The registration goes away: EPOLL_CTL_DEL, or a close that dropped the
+ * file (closed true; unread: what the socket held then, -1 unknown). */
+void verdict_on_unregister(struct verdicts *v, struct epset *s, struct reg *r, bool closed,
+			   long long unread, uint64_t ts_ns);
+void verdict_on_stale_close(struct verdicts *v, struct epset *s, struct reg *r, uint32_t tid,
+			    uint64_t ts_ns);
+/* After an ADD: the user's watch count as the kernel had it (-1 unknown);
+ * failed tells an ENOSPC. */
+void verdict_on_watch_count(struct verdicts *v, uint32_t pid, uint32_t tid, int epfd, int fd,
+			    unsigned int uid, long long watches, bool failed, uint64_t ts_ns);
+/* The process is gone (status: wait status; known false: unknown). */
+void verdict_on_exit(struct verdicts *v, uint32_t pid, int status, bool known, uint64_t ts_ns);
+/* Attach: an item found ready but not queued while thread `tid` was
+ * blocked in epoll_wait on its set (for blocked_ms, -1 unknown). */
+void verdict_found_at_attach(struct verdicts *v, struct epset *s, struct reg *r, uint32_t tid,
+			     long long blocked_ms, uint64_t now_ns);
+/* Periodic: moves suspicions along. */
+void verdict_tick(struct verdicts *v, uint64_t now_ns);
+/* At exit: warnings given, suspicions cleared, retractions. */
+void verdict_recap(struct verdicts *v, uint64_t now_ns);
+#endif
