@@ -22,8 +22,10 @@
 #include <sys/socket.h>
 #include "workload.h"
 
-/* Longer than epolltrace's default --stall (200 ms), with a wide margin. */
-#define SC_STALL_MS 600
+/* Longer than epolltrace's default --stall (200 ms) and --confirm (500 ms)
+ * together, with a margin for slow machines (the VM tier runs without KVM):
+ * a missed edge is confirmed while the program still sleeps. */
+#define SC_STALL_MS 1500
 
 /* JSON list of event names, in bit order, e.g. "EPOLLIN","EPOLLET". */
 static inline const char *sc_events_json(unsigned int mask)

@@ -210,6 +210,28 @@ const char *fd_desc(struct state *st, uint32_t pid, int fd)
 	return d ? d->text : fd_desc_refresh(st, pid, fd);
 }
 
+bool fd_desc_rename_socket(struct state *st, uint32_t pid, int fd)
+{
+	char path[64], link[64];
+	unsigned long ino;
+	const char *text;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%u/fd/%d", pid, fd);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return false;
+	link[n] = 0;
+	if (sscanf(link, "socket:[%lu]", &ino) != 1)
+		return false;
+	parse_sockets(pid);
+	text = hashmap_get(&sockets, ino);
+	if (!text || !strstr(text, "->"))
+		return false;	/* not known connected yet: keep what we have */
+	cache_put(st, pid, fd, fd_name_new(text, false));
+	return true;
+}
+
 bool fd_desc_provisional(const struct state *st, uint32_t pid, int fd)
 {
 	struct fd_name *d = cached(st, pid, fd);

@@ -45,7 +45,7 @@ static struct event event_of(enum event_kind kind, const struct ev_header *h)
 static void refresh_name(struct records *rc, uint32_t pid, int fd)
 {
 	if (fd_desc_provisional(rc->state, pid, fd))
-		fd_desc_refresh(rc->state, pid, fd);
+		fd_desc_rename_socket(rc->state, pid, fd);
 }
 
 /* ---- epoll_create ---------------------------------------------------- */
@@ -379,6 +379,7 @@ static void show_ready(struct records *rc, uint64_t ts, uint32_t pid, int epfd, 
 
 	if (!shown(rc, epfd, fd))
 		return;
+	refresh_name(rc, pid, fd);
 	ev.ready = (struct ready_event){ epfd, fd, mask, source, flags };
 	render(rc->out, &ev);
 }
@@ -400,7 +401,6 @@ static void on_ready(struct records *rc, const struct ev_ready *e)
 		r->sus.edge_backlog = e->backlog;
 	}
 	verdict_on_ready(rc->verdicts, s, r, e->flags, e->h.ts_ns);
-	refresh_name(rc, e->h.pid, e->fd);
 	show_ready(rc, e->h.ts_ns, e->h.pid, e->epfd, e->fd, e->mask, e->source, e->flags);
 }
 
