@@ -4,13 +4,13 @@
 # the workload's registrations), launch mode with text output -- and hold
 # each trace to what the workload printed: its records in order
 # (tests/expect.py; in attach mode only those after its "# sync" line) and
-# exactly its warnings (tests/warnings.py), no more, no fewer.
+# exactly its warnings and retractions (tests/warnings.py), no more, no fewer.
 
 # The warnings are matched apart from the records: which thread reports a
 # stall, and where in the stream, is the tracer's choice.
 check_trace() { # MODE TRACE.json EXPECT
 	local mode=$1 trace=$2 exp=$3
-	grep -v '"event":"warning"' "$exp" >"$exp.records"
+	grep -v -e '"event":"warning"' -e '"event":"retracted"' -e '"event":"note"' "$exp" >"$exp.records"
 	expect_check "$trace" "$exp.records" || fail "$mode: records missing from the trace"
 	python3 "$ROOT/tests/warnings.py" "$trace" "$exp" || fail "$mode: wrong warnings"
 }

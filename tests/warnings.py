@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
-"""Check the warnings in a JSON trace against a workload's expectations.
+"""Check the verdicts in a JSON trace against a workload's expectations.
 
 usage: warnings.py TRACE.json EXPECT.ndjson
        warnings.py TRACE.json --none
 
-The expected warnings are the records with "event":"warning" in EXPECT
-(--none: there must be no warning at all).  The trace's warnings and the
-expected ones must pair up one to one: a trace warning matches an expected
-one when it has equal values for every key the expectation names, except
-"tid" (which thread reports a stall is the tracer's choice) and keys that
-start with "_":
+The verdicts are the records with "event" "warning" or "retracted", and
+"note" records of the kinds the verdict model says once per process
+(own_readiness, runtime).  The expected ones are those records in EXPECT
+(--none: there must be no warning and no retraction at all).  Warnings
+and retractions must pair up one to one; notes are held to the
+expectations only when EXPECT names at least one (a program may keep its
+own readiness without being warned about).  A trace record matches an
+expected one when it has the same "event" and equal values for every key
+the expectation names, except "tid" (which thread reports a stall is the
+tracer's choice) and keys that start with "_":
   "_left": N   the amount left behind must be stated: N appears as a
                number in the message, or is the value of one of the
                warning's numeric facts.
@@ -17,15 +21,16 @@ start with "_":
                edge: the warning's since_edge.read is N, where the
                trace's start record says edges carry the socket's queue
                (backend fentry or kprobe, or raw_tp:sk_data_ready).
-A trace warning no expectation claims fails the check (a false alarm), and
-so does an expectation no trace warning meets (a missed diagnosis).  Every
-trace warning must also carry a non-empty "message".
+A trace verdict no expectation claims fails the check (a false alarm), and
+so does an expectation no trace verdict meets (a missed diagnosis).  Every
+trace verdict must also carry a non-empty "message".
 """
 import json
 import re
 import sys
 
-IDENTITY = {"ts", "pid", "tid", "epfd", "fd"}
+IDENTITY = {"ts", "pid", "tid", "epfd", "fd", "id", "warning"}
+NOTE_KINDS = {"own_readiness", "runtime"}
 
 
 def load(path):
@@ -84,16 +89,18 @@ def main():
     EDGE_QUEUES_SEEN = any(r.get("backend") in ("fentry", "kprobe") or
                            "raw_tp:sk_data_ready" in r.get("attach", [])
                            for r in records if r.get("event") == "start")
-    trace = [r for r in records if r.get("event") == "warning"]
-    if sys.argv[2] == "--none":
-        wanted = []
-    else:
-        wanted = [r for r in load(sys.argv[2]) if r.get("event") == "warning"]
+    expected = [] if sys.argv[2] == "--none" else load(sys.argv[2])
+    events = {"warning", "retracted"}
+    if any(r.get("event") == "note" for r in expected):
+        events.add("note")
+    trace = [r for r in records if r.get("event") in events and
+             (r["event"] != "note" or r.get("kind") in NOTE_KINDS)]
+    wanted = [r for r in expected if r.get("event") in events]
     bad = 0
     for w in trace:
         if not isinstance(w.get("message"), str) or not w["message"].strip():
             bad += 1
-            print("warning without a message:", show(w))
+            print("verdict without a message:", show(w))
     # Most specific expectations first, so a loose one cannot take the
     # trace warning a precise one needs.
     unclaimed = list(trace)
@@ -110,9 +117,9 @@ def main():
         print("unexpected warning:", show(got))
     if bad:
         if trace:
-            print(f"the trace has {len(trace)} warning(s), {len(wanted)} expected")
+            print(f"the trace has {len(trace)} verdict(s), {len(wanted)} expected")
         sys.exit(1)
-    print(f"ok: {len(wanted)} warning(s), as expected")
+    print(f"ok: {len(wanted)} verdict(s), as expected")
 
 
 main()
