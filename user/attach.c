@@ -41,7 +41,7 @@ static void attach_set(uint32_t pid, int epfd, void *arg)
 {
 	struct attach_ctx *ac = arg;
 
-	epset_get(ac->rc->state, pid, epfd);
+	records_set_of(ac->rc, pid, epfd);
 	ac->set_needs_snapshots = false;
 	if (ac->pidfd >= 0 && tracer_resolve_epoll(ac->t, pid, ac->pidfd, epfd) &&
 	    ac->rc->opts->verbose)

@@ -84,7 +84,14 @@ void proc_each(struct state *st, void (*fn)(struct proc *, void *), void *arg)
 
 struct epset *epset_find(const struct state *st, uint32_t pid, int epfd)
 {
-	return hashmap_get(&st->sets, pair_key(pid, (uint32_t)epfd));
+	struct epset *s = hashmap_get(&st->sets, pair_key(pid, (uint32_t)epfd));
+
+	return s ? s : hashmap_get(&st->aliases, pair_key(pid, (uint32_t)epfd));
+}
+
+void epset_alias(struct state *st, uint32_t pid, int epfd, struct epset *s)
+{
+	xput(&st->aliases, pair_key(pid, (uint32_t)epfd), s);
 }
 
 struct epset *epset_get(struct state *st, uint32_t pid, int epfd)
@@ -117,13 +124,21 @@ static void epset_free(struct epset *s)
 
 void epset_drop(struct state *st, uint32_t pid, int epfd)
 {
+	uint64_t k;
+	void *v;
 	struct epset *s;
 
 	if (st->keep_closed)
 		return;
+	if (hashmap_del(&st->aliases, pair_key(pid, (uint32_t)epfd)))
+		return;
 	s = hashmap_del(&st->sets, pair_key(pid, (uint32_t)epfd));
-	if (s)
-		epset_free(s);
+	if (!s)
+		return;
+	for (size_t i = 0; hashmap_next(&st->aliases, &i, &k, &v);)
+		if (v == s)
+			hashmap_del(&st->aliases, k);
+	epset_free(s);
 }
 
 void epset_each(struct state *st, void (*fn)(struct epset *, void *), void *arg)
@@ -289,6 +304,7 @@ void state_free(struct state *st)
 	for (size_t i = 0; hashmap_next(&st->sets, &i, &k, &v);)
 		epset_free(v);
 	hashmap_free(&st->sets);
+	hashmap_free(&st->aliases);
 	for (size_t i = 0; hashmap_next(&st->procs, &i, &k, &v);) {
 		struct proc *p = v;
 		uint64_t fk;

@@ -56,6 +56,9 @@ struct proc {
 struct state {
 	struct hashmap procs;	/* pid -> struct proc */
 	struct hashmap sets;	/* pid<<32|epfd -> struct epset */
+	/* pid<<32|epfd -> struct epset: another fd of the same epoll file (a
+	 * dup: tokio/mio waits on one and registers through the other) */
+	struct hashmap aliases;
 	/* -c: sets and fd names outlive their close, for the summary */
 	bool keep_closed;
 };
@@ -72,8 +75,12 @@ void proc_each(struct state *st, void (*fn)(struct proc *, void *), void *arg);
 
 struct epset *epset_get(struct state *st, uint32_t pid, int epfd);	/* creates */
 struct epset *epset_find(const struct state *st, uint32_t pid, int epfd);
+/* Another fd number of the process for the same epoll file as s. */
+void epset_alias(struct state *st, uint32_t pid, int epfd, struct epset *s);
+/* The fd number is gone: an alias is forgotten, a set freed with its aliases. */
 void epset_drop(struct state *st, uint32_t pid, int epfd);
-/* Calls fn for each set; fn must not add or drop sets. */
+/* Calls fn for each set (once, whatever its aliases); fn must not add or
+ * drop sets. */
 void epset_each(struct state *st, void (*fn)(struct epset *, void *), void *arg);
 
 struct reg *reg_add(struct epset *s, int fd, uint32_t events, uint64_t data);

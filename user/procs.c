@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/kcmp.h>
 #include "procs.h"
 
 int launch_held(char **argv, struct launch *l)
@@ -106,4 +107,9 @@ int pid_alive(uint32_t pid)
 int open_pidfd(uint32_t pid)
 {
 	return syscall(SYS_pidfd_open, pid, 0);
+}
+
+bool same_open_file(uint32_t pid, int a, int b)
+{
+	return syscall(SYS_kcmp, pid, pid, KCMP_FILE, a, b) == 0;
 }

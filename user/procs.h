@@ -2,6 +2,7 @@
  * programs are attached, and checking pids given with -p. */
 #ifndef PROCS_H
 #define PROCS_H
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -23,4 +24,7 @@ void launch_abort(struct launch *l);
 uint32_t pid_to_tgid(uint32_t pid);
 int pid_alive(uint32_t pid);
 int open_pidfd(uint32_t pid);
+/* Do fds a and b of pid name the same open file (kcmp)?  False also
+ * when that cannot be told. */
+bool same_open_file(uint32_t pid, int a, int b);
 #endif

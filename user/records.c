@@ -40,6 +40,36 @@ static struct event event_of(enum event_kind kind, const struct ev_header *h)
 			       .comm = h->comm[0] ? h->comm : NULL };
 }
 
+struct dup_search {
+	uint32_t pid;
+	int epfd;
+	struct epset *found;
+};
+
+static void same_file_as(struct epset *s, void *arg)
+{
+	struct dup_search *d = arg;
+
+	if (!d->found && s->pid == d->pid && s->epfd != d->epfd &&
+	    same_open_file(d->pid, s->epfd, d->epfd))
+		d->found = s;
+}
+
+struct epset *records_set_of(struct records *rc, uint32_t pid, int epfd)
+{
+	struct epset *s = epset_find(rc->state, pid, epfd);
+	struct dup_search d = { pid, epfd, NULL };
+
+	if (s)
+		return s;
+	epset_each(rc->state, same_file_as, &d);
+	if (d.found) {
+		epset_alias(rc->state, pid, epfd, d.found);
+		return d.found;
+	}
+	return epset_get(rc->state, pid, epfd);
+}
+
 /* A socket registered before it was bound or connected was named from
  * what it was then: name it again once the program uses it. */
 static void refresh_name(struct records *rc, uint32_t pid, int fd)
@@ -94,7 +124,7 @@ static void apply_ctl(struct records *rc, const struct ev_ctl *e)
 				       e->user_watches, e->ret == -ENOSPC, e->h.ts_ns);
 	if (e->ret < 0)
 		return;
-	s = epset_get(rc->state, e->h.pid, e->epfd);
+	s = records_set_of(rc, e->h.pid, e->epfd);
 	s->inherited = false;
 	switch (e->op) {
 	case EP_CTL_ADD:
@@ -133,7 +163,7 @@ static void on_ctl(struct records *rc, const struct ev_ctl *e)
 
 static void on_wait_enter(struct records *rc, const struct ev_wait_enter *e)
 {
-	struct epset *s = epset_get(rc->state, e->h.pid, e->epfd);
+	struct epset *s = records_set_of(rc, e->h.pid, e->epfd);
 
 	s->inherited = false;
 	s->waiting_tid = e->h.tid;
@@ -222,7 +252,7 @@ static bool wait_shown(const struct records *rc, const struct ev_wait *w,
 static void finish_wait(struct records *rc, const struct ev_wait *w, const unsigned char *raw,
 			size_t n, bool incomplete)
 {
-	struct epset *s = epset_get(rc->state, w->h.pid, w->epfd);
+	struct epset *s = records_set_of(rc, w->h.pid, w->epfd);
 	struct delivered *items = delivered_room(rc, n);
 	struct event ev = event_of(EVK_WAIT, &w->h);
 
@@ -386,7 +416,7 @@ static void show_ready(struct records *rc, uint64_t ts, uint32_t pid, int epfd, 
 
 static void on_ready(struct records *rc, const struct ev_ready *e)
 {
-	struct epset *s = epset_get(rc->state, e->h.pid, e->epfd);
+	struct epset *s = records_set_of(rc, e->h.pid, e->epfd);
 	struct reg *r = reg_find(s, e->fd);
 
 	if (!r)	/* registered before we looked: the kernel tells us the rest */
@@ -409,7 +439,7 @@ static void on_ready(struct records *rc, const struct ev_ready *e)
  * kernel put back at the last exit, which are not news). */
 static void on_rdlist(struct records *rc, const struct ev_rdlist *e, size_t size)
 {
-	struct epset *s = epset_get(rc->state, e->h.pid, e->epfd);
+	struct epset *s = records_set_of(rc, e->h.pid, e->epfd);
 	size_t fit = (size - offsetof(struct ev_rdlist, items)) / sizeof(e->items[0]);
 	size_t n = e->count < RDLIST_MAX ? e->count : RDLIST_MAX;
 
@@ -491,7 +521,7 @@ void records_exit_unseen(struct records *rc, uint32_t pid, int status, uint64_t 
 void records_learn_registration(struct records *rc, uint32_t pid, int epfd, int fd,
 				uint32_t events, uint64_t data)
 {
-	struct epset *s = epset_get(rc->state, pid, epfd);
+	struct epset *s = records_set_of(rc, pid, epfd);
 	struct reg *r = reg_add(s, fd, events, data);
 
 	verdict_on_register(rc->verdicts, s, r, 0);

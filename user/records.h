@@ -31,6 +31,9 @@ struct records {
 
 void records_init(struct records *rc, const struct options *opts, struct state *st,
 		  struct verdicts *v, struct renderer *out, struct tracer *t);
+/* The set epfd of pid names: known, another fd of a known set (a dup),
+ * or new. */
+struct epset *records_set_of(struct records *rc, uint32_t pid, int epfd);
 /* ring_buffer_sample_fn: ctx is a struct records. */
 int records_handle(void *ctx, void *data, size_t size);
 /* An exit learned without the kernel's record (waitpid, a pid gone). */
