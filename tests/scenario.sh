@@ -1,4 +1,6 @@
-# Sourced by tests/host/diag_*.sh after tests/lib.sh.
+# The diagnostics scenarios of tests/diag.list, run by tests/run as
+# diag_NAME; by hand: bash tests/scenario.sh NAME [ARGS].  Also sourced
+# (after tests/lib.sh) by tests/host/diag_*.sh that need more.
 # run_scenario NAME [ARGS]: run the workload tools/scen_NAME.c under
 # epolltrace three times -- launch mode with --json, attach mode (-p after
 # the workload's registrations), launch mode with text output -- and hold
@@ -66,3 +68,10 @@ run_scenario() {
 	check_text "$T/text.out" "$T/text.err" "$T/text.expect"
 	echo "ok: $name"
 }
+
+# Run directly: one scenario.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	[ $# -ge 1 ] || { echo "usage: $0 NAME [ARGS]  (a scenario of tests/diag.list)"; exit 2; }
+	. "$(dirname "$0")/lib.sh"
+	run_scenario "$@"
+fi
