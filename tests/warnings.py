@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Check the warnings in a JSON trace against a workload's expectations.
 
-usage: warnings.py TRACE.json EXPECT.ndjson [--no-read]
-       warnings.py TRACE.json --none
+usage: warnings.py TRACE.json EXPECT.ndjson [--no-read] [--pid PID]
+       warnings.py TRACE.json --none [--pid PID]
 
 The expected warnings are the records with "event":"warning" in EXPECT
-(--none: there must be no warning at all).  The trace's warnings and the
+(--none: there must be no warning at all).  --pid PID: only the trace's
+warnings of process PID count (a trace of several workloads).  The trace's warnings and the
 expected ones must pair up one to one: a trace warning matches an expected
 one when it has equal values for every key the expectation names, except
 "tid" (which thread reports a stall is the tracer's choice) and keys that
@@ -13,6 +14,9 @@ start with "_":
   "_left": N   the amount left behind must be stated: N appears as a
                number in the message, or is the value of one of the
                warning's numeric facts.
+  "_states": N the same test, for any number the warning must state
+               (a limit, say).
+  "_says": S   the message contains the text S.
   "_read": N   the program took N of what the socket held at its last
                edge: the warning's since_edge.read is N.  Only a trace
                whose start record says edges carry the socket's queue
@@ -66,8 +70,11 @@ def matches(want, got):
             if EDGE_QUEUES_SEEN and (got.get("since_edge") or {}).get("read") != v:
                 return False
             continue
-        if k == "_left":
+        if k in ("_left", "_states"):
             if not states_amount(got, v):
+                return False
+        elif k == "_says":
+            if v not in got.get("message", ""):
                 return False
         elif k.startswith("_"):
             sys.exit(f"unknown expectation key {k}")
@@ -80,10 +87,15 @@ def show(w):
     return json.dumps(w, sort_keys=True)
 
 
-def main():
-    args = sys.argv[1:]
+def main(argv=None):
+    args = sys.argv[1:] if argv is None else list(argv)
     no_read = "--no-read" in args
     args = [a for a in args if a != "--no-read"]
+    pid = None
+    if "--pid" in args:
+        i = args.index("--pid")
+        pid = int(args[i + 1])
+        del args[i:i + 2]
     if len(args) != 2:
         sys.exit(__doc__)
     global EDGE_QUEUES_SEEN
@@ -92,7 +104,8 @@ def main():
     EDGE_QUEUES_SEEN = any(r.get("backend") in ("fentry", "kprobe") or
                            "raw_tp:sk_data_ready" in r.get("attach", [])
                            for r in starts)
-    trace = [r for r in records if r.get("event") == "warning"]
+    trace = [r for r in records if r.get("event") == "warning"
+             and (pid is None or r.get("pid") == pid)]
     if args[1] == "--none":
         wanted = []
     else:
@@ -133,4 +146,5 @@ def main():
     print(f"ok: {len(wanted)} warning(s), as expected")
 
 
-main()
+if __name__ == "__main__":
+    main()
