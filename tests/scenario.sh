@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The diagnostics scenarios of tests/diag.list, run by tests/run as
 # diag_NAME; by hand: bash tests/scenario.sh NAME [ARGS].  Also sourced
 # (after tests/lib.sh) by tests/host/diag_*.sh that need more.
