@@ -7,7 +7,11 @@ usage: check_records.py TRACE.json [--pids PID,...] [--no-loss]
   (string) and event (string);
 - the first record is {"event":"start"} with a known backend, a non-empty
   "attach" list and "pids" (holding the --pids given, if any);
-- per thread, ts never goes backwards;
+- per thread, the calls (epoll_create, epoll_ctl, epoll_wait, close) come
+  in order and do not overlap: a call's ts (its entry) is not before the
+  previous call's ts + duration_us.  Other records are stamped when they
+  happen: a warning found while the thread sleeps in epoll_wait comes
+  before that wait's record and after its entry;
 - a "lost" record, if any, has an integer count (0 with --no-loss) and
   comes after every call record;
 - call records have the keys and types of the JSON scheme (man page):
@@ -126,12 +130,22 @@ def main():
                 errors.append("start: no pids list")
             elif any(p not in first["pids"] for p in pids):
                 errors.append(f"start: pids {first['pids']} do not hold {pids}")
-    last_ts = {}
+    CALLS = ("epoll_create", "epoll_ctl", "epoll_wait", "close")
+    last_call = {}  # tid -> (line, ts, end)
     for n, r in recs:
         tid, ts = r.get("tid"), r.get("ts")
-        if isinstance(ts, (int, float)) and tid in last_ts and ts < last_ts[tid]:
-            errors.append(f"line {n}: ts {ts} before the previous record of tid {tid} ({last_ts[tid]})")
-        last_ts[tid] = ts
+        if r.get("event") not in CALLS or not typed(ts, NUM):
+            continue
+        dur = r.get("duration_us") if typed(r.get("duration_us"), NUM) else 0
+        if tid in last_call:
+            pn, pts, pend = last_call[tid]
+            # ts has 1 us of precision, duration_us 1 ns: 2 us of slack.
+            if ts < pts:
+                errors.append(f"line {n}: call at ts {ts} before the previous call of tid {tid} (line {pn}, ts {pts})")
+            elif ts < pend - 2e-6:
+                errors.append(f"line {n}: call at ts {ts} while the previous call of tid {tid} "
+                              f"(line {pn}) ran until {pend:.6f}")
+        last_call[tid] = (n, ts, ts + dur / 1e6)
     for n, r in recs:
         for b in scheme(r):
             errors.append(f"line {n} ({r.get('event')}): {b}")

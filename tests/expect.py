@@ -9,16 +9,37 @@ record of the same thread, with equal values for every key it names:
 - a list of objects matches element by element, in order;
 - a list of plain values (flag names, epoll fds) matches as a multiset,
   since the order of a set's members is presentation;
-- {"$ge": N} (also $gt, $le, $lt) matches a number in that range.
+- {"$ge": N} (also $gt, $le, $lt) matches a number in that range;
+  {"$ne": V} any value but V; {"$has": [A, B]} a list holding A and B
+  (and maybe more); {"$lacks": [A]} a list without A.  Operators combine:
+  {"$has": ["EPOLLIN"], "$lacks": ["EPOLLET"]}.
 An expected record without "tid" may come from any thread of its pid.
+An expected record with "$absent": true is a pattern no record of its
+pid (and tid, if named) may match, anywhere in the trace.
 --exact EVENT: for each expected pid, the trace holds exactly as many
 records of that event type as the expectations list.
 """
 import json
-import operator
 import sys
 
-COMPARE = {"$ge": operator.ge, "$gt": operator.gt, "$le": operator.le, "$lt": operator.lt}
+def is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def in_list(got, v):
+    return any(matches(v, g) for g in got)
+
+
+# Operator -> test of (wanted operand, traced value).
+COMPARE = {
+    "$ge": lambda w, g: is_number(g) and g >= w,
+    "$gt": lambda w, g: is_number(g) and g > w,
+    "$le": lambda w, g: is_number(g) and g <= w,
+    "$lt": lambda w, g: is_number(g) and g < w,
+    "$ne": lambda w, g: not matches(w, g),
+    "$has": lambda w, g: isinstance(g, list) and all(in_list(g, v) for v in w),
+    "$lacks": lambda w, g: isinstance(g, list) and not any(in_list(g, v) for v in w),
+}
 
 
 def load(path):
@@ -35,13 +56,9 @@ def load(path):
     return out
 
 
-def is_number(v):
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
 def matches(want, got):
     if isinstance(want, dict) and want and all(k in COMPARE for k in want):
-        return is_number(got) and all(COMPARE[k](got, v) for k, v in want.items())
+        return all(COMPARE[k](v, got) for k, v in want.items())
     if isinstance(want, dict):
         return isinstance(got, dict) and all(
             k in got and matches(v, got[k]) for k, v in want.items())
@@ -63,8 +80,8 @@ def same_thread(want, rec):
     return "tid" not in want or rec.get("tid") == want["tid"]
 
 
-def main():
-    args = sys.argv[1:]
+def main(argv=None):
+    args = sys.argv[1:] if argv is None else list(argv)
     exact = []
     if "--exact" in args:
         i = args.index("--exact")
@@ -73,6 +90,8 @@ def main():
     if len(args) != 2:
         sys.exit(__doc__)
     trace, expected = load(args[0]), load(args[1])
+    absent = [{k: v for k, v in w.items() if k != "$absent"} for w in expected if w.get("$absent")]
+    expected = [w for w in expected if not w.get("$absent")]
     if not expected:
         sys.exit("no expectations: the workload printed nothing")
     pos = {}
@@ -105,9 +124,18 @@ def main():
                 for r in got:
                     if not any(matches(w, r) for w in wanted):
                         print("   extra:", json.dumps(r))
+    for pattern in absent:
+        found = [r for r in trace if same_thread(pattern, r) and matches(pattern, r)]
+        if found:
+            bad += 1
+            print(f"{len(found)} record(s) match what must be absent: {json.dumps(pattern)}")
+            for r in found[:3]:
+                print("   such as:", json.dumps(r))
     if bad:
         sys.exit(1)
-    print(f"ok: {len(expected)} expected records found")
+    print(f"ok: {len(expected)} expected records found"
+          + (f", none of {len(absent)} absent patterns" if absent else ""))
 
 
-main()
+if __name__ == "__main__":
+    main()

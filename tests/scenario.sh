@@ -1,18 +1,26 @@
-# Sourced by tests/host/diag_*.sh after tests/lib.sh.
+# shellcheck shell=bash
+# The diagnostics scenarios of tests/diag.list, run by tests/run as
+# diag_NAME; by hand: bash tests/scenario.sh NAME [ARGS].  Also sourced
+# (after tests/lib.sh) by tests/host/diag_*.sh that need more.
 # run_scenario NAME [ARGS]: run the workload tools/scen_NAME.c under
 # epolltrace three times -- launch mode with --json, attach mode (-p after
 # the workload's registrations), launch mode with text output -- and hold
 # each trace to what the workload printed: its records in order
 # (tests/expect.py; in attach mode only those after its "# sync" line) and
-# exactly its warnings and retractions (tests/warnings.py), no more, no fewer.
+# exactly its warnings and retractions (tests/warnings.py), no more, no
+# fewer; and every line of a JSON trace well formed (tests/check_records.py).
 
 # The warnings are matched apart from the records: which thread reports a
 # stall, and where in the stream, is the tracer's choice.
-check_trace() { # MODE TRACE.json EXPECT
+check_trace() { # MODE TRACE.json EXPECT [CHECK_RECORDS OPTIONS]
 	local mode=$1 trace=$2 exp=$3
+	shift 3
 	grep -v -e '"event":"warning"' -e '"event":"retracted"' -e '"event":"note"' "$exp" >"$exp.records"
 	expect_check "$trace" "$exp.records" || fail "$mode: records missing from the trace"
 	python3 "$ROOT/tests/warnings.py" "$trace" "$exp" || fail "$mode: wrong warnings"
+	# The shape of every line: expect.py and warnings.py read only the
+	# records they look for.
+	check_records "$trace" --no-loss "$@" || fail "$mode: malformed trace"
 }
 
 # Text output: one "epolltrace: WARNING KIND" line per expected warning,
@@ -57,7 +65,7 @@ run_scenario() {
 	attach_run attach "$T/attach.json" "$wl" "$@"
 	sed -n '/^# sync$/,$p' "$T/attach.expect" >"$T/attach.after-sync"
 	grep -q '^{' "$T/attach.after-sync" || fail "attach: the workload printed nothing after its sync point"
-	check_trace attach "$T/attach.json" "$T/attach.after-sync"
+	check_trace attach "$T/attach.json" "$T/attach.after-sync" --pids "$(cat "$T/attach.ready")"
 
 	echo "== $name: launch, text"
 	timeout 60 "$ET" -o "$T/text.out" -- "$wl" "$@" >"$T/text.expect" 2>"$T/text.err"
@@ -66,3 +74,10 @@ run_scenario() {
 	check_text "$T/text.out" "$T/text.err" "$T/text.expect"
 	echo "ok: $name"
 }
+
+# Run directly: one scenario.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	[ $# -ge 1 ] || { echo "usage: $0 NAME [ARGS]  (a scenario of tests/diag.list)"; exit 2; }
+	. "$(dirname "$0")/lib.sh"
+	run_scenario "$@"
+fi

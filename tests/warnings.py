@@ -1,26 +1,34 @@
 #!/usr/bin/env python3
 """Check the verdicts in a JSON trace against a workload's expectations.
 
-usage: warnings.py TRACE.json EXPECT.ndjson
-       warnings.py TRACE.json --none
+usage: warnings.py TRACE.json EXPECT.ndjson [--no-read] [--pid PID]
+       warnings.py TRACE.json --none [--pid PID]
 
 The verdicts are the records with "event" "warning" or "retracted", and
 "note" records of the kinds the verdict model says once per process
 (own_readiness, runtime).  The expected ones are those records in EXPECT
-(--none: there must be no warning and no retraction at all).  Warnings
-and retractions must pair up one to one; notes are held to the
-expectations only when EXPECT names at least one (a program may keep its
-own readiness without being warned about).  A trace record matches an
-expected one when it has the same "event" and equal values for every key
-the expectation names, except "tid" (which thread reports a stall is the
-tracer's choice) and keys that start with "_":
+(--none: there must be no warning and no retraction at all).  --pid PID:
+only the trace's verdicts of process PID count (a trace of several
+workloads).  Warnings and retractions must pair up one to one; notes are
+held to the expectations only when EXPECT names at least one (a program
+may keep its own readiness without being warned about).  A trace record
+matches an expected one when it has the same "event" and equal values for
+every key the expectation names, except "tid" (which thread reports a
+stall is the tracer's choice) and keys that start with "_":
   "_left": N   the amount left behind must be stated: N appears as a
                number in the message, or is the value of one of the
                warning's numeric facts.
+  "_states": N the same test, for any number the warning must state
+               (a limit, say).
+  "_says": S   the message contains the text S.
   "_read": N   the program took N of what the socket held at its last
-               edge: the warning's since_edge.read is N, where the
-               trace's start record says edges carry the socket's queue
-               (backend fentry or kprobe, or raw_tp:sk_data_ready).
+               edge: the warning's since_edge.read is N.  Only a trace
+               whose start record says edges carry the socket's queue
+               (backend fentry or kprobe, or raw_tp:sk_data_ready) can
+               tell; on any other the check fails, saying so, unless
+               --no-read is given (the caller knows its backend cannot
+               tell): then those warnings are matched without _read and
+               a "note: _read not checked" line says how many.
 A trace verdict no expectation claims fails the check (a false alarm), and
 so does an expectation no trace verdict meets (a missed diagnosis).  Every
 trace verdict must also carry a non-empty "message".
@@ -67,8 +75,11 @@ def matches(want, got):
             if EDGE_QUEUES_SEEN and (got.get("since_edge") or {}).get("read") != v:
                 return False
             continue
-        if k == "_left":
+        if k in ("_left", "_states"):
             if not states_amount(got, v):
+                return False
+        elif k == "_says":
+            if v not in got.get("message", ""):
                 return False
         elif k.startswith("_"):
             sys.exit(f"unknown expectation key {k}")
@@ -81,22 +92,42 @@ def show(w):
     return json.dumps(w, sort_keys=True)
 
 
-def main():
-    if len(sys.argv) != 3:
+def main(argv=None):
+    args = sys.argv[1:] if argv is None else list(argv)
+    no_read = "--no-read" in args
+    args = [a for a in args if a != "--no-read"]
+    pid = None
+    if "--pid" in args:
+        i = args.index("--pid")
+        pid = int(args[i + 1])
+        del args[i:i + 2]
+    if len(args) != 2:
         sys.exit(__doc__)
     global EDGE_QUEUES_SEEN
-    records = load(sys.argv[1])
+    records = load(args[0])
+    starts = [r for r in records if r.get("event") == "start"]
     EDGE_QUEUES_SEEN = any(r.get("backend") in ("fentry", "kprobe") or
                            "raw_tp:sk_data_ready" in r.get("attach", [])
-                           for r in records if r.get("event") == "start")
-    expected = [] if sys.argv[2] == "--none" else load(sys.argv[2])
+                           for r in starts)
+    expected = [] if args[1] == "--none" else load(args[1])
     events = {"warning", "retracted"}
     if any(r.get("event") == "note" for r in expected):
         events.add("note")
     trace = [r for r in records if r.get("event") in events and
-             (r["event"] != "note" or r.get("kind") in NOTE_KINDS)]
+             (r["event"] != "note" or r.get("kind") in NOTE_KINDS) and
+             (pid is None or r.get("pid") == pid)]
     wanted = [r for r in expected if r.get("event") in events]
     bad = 0
+    n_read = sum(1 for w in wanted if "_read" in w)
+    if n_read and not EDGE_QUEUES_SEEN:
+        backend = ", ".join(str(r.get("backend")) for r in starts) or "no start record"
+        why = (f"_read not checked for {n_read} expected warning(s): the trace's backend "
+               f"({backend}, without raw_tp:sk_data_ready) does not carry the socket's queue at an edge")
+        if no_read:
+            print(f"note: {why} (--no-read)")
+        else:
+            bad += 1
+            print(f"cannot check: {why}; give --no-read where the backend is known not to tell")
     for w in trace:
         if not isinstance(w.get("message"), str) or not w["message"].strip():
             bad += 1
@@ -111,10 +142,10 @@ def main():
                 break
         else:
             bad += 1
-            print("missing warning:", show(want))
+            print(f"missing {want.get('event')}:", show(want))
     for got in unclaimed:
         bad += 1
-        print("unexpected warning:", show(got))
+        print(f"unexpected {got.get('event')}:", show(got))
     if bad:
         if trace:
             print(f"the trace has {len(trace)} verdict(s), {len(wanted)} expected")
@@ -122,4 +153,5 @@ def main():
     print(f"ok: {len(wanted)} verdict(s), as expected")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -7,7 +7,8 @@
  * EINVAL, EPERM), DEL with a NULL pointer, the three waits returning known
  * events, timeouts of 0 and > 0, and the closes epolltrace reports.
  *
- * stdout: the records epolltrace --json must show (tools/epoll_expect.h).
+ * stdout: the records epolltrace --json must show (tools/epoll_expect.h);
+ * with WL_TEXT=PATH, PATH gets the exact lines of its text output.
  * With WL_SYNC set it stops after its first registrations so a test can
  * attach; the first wait after that must still name the fds registered
  * before the attach. */
@@ -107,7 +108,12 @@ static void flags(int ep, int efd, int rfd)
 	ee_ctl_ptr(ep, EPOLL_CTL_DEL, rfd, NULL, 0);
 }
 
-static void errors(int ep, int efd, int pipefd)
+/* The error paths.  The fds they name must be what they are for as long
+ * as the process lives, so the text names them the same however late the
+ * tracer looks: the regular file stays open to the end (*regular), the
+ * closed number is far above any the workload opens. */
+#define CLOSED_FD 512
+static void errors(int ep, int efd, int pipefd, int *regular_out)
 {
 	char path[] = "/tmp/epoll_calls.XXXXXX";
 	struct epoll_event evs[4];
@@ -117,10 +123,10 @@ static void errors(int ep, int efd, int pipefd)
 	if (regular < 0)
 		die("mkstemp");
 	unlink(path);
-	/* A free fd number (nothing is opened after this). */
-	closed = dup(0);
-	if (closed < 0 || close(closed))
-		die("dup/close");
+	/* A free fd number, never opened again. */
+	closed = fcntl(regular, F_DUPFD, CLOSED_FD);
+	if (closed != CLOSED_FD || close(closed))
+		die("fd %d is not free", CLOSED_FD);
 
 	ee_ctl_ptr(ep, EPOLL_CTL_ADD, efd, (void *)1, EFAULT);
 	ee_ctl_ptr(ep, EPOLL_CTL_MOD, efd, (void *)1, EFAULT);
@@ -141,7 +147,7 @@ static void errors(int ep, int efd, int pipefd)
 	ee_wait_err(EE_PWAIT, closed, evs, 4, 0, EBADF);
 	ee_wait_err(EE_WAIT, pipefd, evs, 4, 0, EINVAL);
 	ee_wait_err(EE_PWAIT2, ep, KERNEL_PTR, 4, 0, EFAULT);
-	close(regular);		/* never registered: not traced */
+	*regular_out = regular;
 }
 
 /* One wait returning more events than one record of the tracer carries
@@ -223,7 +229,7 @@ static void tcp(int ep)
 
 int main(void)
 {
-	int ep, ep2, ep3, efd, efd2, p[2], p2[2], sv[2];
+	int ep, ep2, ep3, efd, efd2, p[2], p2[2], sv[2], regular;
 
 	ee_begin();
 	/* Before the sync point: in attach mode epolltrace learns these
@@ -253,7 +259,7 @@ int main(void)
 
 	ep3 = ee_create1(EPOLL_CLOEXEC);
 	flags(ep3, efd2, p2[0]);
-	errors(ep3, efd2, p2[0]);
+	errors(ep3, efd2, p2[0], &regular);
 	tcp(ep);
 	many();
 
@@ -264,6 +270,7 @@ int main(void)
 	ee_close(ep3);
 	ee_close(ep2);
 	close(p[1]);		/* never registered: not traced */
+	close(regular);		/* never registered: not traced */
 	ee_close(efd);
 	ee_close(sv[0]);
 	ee_close(ep);

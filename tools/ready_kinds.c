@@ -11,8 +11,8 @@
  * sleeps in epoll_wait on the set, so the second callback wakes it.
  * Last, a nested set: a pipe in an inner epoll, the inner epoll in an outer.
  *
- * stdout: "# ..." lines say what was done; NAME=NUMBER lines give the fd
- * numbers for the checks (shell syntax, so a test can eval them). */
+ * stdout: "# ..." lines say what was done; NAME=NUMBER lines give its pid
+ * and the fd numbers for the checks (tests/vm/ready_expect.py). */
 #include <fcntl.h>
 #include <pthread.h>
 #include <netinet/in.h>
@@ -151,6 +151,7 @@ int main(void)
 	int ep, p[2], efd, u, usend, l, c, s, inner, outer, q[2];
 	unsigned long long one = 1;
 
+	fact("PID", getpid());
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (ep < 0)
 		die("epoll_create1");

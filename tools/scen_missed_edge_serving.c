@@ -51,6 +51,9 @@ int main(void)
 	for (long start = wl_now_ms(); wl_now_ms() - start < SERVE_MS;) {
 		int n = epoll_wait(ep, ev, 16, 200);
 
+		if (n < 0)
+			die("epoll_wait");
+		expect("\"event\":\"epoll_wait\",\"epfd\":%d,\"timeout_ms\":200,\"ret\":%d", ep, n);
 		for (int i = 0; i < n; i++) {
 			int fd = (int)ev[i].data.u64;
 

@@ -11,7 +11,9 @@
  * once the user's count reaches 80% of the limit (the workload knows only
  * its own watches, so it expects the warning when its own count reaches
  * 80%; the user may hold others), and watches_exhausted for the ADD that
- * failed with ENOSPC.  Also prints "added=N limit=L" for the guest test. */
+ * failed with ENOSPC.  Both must state the limit and name this program
+ * among the biggest holders (_states, _says: tests/warnings.py).  Also
+ * prints "added=N limit=L" for the VM tier's judge. */
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include "scenario.h"
@@ -70,11 +72,14 @@ int main(int argc, char **argv)
 		}
 		/* The user's count passed 80% by now, whoever else holds watches. */
 		if (!near_expected && (failed || added * 5 >= limit * 4)) {
-			expect("\"event\":\"warning\",\"kind\":\"watches_near_limit\"");
+			expect("\"event\":\"warning\",\"kind\":\"watches_near_limit\","
+			       "\"_states\":%ld,\"_says\":\"%s\"", limit, program_invocation_short_name);
 			near_expected = 1;
 		}
 		if (failed) {
-			sc_expect_warning("watches_exhausted", ep, fds[i]);
+			expect("\"event\":\"warning\",\"kind\":\"watches_exhausted\",\"epfd\":%d,"
+			       "\"fd\":%d,\"_states\":%ld,\"_says\":\"%s\"",
+			       ep, fds[i], limit, program_invocation_short_name);
 			break;
 		}
 	}

@@ -1,13 +1,38 @@
 #!/bin/bash
-# Unknown options and bad usage: non-zero exit and a hint to --help.
+# Bad usage: for each bad command line, exit status 64 (EX_USAGE, argp's),
+# nothing on stdout, and on stderr exactly two lines: the message that
+# names what is wrong with this command line, then the hint to --help.
 . "$(dirname "$0")/../lib.sh"
 
-for args in "--no-such-option" "-Q" "--epfd" "--stall abc" "--backend=nonsense -- true" ""; do
+hint="Try \`epolltrace --help' or \`epolltrace --usage' for more information."
+# ARGS<TAB>first line of stderr
+while IFS=$'\t' read -r args msg; do
+	[ -n "$msg" ] || continue
 	# shellcheck disable=SC2086
 	timeout 10 "$ET" $args >"$T/out" 2>"$T/err"
 	rc=$?
-	[ "$rc" != 0 ] || fail "'$args': exit status 0"
-	[ "$rc" -lt 124 ] || fail "'$args': exit status $rc (timeout or signal)"
-	grep -q -- '--help\|--usage\|^epolltrace: ' "$T/err" || { cat "$T/err"; fail "'$args': no error or usage hint on stderr"; }
-done
+	[ "$rc" = 64 ] || { cat "$T/err"; fail "'$args': exit status $rc, wanted 64 (usage error)"; }
+	[ -s "$T/out" ] && fail "'$args': wrote to stdout: $(head -3 "$T/out")"
+	printf '%s\n%s\n' "$msg" "$hint" >"$T/want"
+	diff "$T/want" "$T/err" >"$T/diff" || { cat "$T/diff"; fail "'$args': not the message wanted on stderr (< wanted, > got)"; }
+done <<'EOF'
+--no-such-option	epolltrace: unrecognized option '--no-such-option'
+-Q	epolltrace: invalid option -- 'Q'
+--epfd	epolltrace: option '--epfd' requires an argument
+-p	epolltrace: option requires an argument -- 'p'
+--stall abc	epolltrace: invalid stall threshold: 'abc'
+--stall=-5 -- true	epolltrace: invalid stall threshold: '-5'
+--epfd -3 -- true	epolltrace: invalid epoll fd: '-3'
+--fd x -- true	epolltrace: invalid fd: 'x'
+--ringbuf-kb 0 -- true	epolltrace: invalid ring buffer size: '0'
+--backend=nonsense -- true	epolltrace: unknown backend 'nonsense' (auto, fentry, kprobe, tracepoint)
+--syscall-hooks=zz -- true	epolltrace: unknown syscall hook 'zz' (auto, tracepoint, raw_tp)
+--sets	epolltrace: --sets needs -p PID and no command
+EOF
+# No arguments at all.
+timeout 10 "$ET" >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" = 64 ] || fail "no arguments: exit status $rc, wanted 64"
+printf '%s\n%s\n' "epolltrace: give a COMMAND to run or -p PID to attach to" "$hint" >"$T/want"
+diff "$T/want" "$T/err" || fail "no arguments: not the message wanted on stderr"
 echo ok

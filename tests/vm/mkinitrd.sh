@@ -1,7 +1,8 @@
 #!/bin/bash
 # Build the VM tier's initramfs (newc cpio, gzip): busybox with its applet
-# links, the static tracer and workloads under /et, the guest tests and
-# tests/vm/init as /init.  Prints the image's path.
+# links, the static tracer and workloads under /et, the guest tests, their
+# library and tests/diag.list, and tests/vm/init as /init.  Prints the
+# image's path.
 # usage: mkinitrd.sh ROOT VMDIR
 set -e
 root=$1 vmdir=$2
@@ -36,6 +37,7 @@ for pat in "${pats[@]}"; do
 done
 ls "$stage"/et/guest/*.sh >/dev/null 2>&1 || { echo "vm: no guest test matches '$VM_TESTS'" >&2; exit 1; }
 cp "$root"/tests/vm/lib/*.sh "$stage/et/lib/"
+cp "$root/tests/diag.list" "$stage/et/diag.list"
 
 if is_static "$root/build/epolltrace"; then
 	cp "$root/build/epolltrace" "$stage/et/epolltrace"

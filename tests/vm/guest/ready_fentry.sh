@@ -1,4 +1,4 @@
-# Readiness from fentry/ep_poll_callback on every kind of fd (issue 3).
+# Readiness from fentry/ep_poll_callback on every kind of fd (issue 3):
+# tools/ready_kinds under --backend=fentry, for tests/vm/judge/ready_fentry.sh.
 . /et/lib/guest-lib.sh
-. /et/lib/ready-checks.sh
-check_ready_kinds fentry
+launch ready fentry "$TOOLS/ready_kinds"

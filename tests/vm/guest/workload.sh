@@ -1,8 +1,9 @@
-# The readiness workload runs in the guest without the tracer (static
-# binary, loopback sockets), so a failure of the traced runs is the tracer's.
+# The readiness workload runs the same under epolltrace as without it (a
+# tracer that leaked an fd into it, or disturbed it, would change its fd
+# numbers or make it fail): tools/ready_kinds untraced (plain.out,
+# plain.rc) and under --backend=auto (traced.*), for
+# tests/vm/judge/workload.sh.
 . /et/lib/guest-lib.sh
-out=$T/plain.out
-timeout 30 "$TOOLS/ready_kinds" >"$out" 2>&1 || { tail -n 5 "$out"; fail "ready_kinds exited $?"; }
-grep -q '^# done$' "$out" || fail "ready_kinds did not finish"
-grep -q '^NESTED_PIPE_R=[0-9]' "$out" || fail "ready_kinds printed no facts"
-echo "ok"
+timeout 30 "$TOOLS/ready_kinds" >"$T/plain.out" 2>&1
+echo $? >"$T/plain.rc"
+launch traced auto "$TOOLS/ready_kinds"

@@ -1,0 +1,13 @@
+#!/bin/bash
+# tests/vm/guest/ready_kprobe.sh: readiness from kprobe/ep_poll_callback on
+# every kind of fd (issue 3), tools/ready_kinds step by step
+# (tests/vm/ready_expect.py: the registrations, then per step the
+# callback and its flags before the wait that delivers it; no stray
+# readiness).
+. "$(dirname "$0")/../judge-lib.sh"
+ready_kinds_ran ready
+ready_part ready start kprobe
+ready_part ready registrations -- --exact epoll_create epoll_ctl
+ready_part ready callback -- --exact epoll_wait
+ready_part ready callback-outer
+echo "ok: readiness on backend kprobe"
