@@ -11,21 +11,27 @@
 
 #define INPUT_EVENTS (POLLIN | POLLPRI | POLLRDHUP)
 
-static long long eventfd_count(uint32_t pid, int fd)
+/* An eventfd's counter and mode from its fdinfo (count -1: not an
+ * eventfd; semaphore -1: the kernel does not say, before Linux 6.3). */
+static void eventfd_state(uint32_t pid, int fd, struct fd_backlog *out)
 {
 	char path[64], line[128];
-	long long count = -1;
+	int semaphore;
 	FILE *f;
 
+	out->count = -1;
+	out->eventfd_semaphore = -1;
 	snprintf(path, sizeof(path), "/proc/%u/fdinfo/%d", pid, fd);
 	f = fopen(path, "r");
 	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "eventfd-count: %llx", &count) == 1)
-			break;
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "eventfd-count: %llx", &out->count) == 1)
+			continue;
+		if (sscanf(line, "eventfd-semaphore: %d", &semaphore) == 1)
+			out->eventfd_semaphore = semaphore;
+	}
 	fclose(f);
-	return count;
 }
 
 int fd_copy(int pidfd, int fd)
@@ -43,6 +49,7 @@ void fd_probe_copy(int copy, uint32_t pid, int fd, uint32_t events, struct fd_ba
 
 	memset(out, 0, sizeof(*out));
 	out->bytes = out->count = -1;
+	out->eventfd_semaphore = -1;
 	/* One poll for the registered mask plus input.  Only the input side
 	 * counts as "still ready" for the diagnostics: an idle socket is
 	 * writable for ever, and a program with nothing to write rightly
@@ -72,7 +79,7 @@ void fd_probe_copy(int copy, uint32_t pid, int fd, uint32_t events, struct fd_ba
 		if (ioctl(copy, FIONREAD, &n) == 0)
 			out->bytes = n;
 		else
-			out->count = eventfd_count(pid, fd);	/* -1 unless an eventfd */
+			eventfd_state(pid, fd, out);	/* count -1 unless an eventfd */
 	}
 }
 
@@ -82,6 +89,7 @@ int fd_probe(uint32_t pid, int pidfd, int fd, uint32_t events, struct fd_backlog
 
 	memset(out, 0, sizeof(*out));
 	out->bytes = out->count = -1;
+	out->eventfd_semaphore = -1;
 	if (copy < 0)
 		return -1;
 	fd_probe_copy(copy, pid, fd, events, out);
@@ -145,6 +153,7 @@ void fd_probe_many(uint32_t pid, int pidfd, const int *fds, const uint32_t *even
 
 			memset(b, 0, sizeof(*b));
 			b->bytes = b->count = -1;
+			b->eventfd_semaphore = -1;
 			gone[base + i] = copy < 0;
 			input[i] = (ev & INPUT_EVENTS) ? (ev & INPUT_EVENTS) : POLLIN;
 			pfd[i].fd = copy;	/* poll() skips negative fds */
@@ -184,7 +193,7 @@ void fd_probe_many(uint32_t pid, int pidfd, const int *fds, const uint32_t *even
 			if (ioctl(pfd[i].fd, FIONREAD, &n_queued) == 0)
 				b->bytes = n_queued;
 			else
-				b->count = eventfd_count(pid, fds[base + i]);
+				eventfd_state(pid, fds[base + i], b);
 		}
 		close_copies(pfd, m);
 	}

@@ -14,6 +14,7 @@ struct fd_backlog {
 	unsigned long long dev;
 	long long bytes;	/* queued bytes (sockets, pipes), -1 unknown */
 	long long count;	/* eventfd counter, -1 unknown */
+	int eventfd_semaphore;	/* EFD_SEMAPHORE: 1, 0, or -1 unknown */
 	bool socket;
 	bool listening;		/* a listening socket: connections are pending */
 	bool datagram;		/* UDP or other datagram socket */

@@ -216,6 +216,15 @@ static const char *queued_text(const struct look *q, char *buf, size_t len)
 	return buf;
 }
 
+/* An eventfd in counter mode that was not read since its edge: a read
+ * takes the whole count, and every write is a new edge, so nothing waits
+ * for an edge that will not come (mio's and many loops' wake-up fd). In
+ * semaphore mode each read takes one: a count left is work left. */
+static bool is_doorbell(const struct look *q)
+{
+	return q->unit == QU_EVENTFD && q->b.eventfd_semaphore == 0;
+}
+
 /* The program took input since the last look, with no new edge. */
 static bool was_read(const struct suspicion *u, const struct look *q)
 {
@@ -563,8 +572,9 @@ static void step_pending(struct tick *t, struct epset *s, struct reg *r, struct 
 	if (s->wait_seq <= u->waits_at_delivery)
 		return;		/* not back in its loop */
 	t->looks--;
-	if (!look_at(t->v, p, r, &q) || !q.readable) {
-		/* Drained; a fired ONESHOT item stays pending until re-armed. */
+	if (!look_at(t->v, p, r, &q) || !q.readable || is_doorbell(&q)) {
+		/* Drained (or a doorbell); a fired ONESHOT item stays pending
+		 * until re-armed. */
 		if (!u->oneshot)
 			forget(s, r);
 		return;
