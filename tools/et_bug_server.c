@@ -22,6 +22,8 @@
 #define BUF_SIZE 16		/* the bug's second half: a small buffer */
 #define CLIENT_PATIENCE_MS 1000
 #define SERVER_LIFETIME_MS 1500
+/* Its housekeeping tick, as event loops have: no wait sleeps longer. */
+#define TICK_MS 250
 
 static const char *messages[] = {
 	"hello\n",
@@ -144,7 +146,7 @@ int main(void)
 
 		if (left <= 0)
 			break;
-		n = epoll_wait(ep, ready, 8, left);
+		n = epoll_wait(ep, ready, 8, left < TICK_MS ? left : TICK_MS);
 		if (n < 0 && errno != EINTR)
 			die("epoll_wait");
 		for (i = 0; i < n; i++) {

@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 			die("pthread_create");
 	}
 	/* Asleep while the worker works, and a while after. */
-	sc_wait_none(ep, (delay_ms > 0 ? delay_ms : 0) + SC_STALL_MS);
+	sc_stall_for(ep, (delay_ms > 0 ? delay_ms : 0) + SC_STALL_MS);
 	if (delay_ms >= 0)
 		pthread_join(t, NULL);
 	return 0;

@@ -27,6 +27,6 @@ int main(void)
 		die("eventfd read");
 	expect("\"event\":\"warning\",\"kind\":\"missed_edge\",\"epfd\":%d,"
 	       "\"fd\":%d", ep, efd);
-	sc_wait_none(ep, SC_STALL_MS);
+	sc_stall(ep);
 	return 0;
 }

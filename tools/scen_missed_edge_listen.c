@@ -28,7 +28,7 @@ int main(void)
 		die("accept");
 	expect("\"event\":\"warning\",\"kind\":\"missed_edge\",\"epfd\":%d,"
 	       "\"fd\":%d,\"_read\":1", ep, lfd);
-	sc_wait_none(ep, SC_STALL_MS);
+	sc_stall(ep);
 	close(c1);
 	close(c2);
 	return 0;

@@ -20,6 +20,6 @@ int main(void)
 	sc_read(p[0], 16);
 	expect("\"event\":\"warning\",\"kind\":\"missed_edge\",\"epfd\":%d,"
 	       "\"fd\":%d,\"_left\":84", ep, p[0]);
-	sc_wait_none(ep, SC_STALL_MS);
+	sc_stall(ep);
 	return 0;
 }

@@ -20,6 +20,6 @@ int main(void)
 	sc_read(served, 16);
 	expect("\"event\":\"warning\",\"kind\":\"missed_edge\",\"epfd\":%d,"
 	       "\"fd\":%d,\"_left\":84,\"_read\":16", ep, served);
-	sc_wait_none(ep, SC_STALL_MS);
+	sc_stall(ep);
 	return 0;
 }

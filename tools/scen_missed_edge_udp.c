@@ -36,6 +36,6 @@ int main(void)
 		die("recv: not the first datagram");
 	expect("\"event\":\"warning\",\"kind\":\"missed_edge\",\"epfd\":%d,"
 	       "\"fd\":%d,\"_read\":1", ep, rx);
-	sc_wait_none(ep, SC_STALL_MS);
+	sc_stall(ep);
 	return 0;
 }

@@ -37,6 +37,6 @@ int main(void)
 	sc_wait_one(ep, 1000, c[0]);
 	if (sc_drain(c[0], 64) != 10 || sc_drain(keep, 64) != 10)
 		die("drain: wrong byte count");
-	sc_wait_none(ep, SC_STALL_MS);
+	sc_stall(ep);
 	return 0;
 }

@@ -25,6 +25,6 @@ int main(void)
 		if (sc_drain(fd, 16) != 100)
 			die("drain: wrong byte count");
 	}
-	sc_wait_none(ep, SC_STALL_MS);
+	sc_stall(ep);
 	return 0;
 }

@@ -44,6 +44,6 @@ int main(void)
 		if (npending > 0)
 			sc_wait_none(ep, 0);
 	}
-	sc_wait_none(ep, SC_STALL_MS);
+	sc_stall(ep);
 	return 0;
 }

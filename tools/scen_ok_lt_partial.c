@@ -22,6 +22,6 @@ int main(void)
 		if (read(p[0], buf, sizeof(buf)) != (left < 16 ? left : 16))
 			die("read: wrong byte count");
 	}
-	sc_wait_none(ep, SC_STALL_MS);
+	sc_stall(ep);
 	return 0;
 }

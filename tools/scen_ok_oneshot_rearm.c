@@ -30,6 +30,6 @@ int main(void)
 			die("drain: wrong byte count");
 		sc_ctl(ep, EPOLL_CTL_MOD, a[0], EPOLLIN | EPOLLONESHOT);
 	}
-	sc_wait_none(ep, SC_STALL_MS);
+	sc_stall(ep);
 	return 0;
 }

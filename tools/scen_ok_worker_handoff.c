@@ -25,7 +25,7 @@ static void *waiter(void *arg)
 		pthread_cond_signal(&handed);
 		pthread_mutex_unlock(&lock);
 	}
-	sc_wait_none(ep, SC_STALL_MS);
+	sc_stall(ep);
 	return NULL;
 }
 

@@ -24,6 +24,6 @@ int main(void)
 	/* The bug: no sc_ctl(ep, EPOLL_CTL_MOD, p[0], EPOLLIN | EPOLLONESHOT). */
 	sc_write(p[1], 10);
 	sc_expect_warning("oneshot_not_rearmed", ep, p[0]);
-	sc_wait_none(ep, SC_STALL_MS);
+	sc_stall(ep);
 	return 0;
 }

@@ -31,6 +31,6 @@ int main(void)
 	sc_expect_warning("stale_registration", ep, p[0]);
 	if (sc_drain(keep, 64) != 10)
 		die("drain: wrong byte count");
-	sc_wait_none(ep, SC_STALL_MS);
+	sc_stall(ep);
 	return 0;
 }

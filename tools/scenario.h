@@ -22,10 +22,14 @@
 #include <sys/socket.h>
 #include "workload.h"
 
-/* Longer than epolltrace's default --stall (200 ms) and --confirm (500 ms)
- * together, with a margin for slow machines (the VM tier runs without KVM):
- * a missed edge is confirmed while the program still sleeps. */
-#define SC_STALL_MS 1500
+/* The scenarios' end: asleep in epoll_wait, in slices as an event loop
+ * with a housekeeping tick sleeps (epolltrace confirms a suspect only once
+ * the program's own next wake-up has come and gone).  Longer than
+ * epolltrace's default --stall (200 ms) and --confirm (500 ms) together,
+ * with a margin for slow machines (the VM tier runs without KVM): a missed
+ * edge is confirmed while the program still sleeps. */
+#define SC_STALL_MS 2000
+#define SC_TICK_MS 400
 
 /* JSON list of event names, in bit order, e.g. "EPOLLIN","EPOLLET". */
 static inline const char *sc_events_json(unsigned int mask)
@@ -115,10 +119,22 @@ static inline void sc_wait_one(int ep, int timeout, int fd)
 	sc_wait_mask(ep, timeout, &fd, 1, EPOLLIN);
 }
 
-/* The scenario's end: sleep in epoll_wait on the set, nothing reported. */
 static inline void sc_wait_none(int ep, int timeout)
 {
 	sc_wait_mask(ep, timeout, NULL, 0, 0);
+}
+
+/* The scenario's end: asleep in epoll_wait on the set for `ms`, in
+ * SC_TICK_MS slices, nothing reported. */
+static inline void sc_stall_for(int ep, long ms)
+{
+	for (; ms > 0; ms -= SC_TICK_MS)
+		sc_wait_none(ep, ms < SC_TICK_MS ? (int)ms : SC_TICK_MS);
+}
+
+static inline void sc_stall(int ep)
+{
+	sc_stall_for(ep, SC_STALL_MS);
 }
 
 static inline void sc_expect_warning(const char *kind, int ep, int fd)

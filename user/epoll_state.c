@@ -177,10 +177,17 @@ struct reg *reg_add(struct epset *s, int fd, uint32_t events, uint64_t data)
 	return r;
 }
 
+static bool is_suspect(uint8_t state)
+{
+	return state == SUS_SUSPECT || state == SUS_HELD_BACK;
+}
+
 void reg_set_suspicion(struct epset *s, struct reg *r, uint8_t state)
 {
 	if ((r->sus.state == SUS_NONE) != (state == SUS_NONE))
 		s->open_suspicions += state == SUS_NONE ? -1 : 1;
+	if (is_suspect(r->sus.state) != is_suspect(state))
+		s->suspects += is_suspect(state) ? 1 : -1;
 	r->sus.state = state;
 }
 

@@ -39,6 +39,7 @@ struct epset {
 	uint64_t wait_seq;	/* waits entered on this set so far */
 	bool inherited;		/* copied at a fork and not used by this process since */
 	size_t open_suspicions;	/* items whose sus.state is not SUS_NONE */
+	size_t suspects;	/* ...that are SUS_SUSPECT or SUS_HELD_BACK */
 	/* counters */
 	uint64_t waits, empty_waits, wait_total_ns, wait_max_ns, delivered, warnings;
 };

@@ -105,6 +105,7 @@ struct warning {
 	uint64_t suspect_ms;		/* a suspect for this long */
 	uint64_t window_ms;		/* --confirm */
 	uint64_t served_others;		/* deliveries of other fds meanwhile */
+	uint64_t waits_since;		/* waits the program entered on the set meanwhile */
 	bool found_at_attach;
 	uint32_t blocked_tid;
 	long long blocked_ms;		/* -1: unknown */

@@ -169,7 +169,7 @@ static void on_wait_enter(struct records *rc, const struct ev_wait_enter *e)
 	s->waiting_tid = e->h.tid;
 	s->wait_since_ns = e->h.ts_ns;
 	s->wait_timeout_ns = e->timeout_ns;
-	verdict_on_wait(rc->verdicts, s);
+	verdict_on_wait(rc->verdicts, s, e->h.ts_ns, e->timeout_ns);
 }
 
 /* A wait's results may come in several records; they are gathered per
@@ -270,7 +270,7 @@ static void finish_wait(struct records *rc, const struct ev_wait *w, const unsig
 		s->delivered += w->ret;
 	/* A wait that never sleeps sends no entry record: it counts here. */
 	if (s->waiting_tid != w->h.tid || s->wait_since_ns != w->h.ts_ns)
-		verdict_on_wait(rc->verdicts, s);
+		verdict_on_wait(rc->verdicts, s, w->h.ts_ns, 0);
 	if (s->waiting_tid == w->h.tid)
 		s->waiting_tid = 0;
 	deliver_items(rc, s, w, raw, n, items);

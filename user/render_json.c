@@ -280,6 +280,7 @@ static void print_warning(struct renderer *r, const struct event *ev)
 		json_kv_int(l, "suspect_ms", w->suspect_ms);
 		json_kv_int(l, "window_ms", w->window_ms);
 		json_kv_int(l, "served_others", w->served_others);
+		json_kv_int(l, "waits_since", w->waits_since);
 		json_kv_bool(l, "found_at_attach", w->found_at_attach);
 		if (w->found_at_attach) {
 			json_kv_int(l, "blocked_tid", w->blocked_tid);

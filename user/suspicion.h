@@ -38,12 +38,19 @@ struct suspicion {
 	uint64_t delivered_ns;	/* the delivery that made it pending (0: before the attach) */
 	uint64_t waits_at_delivery;	/* the set's wait count then */
 	uint64_t suspect_ns;	/* became a suspect (or was released from holding back) */
+	/* When the program's own timer would wake it: the deadline of the
+	 * wait in progress when it became a suspect, or of the next one
+	 * (0: no wait since; DEADLINE_NONE: it sleeps until an event).  A
+	 * program that defers input on a timer (nginx's limit_rate, a
+	 * delayed request) reads it when that timer fires. */
+	uint64_t deadline_ns;
 	uint64_t next_look_ns;	/* when to probe it again */
 	uint8_t unit;		/* enum queue_unit of the counts below */
 	long long queued_first;	/* the input queue when it became a suspect */
 	long long queued_last;	/* ...at the last look */
 	uint64_t last_look_ns;
 	uint64_t delivered_at_suspect;	/* the set's delivery count then */
+	uint64_t waits_at_suspect;	/* the set's wait count then */
 	int held_by_fd;		/* SUS_HELD_BACK: the fd whose send side is full */
 	uint32_t warning_id;	/* SUS_WARNED: the warning given */
 	uint64_t warned_ns;
@@ -52,6 +59,8 @@ struct suspicion {
 	uint8_t edge_unit;	/* enum backlog_unit */
 	uint32_t edge_backlog;
 };
+
+#define DEADLINE_NONE UINT64_MAX
 
 struct proc_verdicts {
 	/* Keeps readiness in user space (its own ready queue, a worker that
@@ -65,5 +74,8 @@ struct proc_verdicts {
 	 * EPOLLOUT whose send side is full (-1: none). */
 	uint64_t holders_look_ns;
 	int held_by_fd, held_by_epfd;
+	/* The last delivery of a hangup or error on any of its fds: a
+	 * close soon after is a peer gone, not input forgotten. */
+	uint64_t last_hangup_ns;
 };
 #endif

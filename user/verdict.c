@@ -27,6 +27,13 @@
 #define FRESH_LOOK_NS		(2 * TICK_NS)
 /* EPOLLOUT fds looked at for backpressure, per process and tick. */
 #define HOLDERS_MAX		256
+/* After the program's own deadline, this long to act on its timer. */
+#define TIMER_GRACE_NS		(150 * NS_PER_MS)
+/* A process that keeps its own readiness: the window, this many times. */
+#define OWN_READINESS_FACTOR	10
+/* A close this soon after a peer hung up is that peer's end, not input
+ * forgotten (a proxy dropping the upstream of a client gone). */
+#define HANGUP_NS		(500 * NS_PER_MS)
 
 void verdicts_init(struct verdicts *v, const struct verdict_config *cfg, struct state *st,
 		   struct tracer *tracer, struct renderer *out)
@@ -380,7 +387,8 @@ static void describe_evidence(struct verdicts *v, const struct epset *s, const s
 	switch (w->confirmed_by) {
 	case CONF_WINDOW:
 		used = snprintf(buf, len, "Evidence: nothing was read in the %llu ms confirmation "
-				"window", (unsigned long long)w->window_ms);
+				"window, and the program's own next wake-up came and went",
+				(unsigned long long)w->window_ms);
 		break;
 	case CONF_CLOSE:
 		used = snprintf(buf, len, "Evidence: the program closed the fd with the input unread "
@@ -397,9 +405,13 @@ static void describe_evidence(struct verdicts *v, const struct epset *s, const s
 	if (used < len && w->served_others)
 		used += snprintf(buf + used, len - used, ", while it served %llu events of other fds "
 				 "of the set", (unsigned long long)w->served_others);
-	if (used < len && s->waiting_tid && w->waiting_ms)
-		used += snprintf(buf + used, len - used, "; the process has slept in epoll_wait "
-				 "for %llu ms", (unsigned long long)w->waiting_ms);
+	if (used < len && w->waits_since)
+		used += snprintf(buf + used, len - used, "; it went back to epoll_wait on the set "
+				 "%llu time%s meanwhile", (unsigned long long)w->waits_since,
+				 w->waits_since == 1 ? "" : "s");
+	if (used < len && s->waiting_tid && w->waiting_ms > w->suspect_ms)
+		used += snprintf(buf + used, len - used, " and has slept there for %llu ms",
+				 (unsigned long long)w->waiting_ms);
 	if (used < len)
 		snprintf(buf + used, len - used, ".");
 }
@@ -419,6 +431,7 @@ static void warn_stuck(struct verdicts *v, struct epset *s, struct reg *r, const
 		.suspect_ms = ms_between(u->suspect_ns, now),
 		.window_ms = v->cfg.confirm_ns / NS_PER_MS,
 		.served_others = s->delivered - u->delivered_at_suspect,
+		.waits_since = s->wait_seq - u->waits_at_suspect,
 		.found_at_attach = u->at_attach,
 		.blocked_tid = u->blocked_tid,
 		.blocked_ms = u->blocked_ms,
@@ -500,6 +513,38 @@ static void cleared_by_read(struct verdicts *v, struct epset *s, struct reg *r,
 	forget(s, r);
 }
 
+/* The deadline of the wait in progress on the set, 0 if none. */
+static uint64_t current_deadline(const struct epset *s)
+{
+	if (!s->waiting_tid)
+		return 0;
+	if (s->wait_timeout_ns < 0)
+		return DEADLINE_NONE;
+	return s->wait_since_ns + s->wait_timeout_ns;
+}
+
+/* The program has had its own next wake-up since it became a suspect, and
+ * `grace` to act on it (or it sleeps until an event): it could have come
+ * back, and did not. */
+static bool timer_passed(const struct suspicion *u, uint64_t now, uint64_t grace)
+{
+	if (!u->deadline_ns)
+		return false;
+	return u->deadline_ns == DEADLINE_NONE || now >= u->deadline_ns + grace;
+}
+
+static uint64_t window_of(const struct verdicts *v, bool own)
+{
+	return v->cfg.confirm_ns * (own ? OWN_READINESS_FACTOR : 1);
+}
+
+/* The window is over and the program's timer has come and gone. */
+static bool confirmable(const struct verdicts *v, const struct suspicion *u, bool own,
+			uint64_t now)
+{
+	return now - u->suspect_ns >= window_of(v, own) && timer_passed(u, now, TIMER_GRACE_NS);
+}
+
 static void become_suspect(struct verdicts *v, struct epset *s, struct reg *r,
 			   const struct look *q, uint64_t now)
 {
@@ -507,11 +552,13 @@ static void become_suspect(struct verdicts *v, struct epset *s, struct reg *r,
 	char fdb[300], backlog[96];
 
 	u->suspect_ns = now;
+	u->deadline_ns = current_deadline(s);
 	u->unit = q->unit;
 	u->queued_first = u->queued_last = q->amount;
 	u->last_look_ns = now;
 	u->next_look_ns = now + TICK_NS;
 	u->delivered_at_suspect = s->delivered;
+	u->waits_at_suspect = s->wait_seq;
 	reg_set_suspicion(s, r, SUS_SUSPECT);
 	look_for_runtime(v, s->pid, now, 2);
 	if (v->cfg.verbose)
@@ -546,6 +593,7 @@ static void hold_back(struct verdicts *v, struct epset *s, struct reg *r, struct
 	}
 	/* Released: the window starts again. */
 	u->suspect_ns = now;
+	u->deadline_ns = current_deadline(s);
 	u->delivered_at_suspect = s->delivered;
 	reg_set_suspicion(s, r, SUS_SUSPECT);
 	if (v->cfg.verbose)
@@ -602,11 +650,18 @@ static void step_suspect(struct tick *t, struct epset *s, struct reg *r, struct 
 	u->queued_last = q.amount;
 	u->last_look_ns = t->now;
 	u->next_look_ns = t->now + (own ? SLOW_LOOK_NS : TICK_NS);
-	if (own)
-		return;		/* only a close with the input unread tells */
-	hold_back(t->v, s, r, p, held_back(t->v, p, t->now), t->now);
-	if (u->state == SUS_SUSPECT && t->now - u->suspect_ns >= t->v->cfg.confirm_ns)
-		warn_stuck(t->v, s, r, &q, CONF_WINDOW, t->now);
+	/* Backpressure is looked for only where it would change the verdict. */
+	if (u->state == SUS_HELD_BACK) {
+		hold_back(t->v, s, r, p, held_back(t->v, p, t->now), t->now);
+		return;
+	}
+	if (!confirmable(t->v, u, own, t->now))
+		return;
+	if (held_back(t->v, p, t->now)) {
+		hold_back(t->v, s, r, p, true, t->now);
+		return;
+	}
+	warn_stuck(t->v, s, r, &q, CONF_WINDOW, t->now);
 }
 
 static void step_warned(struct tick *t, struct epset *s, struct reg *r, struct proc *p)
@@ -711,9 +766,21 @@ void verdict_on_register(struct verdicts *v, struct epset *s, struct reg *r, uin
 	u->has_edge_backlog = false;
 }
 
-void verdict_on_wait(struct verdicts *v, struct epset *s)
+void verdict_on_wait(struct verdicts *v, struct epset *s, uint64_t start_ns, long long timeout_ns)
 {
+	uint64_t k;
+	void *val;
+
 	s->wait_seq++;
+	if (!s->suspects)
+		return;
+	/* The first wait since a suspect began: when it would wake by itself. */
+	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &val);) {
+		struct suspicion *u = &((struct reg *)val)->sus;
+
+		if ((u->state == SUS_SUSPECT || u->state == SUS_HELD_BACK) && !u->deadline_ns)
+			u->deadline_ns = timeout_ns < 0 ? DEADLINE_NONE : start_ns + timeout_ns;
+	}
 }
 
 static void stale_on_delivery(struct verdicts *v, struct epset *s, struct reg *r, uint64_t ts_ns)
@@ -740,6 +807,8 @@ void verdict_on_delivery(struct verdicts *v, struct epset *s, struct reg *r, uin
 
 	if (r->fd_closed && !r->stale_warned)
 		stale_on_delivery(v, s, r, ts_ns);
+	if (revents & (EP_HUP | EP_ERR | EP_RDHUP))
+		proc_get(v->st, s->pid)->verdicts.last_hangup_ns = ts_ns;
 	if (!(revents & EP_INPUT_EVENTS) || !(r->events & (EP_ET | EP_ONESHOT)))
 		return;
 	/* Delivered again: a new edge came (a warning given stands: the
@@ -770,13 +839,16 @@ void verdict_on_unregister(struct verdicts *v, struct epset *s, struct reg *r, b
 	if (!closed || u->state != SUS_SUSPECT || !p)
 		goto out;
 	/* Closed with the input unread: the program will not come back for
-	 * it.  Unless it was holding it back, or it was read since the last
-	 * look (which only a fresh look or the kernel's count at the close
-	 * rules out). */
+	 * it.  Unless it was read since the last look (which only a fresh
+	 * look or the kernel's count at the close rules out), the program
+	 * was holding it back, a peer just hung up (a proxy drops both ends),
+	 * or its own timer had not come yet. */
 	if (unread == 0 || (unread < 0 && (u->unit == QU_UNKNOWN ||
 					    ts_ns - u->last_look_ns > FRESH_LOOK_NS)))
 		goto out;
-	if (p->verdicts.own_readiness && held_back(v, p, ts_ns))
+	if (ts_ns - p->verdicts.last_hangup_ns < HANGUP_NS || !timer_passed(u, ts_ns, 0) ||
+	    (p->verdicts.own_readiness && !confirmable(v, u, true, ts_ns)) ||
+	    held_back(v, p, ts_ns))
 		goto out;
 	q.unit = unread >= 0 ? QU_BYTES : u->unit;
 	q.amount = unread >= 0 ? unread : u->queued_last;
@@ -833,7 +905,7 @@ static void exit_set(struct epset *s, void *arg)
 		struct look q = { .readable = true };
 
 		if (x->judge && u->state == SUS_SUSPECT && u->queued_last > 0 &&
-		    x->now - u->last_look_ns <= FRESH_LOOK_NS) {
+		    x->now - u->last_look_ns <= FRESH_LOOK_NS && timer_passed(u, x->now, 0)) {
 			q.unit = u->unit;
 			q.amount = u->queued_last;
 			q.b.bytes = q.unit == QU_BYTES ? q.amount : -1;

@@ -10,13 +10,15 @@
  *   held back ...unless the program waits for EPOLLOUT on another fd whose
  *             send side is full: it stopped reading on purpose;
  *   warned    the suspicion was confirmed: the input sat untouched for the
- *             --confirm window, or the fd was closed (or the process
- *             exited) with it unread while not holding back.
+ *             --confirm window and past the program's own next wake-up
+ *             (the timeout of its wait: a timer may be what it waits for),
+ *             or the fd was closed (or the process exited) with it unread
+ *             while not holding back and not just after a peer hung up.
  * A suspect whose queue shrinks without a new edge was read by the
  * program on its own: the suspicion is cleared (after a warning, the
  * warning is retracted), and the process is known to keep readiness in
  * user space.  Such processes, and runtimes recognised up front (Go,
- * tokio, Netty), are warned about only on a close with the input unread.
+ * tokio, Netty), are held to stricter evidence: ten times the window.
  *
  * stale_registration: an fd closed while a dup or a fork keeps its file
  * open stays in the set; said at the close and when it is delivered.
@@ -63,8 +65,9 @@ void verdicts_init(struct verdicts *v, const struct verdict_config *cfg, struct 
 void verdict_on_process(struct verdicts *v, uint32_t pid, uint64_t ts_ns);
 /* ADD or MOD (ts_ns 0: learned at attach). */
 void verdict_on_register(struct verdicts *v, struct epset *s, struct reg *r, uint64_t ts_ns);
-/* A wait on the set began (or, for one that never sleeps, was made). */
-void verdict_on_wait(struct verdicts *v, struct epset *s);
+/* A wait on the set began at start_ns with this timeout (ns, -1 none;
+ * 0 for one that never sleeps). */
+void verdict_on_wait(struct verdicts *v, struct epset *s, uint64_t start_ns, long long timeout_ns);
 void verdict_on_delivery(struct verdicts *v, struct epset *s, struct reg *r, uint32_t revents,
 			 uint64_t ts_ns);
 void verdict_on_ready(struct verdicts *v, struct epset *s, struct reg *r, int flags,
