@@ -17,6 +17,9 @@
 #                      tests/text_trace.py stats, also in tests/trace_stats.py)
 #   REAL_EXIT          the exit status the program ends with when stopped
 #                      (default 0)
+#   REAL_RUNTIME       (optional) the runtime epolltrace must recognise up
+#                      front: JSON runs must hold the program's "runtime"
+#                      note, its runtime field starting with this (e.g. Go)
 # and defines these functions:
 #   real_workload RUN  drive the clients while the program is traced; fail
 #                      (real_bad) on any byte missing or wrong
@@ -136,6 +139,15 @@ real_check_json() { # RUN TRACE PID
 	grep -q 'started=1' <<<"$stats" || real_bad "$run" "no start record"
 	grep -q 'lost=0' <<<"$stats" || echo "note: $run: records were lost: $stats"
 	real_check_min "$run" "$stats"
+	[ -z "${REAL_RUNTIME:-}" ] || python3 - "$trace" "$pid" "$REAL_RUNTIME" <<'PY' ||
+import json, sys
+pid, want = int(sys.argv[2]), sys.argv[3]
+notes = [r for r in map(json.loads, filter(lambda l: l.startswith("{"), open(sys.argv[1])))
+         if r.get("event") == "note" and r.get("kind") == "runtime" and r.get("pid") == pid]
+print("runtime notes:", [n.get("runtime") for n in notes])
+sys.exit(0 if any(str(n.get("runtime", "")).startswith(want) for n in notes) else 1)
+PY
+		real_bad "$run" "no runtime note naming $REAL_RUNTIME for pid $pid: the runtime was not recognised"
 }
 
 real_check_text() { # RUN TRACE STDERR STDOUT

@@ -12,14 +12,20 @@ usage:
       (digest: SHA-256 of the sorted hex SHA-256s of the messages, one a
       line).
   real_client.py get PORT PATH FILE [--rcvbuf N] [--burst N] [--pause S]
-                 [--abort-after N] [--name NAME]
-      One HTTP/1.1 GET of PATH, a slow reader: a small receive buffer set
-      before connect(), reads of at most 4 KiB, a pause of S seconds after
-      every BURST bytes of body.  Without --abort-after the whole body must
-      arrive and equal FILE; with it, the client reads N bytes, pauses once
-      more and closes the connection with the rest unread (a reset); what it
-      got must equal the start of FILE.  Prints
-          NAME: got N of M bytes, sha256 ok[, aborted]
+                 [--abort-after N] [--name NAME] [--count N] [--lines PREFIX]
+      HTTP/1.1 GETs of PATH (COUNT of them, default 1, on one keep-alive
+      connection, the last with "Connection: close"), a slow reader: a
+      small receive buffer set before connect(), reads of at most 4 KiB, a
+      pause of S seconds after every BURST bytes (0: never).  Bodies framed
+      by Content-Length or chunked.  Without --abort-after every body must
+      arrive whole and equal FILE; with it, the client reads N bytes of the
+      last body, pauses once more and closes the connection with the rest
+      unread (a reset); what it got must equal the start of FILE.  With
+      --lines, a body is not FILE itself: its lines that start with PREFIX
+      must be FILE's lines, all of them, in order (a generated page that
+      embeds known content).  Prints
+          NAME: got N of M bytes, sha256 HASH ok[, aborted]
+      (or, for several responses or --lines, their count and bytes).
 Exit status 0 when every check holds, 1 otherwise (the reason on stderr).
 """
 import argparse
@@ -86,54 +92,140 @@ def msgs(a):
           f"digest={digest}")
 
 
+class Paced:
+    """Reads a socket in chunks of at most 4 KiB, pausing PAUSE seconds
+    after every BURST bytes (0: never)."""
+
+    def __init__(self, s, burst=0, pause=0.0):
+        self.s, self.burst, self.pause = s, burst, pause
+        self.buf = b""
+        self.total = 0
+        self.next_pause = burst
+
+    def fill(self, what):
+        if self.burst and self.total >= self.next_pause:
+            time.sleep(self.pause)
+            self.next_pause += self.burst
+        chunk = self.s.recv(4096)
+        if not chunk:
+            raise ConnectionError(f"EOF in {what}")
+        self.total += len(chunk)
+        self.buf += chunk
+
+    def line(self, what):
+        while b"\r\n" not in self.buf:
+            self.fill(what)
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def take(self, n, what):
+        while len(self.buf) < n:
+            self.fill(what)
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+
+def http_response(r, name, limit=None):
+    """One HTTP/1.1 response from Paced r: (status, headers, body).  The
+    body is framed by Content-Length or chunked; with LIMIT, reading stops
+    after LIMIT body bytes (the rest is left unread)."""
+    status = r.line(f"{name}: the status line").decode("latin-1")
+    headers = {}
+    while True:
+        line = r.line(f"{name}: the response header").decode("latin-1")
+        if not line:
+            break
+        k, _, v = line.partition(":")
+        headers[k.strip().lower()] = v.strip()
+    body = bytearray()
+
+    def want(n):
+        return n if limit is None else max(0, min(n, limit - len(body)))
+    if headers.get("transfer-encoding", "").lower() == "chunked":
+        while limit is None or len(body) < limit:
+            size = int(r.line(f"{name}: a chunk size").split(b";")[0], 16)
+            if size == 0:
+                r.line(f"{name}: the last chunk")  # no trailers expected
+                break
+            n = want(size)
+            body += r.take(n, f"{name}: a chunk (after {len(body)} body bytes)")
+            if n < size:
+                break
+            if r.take(2, f"{name}: a chunk's end") != b"\r\n":
+                raise ValueError(f"{name}: a chunk does not end with CRLF")
+    elif "content-length" in headers:
+        n = int(headers["content-length"])
+        body += r.take(want(n), f"{name}: the body (Content-Length {n})")
+    else:
+        raise ValueError(f"{name}: a response with neither Content-Length nor chunks: {status!r}")
+    return status, headers, bytes(body)
+
+
 def get(a):
     with open(a.file, "rb") as f:
         want = f.read()
+    if a.lines:
+        want_lines = want.splitlines()
     name = a.name or a.path
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, a.rcvbuf)
     s.settimeout(TIMEOUT)
     s.connect(("127.0.0.1", a.port))
-    s.sendall(f"GET {a.path} HTTP/1.1\r\nHost: localhost\r\n"
-              "Connection: close\r\n\r\n".encode())
-    head = b""
-    while b"\r\n\r\n" not in head:
-        chunk = s.recv(4096)
-        if not chunk:
-            die(f"{name}: EOF in the response header: {head[:200]!r}")
-        head += chunk
-    head, body = head.split(b"\r\n\r\n", 1)
-    lines = head.decode("latin-1").split("\r\n")
-    if lines[0].split()[1:2] != ["200"]:
-        die(f"{name}: status line {lines[0]!r}")
-    length = None
-    for line in lines[1:]:
-        k, _, v = line.partition(":")
-        if k.strip().lower() == "content-length":
-            length = int(v)
-    if length != len(want):
-        die(f"{name}: Content-Length {length}, the file has {len(want)} bytes")
-    goal = len(want) if a.abort_after is None else min(a.abort_after, len(want))
-    got = bytearray(body)
-    next_pause = a.burst
-    while len(got) < goal:
-        if len(got) >= next_pause:
-            time.sleep(a.pause)
-            next_pause += a.burst
-        chunk = s.recv(min(4096, goal - len(got)))
-        if not chunk:
-            die(f"{name}: EOF after {len(got)} of {len(want)} bytes")
-        got += chunk
+    r = Paced(s, a.burst, a.pause)
+    got_total = 0
+    for i in range(a.count):
+        last = i == a.count - 1
+        s.sendall(f"GET {a.path} HTTP/1.1\r\nHost: localhost\r\n"
+                  f"Connection: {'close' if last else 'keep-alive'}\r\n\r\n".encode())
+        limit = a.abort_after if last else None
+        status, headers, body = http_response(r, f"{name} #{i + 1}", limit)
+        if status.split()[1:2] != ["200"]:
+            die(f"{name}: status line {status!r}")
+        if a.lines:
+            got_lines = [ln for ln in body.splitlines() if ln.startswith(a.lines.encode())]
+            if limit is not None:
+                # Cut short: whole lines up to the last newline, a prefix.
+                got_lines = [ln for ln in body[:body.rfind(b"\n") + 1].splitlines()
+                             if ln.startswith(a.lines.encode())]
+                if got_lines != want_lines[:len(got_lines)]:
+                    die(f"{name} #{i + 1}: the {len(got_lines)} '{a.lines}' lines received "
+                        f"are not the first ones of {os.path.basename(a.file)}")
+            elif got_lines != want_lines:
+                missing = len(set(want_lines) - set(got_lines))
+                die(f"{name} #{i + 1}: {len(got_lines)} lines start with {a.lines!r}, "
+                    f"{len(want_lines)} expected ({missing} of them missing or different)")
+            if limit is None and not body.endswith(b"\n"):
+                die(f"{name} #{i + 1}: the body ends in the middle of a line")
+        else:
+            if "content-length" in headers and int(headers["content-length"]) != len(want):
+                die(f"{name}: Content-Length {headers['content-length']}, "
+                    f"the file has {len(want)} bytes")
+            if limit is None and body != want:
+                die(f"{name} #{i + 1}: got {len(body)} bytes, the file has {len(want)}"
+                    + (", they differ" if len(body) == len(want) else ""))
+            if body != want[:len(body)]:
+                die(f"{name}: the {len(body)} bytes received differ from the file")
+        got_total += len(body)
     if a.abort_after is not None:
         time.sleep(a.pause)
         # Close with unread data: the kernel resets the connection.
         s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     s.close()
-    if bytes(got) != want[:len(got)]:
-        die(f"{name}: the {len(got)} bytes received differ from the file")
-    print(f"{name}: got {len(got)} of {len(want)} bytes, sha256 "
-          f"{hashlib.sha256(got).hexdigest()[:16]} ok"
-          + (", aborted" if a.abort_after is not None else ""))
+    if a.lines and a.abort_after is not None:
+        print(f"{name}: {a.count} response(s), {got_total} bytes, the last cut short with "
+              f"the first {len(got_lines)} of the {len(want_lines)} '{a.lines}' lines ok, aborted")
+    elif a.lines:
+        print(f"{name}: {a.count} response(s), {got_total} bytes, each with the "
+              f"{len(want_lines)} '{a.lines}' lines of {os.path.basename(a.file)}, "
+              f"sha256 {hashlib.sha256(want).hexdigest()[:16]} ok")
+    elif a.count > 1:
+        print(f"{name}: {a.count} responses, {got_total} bytes, each the file, sha256 "
+              f"{hashlib.sha256(want).hexdigest()[:16]} ok"
+              + (", aborted" if a.abort_after is not None else ""))
+    else:
+        print(f"{name}: got {got_total} of {len(want)} bytes, sha256 "
+              f"{hashlib.sha256(want[:got_total]).hexdigest()[:16]} ok"
+              + (", aborted" if a.abort_after is not None else ""))
 
 
 def main():
@@ -153,6 +245,8 @@ def main():
     g.add_argument("--pause", type=float, default=1.2)
     g.add_argument("--abort-after", type=int)
     g.add_argument("--name")
+    g.add_argument("--count", type=int, default=1)
+    g.add_argument("--lines")
     a = p.parse_args()
     try:
         {"msgs": msgs, "get": get}[a.cmd](a)
