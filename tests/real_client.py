@@ -26,6 +26,21 @@ usage:
       embeds known content).  Prints
           NAME: got N of M bytes, sha256 HASH ok[, aborted]
       (or, for several responses or --lines, their count and bytes).
+  real_client.py mc PORT [--big N] [--big-size N] [--quick N] [--rounds N]
+                [--gap S] [--max-size N] [--rcvbuf N] [--burst N] [--pause S]
+                [--abort-after N]
+      A memcached (ASCII protocol) workload.  Sets BIG values of BIG_SIZE
+      random bytes, then at once:
+        - slow: one get of all of them (a small receive buffer, a pause of
+          S seconds after every BURST bytes), every value checked;
+        - gone: the same, reads ABORT_AFTER bytes, pauses, resets;
+        - QUICK connections, ROUNDS rounds each GAP seconds apart: 10
+          pipelined sets of random values (100 bytes to MAX_SIZE), one get
+          of all 10 (checked), and 50 pipelined gets of a small value in
+          one write (more than memcached serves per event, -R).
+      Then memcached's own stats must count every set, every hit, no miss,
+      and every byte the clients sent (bytes_read).  Prints what each
+      client got and memcached's counts.
 Exit status 0 when every check holds, 1 otherwise (the reason on stderr).
 """
 import argparse
@@ -228,6 +243,155 @@ def get(a):
               + (", aborted" if a.abort_after is not None else ""))
 
 
+class Counted:
+    """A socket that counts the bytes sent through it."""
+    sent = 0
+    lock = threading.Lock()
+
+    @classmethod
+    def sendall(cls, s, data):
+        s.sendall(data)
+        with cls.lock:
+            cls.sent += len(data)
+
+
+def mc_connect(port, rcvbuf=None):
+    s = socket.socket()
+    if rcvbuf:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    s.settimeout(TIMEOUT)
+    s.connect(("127.0.0.1", port))
+    return s
+
+
+def mc_values(r, keys, store, name, limit=None):
+    """Read a get response for KEYS from Paced r, each value checked against
+    STORE; with LIMIT, stop once LIMIT bytes were read.  Returns the value
+    bytes checked."""
+    checked = 0
+    for k in keys:
+        head = r.line(f"{name}: VALUE {k}").decode()
+        parts = head.split()
+        if parts[:2] != ["VALUE", k]:
+            raise ValueError(f"{name}: {head[:80]!r}, VALUE {k} expected")
+        n = int(parts[3])
+        if n != len(store[k]):
+            raise ValueError(f"{name}: {k} has {n} bytes, {len(store[k])} were stored")
+        consumed = r.total - len(r.buf)
+        if limit is not None and consumed + n > limit:
+            part = r.take(max(0, limit - consumed), name)
+            if part != store[k][:len(part)]:
+                raise ValueError(f"{name}: the first {len(part)} bytes of {k} differ")
+            return checked + len(part)
+        if r.take(n, name) != store[k] or r.take(2, name) != b"\r\n":
+            raise ValueError(f"{name}: the value of {k} differs from the one stored")
+        checked += n
+    if r.line(f"{name}: END") != b"END":
+        raise ValueError(f"{name}: no END after {len(keys)} values")
+    return checked
+
+
+def mc_set(s, r, items, name):
+    """Pipelined sets of ITEMS (key -> value) in one write, then their replies."""
+    Counted.sendall(s, b"".join(b"set %s 0 0 %d\r\n%s\r\n" % (k.encode(), len(v), v)
+                                for k, v in items.items()))
+    for k in items:
+        line = r.line(f"{name}: set {k}")
+        if line != b"STORED":
+            raise ValueError(f"{name}: set {k}: {line[:80]!r}")
+
+
+def mc(a):
+    big = {f"big:{i}": os.urandom(a.big_size) for i in range(a.big)}
+    s = mc_connect(a.port)
+    mc_set(s, Paced(s), big, "setup")
+    s.close()
+    n = dict(sets=len(big), hits=0, value_bytes=0)
+    lock = threading.Lock()
+    errors, said = [], []
+
+    def count(**kw):
+        with lock:
+            for k, v in kw.items():
+                n[k] += v
+
+    def slow(name, abort_after=None):
+        s = mc_connect(a.port, a.rcvbuf)
+        r = Paced(s, a.burst, a.pause)
+        keys = list(big)
+        Counted.sendall(s, ("get " + " ".join(keys) + "\r\n").encode())
+        count(hits=len(keys))
+        got = mc_values(r, keys, big, name, abort_after)
+        if abort_after is not None:
+            time.sleep(a.pause)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        s.close()
+        with lock:
+            said.append(f"{name}: {got} bytes of {len(keys)} values of {a.big_size} ok"
+                        + (f", aborted after {r.total} bytes" if abort_after is not None else ""))
+
+    def quick(t):
+        s = mc_connect(a.port)
+        r = Paced(s)
+        small = {f"s:{t}": os.urandom(32)}
+        mc_set(s, r, small, f"quick{t}")
+        count(sets=1)
+        for rnd in range(a.rounds):
+            items = {f"q:{t}:{rnd}:{j}": os.urandom(100 + (j * 4999 + t * 131 + rnd) % a.max_size)
+                     for j in range(10)}
+            mc_set(s, r, items, f"quick{t}")
+            Counted.sendall(s, ("get " + " ".join(items) + "\r\n").encode())
+            got = mc_values(r, list(items), items, f"quick{t}")
+            # 50 gets in one write: more than memcached serves per event.
+            Counted.sendall(s, f"get s:{t}\r\n".encode() * 50)
+            for _ in range(50):
+                mc_values(r, list(small), small, f"quick{t}")
+            count(sets=10, hits=60, value_bytes=got)
+            time.sleep(a.gap)
+        s.close()
+
+    def run(f, *args, **kw):
+        try:
+            f(*args, **kw)
+        except Exception as e:  # reported below, with the others
+            with lock:
+                errors.append(f"{f.__name__}{args}: {e!r}")
+
+    threads = [threading.Thread(target=run, args=(slow, "slow")),
+               threading.Thread(target=run, args=(slow, "gone"),
+                                kwargs=dict(abort_after=a.abort_after))]
+    threads += [threading.Thread(target=run, args=(quick, t)) for t in range(a.quick)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    if errors:
+        die("mc: " + "; ".join(sorted(set(errors))))
+    for line in sorted(said):
+        print(line)
+    print(f"quick: {a.quick} connections x {a.rounds} rounds, {n['value_bytes']} value bytes "
+          f"read back ok")
+    # What memcached itself counted: every command and every byte sent.
+    time.sleep(0.3)
+    s = mc_connect(a.port)
+    r = Paced(s)
+    Counted.sendall(s, b"stats\r\n")
+    st = {}
+    while True:
+        line = r.line("stats").decode()
+        if line == "END":
+            break
+        _, k, v = line.split(" ", 2)
+        st[k] = v
+    s.close()
+    want = dict(cmd_set=n["sets"], get_hits=n["hits"], get_misses=0, bytes_read=Counted.sent)
+    got = {k: int(st.get(k, -1)) for k in want}
+    print("memcached stats: " + " ".join(f"{k}={v}" for k, v in got.items()))
+    if got != want:
+        die("memcached counted " + " ".join(f"{k}={v}" for k, v in got.items())
+            + ", the clients sent " + " ".join(f"{k}={v}" for k, v in want.items()))
+
+
 def main():
     p = argparse.ArgumentParser(usage=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -247,9 +411,21 @@ def main():
     g.add_argument("--name")
     g.add_argument("--count", type=int, default=1)
     g.add_argument("--lines")
+    c = sub.add_parser("mc")
+    c.add_argument("port", type=int)
+    c.add_argument("--big", type=int, default=4)
+    c.add_argument("--big-size", type=int, default=512 << 10)
+    c.add_argument("--quick", type=int, default=12)
+    c.add_argument("--rounds", type=int, default=8)
+    c.add_argument("--gap", type=float, default=0.3)
+    c.add_argument("--max-size", type=int, default=48 << 10)
+    c.add_argument("--rcvbuf", type=int, default=4096)
+    c.add_argument("--burst", type=int, default=1 << 20)
+    c.add_argument("--pause", type=float, default=1.2)
+    c.add_argument("--abort-after", type=int, default=3 << 19)
     a = p.parse_args()
     try:
-        {"msgs": msgs, "get": get}[a.cmd](a)
+        {"msgs": msgs, "get": get, "mc": mc}[a.cmd](a)
     except (OSError, ValueError) as e:
         die(f"{a.cmd}: {e!r}")
 
