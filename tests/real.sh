@@ -97,22 +97,32 @@ real_msgs_served() {
 		real_bad "$1" "the server got '${served:-nothing}', the client sent '$sent'"
 }
 
-# real_slow_gets RUN FILE: two slow HTTP clients of REAL_PORT at once, each
-# with a 4k receive buffer, reading 1 MiB at a time with 1.2 s pauses:
-# "slow" reads all of /FILE's basename and checks it against FILE, "gone"
-# reads 1.5 MiB of it and resets the connection with the rest unread.
+# real_slow_gets RUN FILE [PATH...]: two slow HTTP clients of REAL_PORT per
+# PATH (default /FILE's basename), all at once, each with a 4k receive
+# buffer, reading 1 MiB at a time with 1.2 s pauses: "slow" reads all of
+# PATH and checks it against FILE, "gone" reads 1.5 MiB of it and resets
+# the connection with the rest unread.
 real_slow_gets() {
-	local c=$ROOT/tests/real_client.py path=/${2##*/} a b
-	python3 "$c" get "$REAL_PORT" "$path" "$2" --name slow \
-		--rcvbuf 4096 --burst $((1 << 20)) --pause 1.2 >"$T/$1.slow" 2>&1 &
-	a=$!
-	python3 "$c" get "$REAL_PORT" "$path" "$2" --name gone \
-		--rcvbuf 4096 --burst $((1 << 20)) --pause 1.2 --abort-after $((3 << 19)) >"$T/$1.gone" 2>&1 &
-	b=$!
-	BG_PIDS+=("$a" "$b")
-	wait "$a" || real_bad "$1" "slow client: $(cat "$T/$1.slow")"
-	wait "$b" || real_bad "$1" "gone client: $(cat "$T/$1.gone")"
-	cat "$T/$1.slow" "$T/$1.gone"
+	local run=$1 file=$2 c=$ROOT/tests/real_client.py path pids=() names=() tag i
+	shift 2
+	[ $# -gt 0 ] || set -- "/${file##*/}"
+	for path; do
+		tag=
+		[ $# -gt 1 ] && tag=$path
+		python3 "$c" get "$REAL_PORT" "$path" "$file" --name "slow$tag" \
+			--rcvbuf 4096 --burst $((1 << 20)) --pause 1.2 >"$T/$run.slow${#pids[@]}" 2>&1 &
+		pids+=("$!") names+=("slow$tag")
+		python3 "$c" get "$REAL_PORT" "$path" "$file" --name "gone$tag" \
+			--rcvbuf 4096 --burst $((1 << 20)) --pause 1.2 --abort-after $((3 << 19)) \
+			>"$T/$run.gone${#pids[@]}" 2>&1 &
+		pids+=("$!") names+=("gone$tag")
+	done
+	BG_PIDS+=("${pids[@]}")
+	for i in "${!pids[@]}"; do
+		local out=$T/$run.${names[$i]%%/*}$i
+		wait "${pids[$i]}" || real_bad "$run" "${names[$i]} client: $(cat "$out")"
+		cat "$out"
+	done
 	# Let the program see the reset and close the upstream while traced.
 	sleep 0.5
 }
