@@ -77,6 +77,27 @@ real_stale() { # BINARY SOURCE_DIR
 	[ -n "$(find "$2" -newer "$1" -type f -print -quit)" ]
 }
 
+# real_netty_build: tools/java/NettySlowServer.java compiled with the JDK
+# against Debian's libnetty-java jars (offline), once, under build/java;
+# sets NETTY_CP (the class path to run it with).  Skips the test when javac
+# or the jars are missing.
+real_netty_build() {
+	local jars=/usr/share/java j src=$ROOT/tools/java out=$ROOT/build/java
+	command -v javac >/dev/null && command -v java >/dev/null || skip "no JDK (javac, java)"
+	NETTY_CP=
+	for j in common buffer transport resolver transport-native-unix-common transport-native-epoll; do
+		[ -f "$jars/netty-$j.jar" ] || skip "$jars/netty-$j.jar is missing (make deps: libnetty-java)"
+		NETTY_CP+=$jars/netty-$j.jar:
+	done
+	if [ ! -f "$out/NettySlowServer.class" ] ||
+		[ -n "$(find "$src" -newer "$out/NettySlowServer.class" -type f -print -quit)" ]; then
+		echo "building $out/NettySlowServer.class"
+		rm -rf "$out" && mkdir -p "$out" &&
+			javac -d "$out" -cp "$NETTY_CP" "$src/NettySlowServer.java" || fail "javac failed"
+	fi
+	NETTY_CP+=$out
+}
+
 # real_msgs RUN: the workload of the Go and tokio slow servers: 6 clients
 # at once, two rounds of one 100-byte message each on the same connections,
 # every echo checked by the client.
