@@ -6,7 +6,7 @@ PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
 libc6-dev python3 iproute2 procps groff-base qemu-system-x86 busybox-static cpio
 strace linux-perf bpftrace nginx-light wrk redis-server redis-tools time
 golang-go haproxy cargo librust-tokio-dev prometheus-node-exporter memcached lighttpd squid
-libnetty-java"
+libnetty-java erlang-base erlang-crypto"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
