@@ -161,7 +161,7 @@ real_check_min() { # RUN STATS
 real_check_json() { # RUN TRACE PID
 	local run=$1 trace=$2 pid=$3 stats
 	if ! python3 "$ROOT/tests/warnings.py" "$trace" --none >"$T/$run.warn" 2>&1; then
-		real_bad "$run" "$(grep -c '^unexpected warning' "$T/$run.warn") warning(s) in the JSON trace, none expected"
+		real_bad "$run" "$(grep -c '^unexpected warning: .*"event": "warning"' "$T/$run.warn") warning(s) and $(grep -c '^unexpected warning: .*"event": "retracted"' "$T/$run.warn") retraction(s) in the JSON trace, none expected"
 		echo "  the first:"
 		grep -m2 '^unexpected warning' "$T/$run.warn" | cut -c1-700 | sed 's/^/    /'
 	fi
@@ -170,6 +170,11 @@ real_check_json() { # RUN TRACE PID
 	grep -q 'started=1' <<<"$stats" || real_bad "$run" "no start record"
 	grep -q 'lost=0' <<<"$stats" || echo "note: $run: records were lost: $stats"
 	real_check_min "$run" "$stats"
+	# Messages (warnings, notes) name fds too: a connected socket is never
+	# named by the unbound address it was registered with.
+	local unbound
+	unbound=$(grep -o '[0-9]*<TCP\(v6\)\?:\(0\.0\.0\.0\|\[::\]\):0>' "$trace" | sort | uniq -c)
+	[ -z "$unbound" ] || real_bad "$run" "messages in the JSON trace name sockets by an unbound address: $(echo $unbound)"
 	[ -z "${REAL_RUNTIME:-}" ] || python3 - "$trace" "$pid" "$REAL_RUNTIME" <<'PY' ||
 import json, sys
 pid, want = int(sys.argv[2]), sys.argv[3]
