@@ -26,6 +26,9 @@ usage:
       embeds known content).  Prints
           NAME: got N of M bytes, sha256 HASH ok[, aborted]
       (or, for several responses or --lines, their count and bytes).
+  real_client.py put PORT PATH FILE [--name NAME]
+      One HTTP/1.1 PUT of FILE to PATH, sent at once; the reply must be 201
+      or 204.  Prints what was sent and how long the reply took.
   real_client.py mc PORT [--big N] [--big-size N] [--quick N] [--rounds N]
                 [--gap S] [--max-size N] [--rcvbuf N] [--burst N] [--pause S]
                 [--abort-after N]
@@ -156,7 +159,9 @@ def http_response(r, name, limit=None):
 
     def want(n):
         return n if limit is None else max(0, min(n, limit - len(body)))
-    if headers.get("transfer-encoding", "").lower() == "chunked":
+    if status.split()[1:2] in (["204"], ["304"]):
+        pass  # no body
+    elif headers.get("transfer-encoding", "").lower() == "chunked":
         while limit is None or len(body) < limit:
             size = int(r.line(f"{name}: a chunk size").split(b";")[0], 16)
             if size == 0:
@@ -392,6 +397,24 @@ def mc(a):
             + ", the clients sent " + " ".join(f"{k}={v}" for k, v in want.items()))
 
 
+def put(a):
+    with open(a.file, "rb") as f:
+        body = f.read()
+    name = a.name or a.path
+    s = socket.socket()
+    s.settimeout(TIMEOUT)
+    s.connect(("127.0.0.1", a.port))
+    start = time.monotonic()
+    s.sendall(f"PUT {a.path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {len(body)}\r\n"
+              "Connection: close\r\n\r\n".encode() + body)
+    status, _, _ = http_response(Paced(s), name)
+    s.close()
+    if status.split()[1:2] not in (["201"], ["204"]):
+        die(f"{name}: status line {status!r}")
+    print(f"{name}: sent {len(body)} bytes, sha256 {hashlib.sha256(body).hexdigest()[:16]}, "
+          f"{status.split(None, 1)[1]} after {time.monotonic() - start:.1f} s")
+
+
 def main():
     p = argparse.ArgumentParser(usage=__doc__)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -423,9 +446,14 @@ def main():
     c.add_argument("--burst", type=int, default=1 << 20)
     c.add_argument("--pause", type=float, default=1.2)
     c.add_argument("--abort-after", type=int, default=3 << 19)
+    u = sub.add_parser("put")
+    u.add_argument("port", type=int)
+    u.add_argument("path")
+    u.add_argument("file")
+    u.add_argument("--name")
     a = p.parse_args()
     try:
-        {"msgs": msgs, "get": get, "mc": mc}[a.cmd](a)
+        {"msgs": msgs, "get": get, "mc": mc, "put": put}[a.cmd](a)
     except (OSError, ValueError) as e:
         die(f"{a.cmd}: {e!r}")
 
