@@ -26,9 +26,11 @@ usage:
       embeds known content).  Prints
           NAME: got N of M bytes, sha256 HASH ok[, aborted]
       (or, for several responses or --lines, their count and bytes).
-  real_client.py put PORT PATH FILE [--name NAME]
+  real_client.py put PORT PATH FILE [--name NAME] [--expect-digest]
       One HTTP/1.1 PUT of FILE to PATH, sent at once; the reply must be 201
-      or 204.  Prints what was sent and how long the reply took.
+      or 204, or with --expect-digest 200 with the body that
+      tests/real_backend.py answers: "sha256 HEX N" of FILE.  Prints what
+      was sent and how long the reply took.
   real_client.py mc PORT [--big N] [--big-size N] [--quick N] [--rounds N]
                 [--gap S] [--max-size N] [--rcvbuf N] [--burst N] [--pause S]
                 [--abort-after N]
@@ -407,9 +409,14 @@ def put(a):
     start = time.monotonic()
     s.sendall(f"PUT {a.path} HTTP/1.1\r\nHost: localhost\r\nContent-Length: {len(body)}\r\n"
               "Connection: close\r\n\r\n".encode() + body)
-    status, _, _ = http_response(Paced(s), name)
+    status, _, reply = http_response(Paced(s), name)
     s.close()
-    if status.split()[1:2] not in (["201"], ["204"]):
+    if a.expect_digest:
+        want = f"sha256 {hashlib.sha256(body).hexdigest()} {len(body)}"
+        if status.split()[1:2] != ["200"] or reply.decode(errors="replace").strip() != want:
+            die(f"{name}: {status!r} {reply[:100]!r}: the upstream did not get the body "
+                f"(wanted {want!r})")
+    elif status.split()[1:2] not in (["201"], ["204"]):
         die(f"{name}: status line {status!r}")
     print(f"{name}: sent {len(body)} bytes, sha256 {hashlib.sha256(body).hexdigest()[:16]}, "
           f"{status.split(None, 1)[1]} after {time.monotonic() - start:.1f} s")
@@ -451,6 +458,7 @@ def main():
     u.add_argument("path")
     u.add_argument("file")
     u.add_argument("--name")
+    u.add_argument("--expect-digest", action="store_true")
     a = p.parse_args()
     try:
         {"msgs": msgs, "get": get, "mc": mc, "put": put}[a.cmd](a)
