@@ -17,6 +17,9 @@
 #                      tests/text_trace.py stats, also in tests/trace_stats.py)
 #   REAL_EXIT          the exit status the program ends with when stopped
 #                      (default 0)
+#   REAL_RUNTIME       (optional) the runtime epolltrace must recognise up
+#                      front: JSON runs must hold the program's "runtime"
+#                      note, its runtime field starting with this (e.g. Go)
 # and defines these functions:
 #   real_workload RUN  drive the clients while the program is traced; fail
 #                      (real_bad) on any byte missing or wrong
@@ -74,6 +77,27 @@ real_stale() { # BINARY SOURCE_DIR
 	[ -n "$(find "$2" -newer "$1" -type f -print -quit)" ]
 }
 
+# real_netty_build: tools/java/NettySlowServer.java compiled with the JDK
+# against Debian's libnetty-java jars (offline), once, under build/java;
+# sets NETTY_CP (the class path to run it with).  Skips the test when javac
+# or the jars are missing.
+real_netty_build() {
+	local jars=/usr/share/java j src=$ROOT/tools/java out=$ROOT/build/java
+	command -v javac >/dev/null && command -v java >/dev/null || skip "no JDK (javac, java)"
+	NETTY_CP=
+	for j in common buffer transport resolver transport-native-unix-common transport-native-epoll; do
+		[ -f "$jars/netty-$j.jar" ] || skip "$jars/netty-$j.jar is missing (make deps: libnetty-java)"
+		NETTY_CP+=$jars/netty-$j.jar:
+	done
+	if [ ! -f "$out/NettySlowServer.class" ] ||
+		[ -n "$(find "$src" -newer "$out/NettySlowServer.class" -type f -print -quit)" ]; then
+		echo "building $out/NettySlowServer.class"
+		rm -rf "$out" && mkdir -p "$out" &&
+			javac -d "$out" -cp "$NETTY_CP" "$src/NettySlowServer.java" || fail "javac failed"
+	fi
+	NETTY_CP+=$out
+}
+
 # real_msgs RUN: the workload of the Go and tokio slow servers: 6 clients
 # at once, two rounds of one 100-byte message each on the same connections,
 # every echo checked by the client.
@@ -94,22 +118,32 @@ real_msgs_served() {
 		real_bad "$1" "the server got '${served:-nothing}', the client sent '$sent'"
 }
 
-# real_slow_gets RUN FILE: two slow HTTP clients of REAL_PORT at once, each
-# with a 4k receive buffer, reading 1 MiB at a time with 1.2 s pauses:
-# "slow" reads all of /FILE's basename and checks it against FILE, "gone"
-# reads 1.5 MiB of it and resets the connection with the rest unread.
+# real_slow_gets RUN FILE [PATH...]: two slow HTTP clients of REAL_PORT per
+# PATH (default /FILE's basename), all at once, each with a 4k receive
+# buffer, reading 1 MiB at a time with 1.2 s pauses: "slow" reads all of
+# PATH and checks it against FILE, "gone" reads 1.5 MiB of it and resets
+# the connection with the rest unread.
 real_slow_gets() {
-	local c=$ROOT/tests/real_client.py path=/${2##*/} a b
-	python3 "$c" get "$REAL_PORT" "$path" "$2" --name slow \
-		--rcvbuf 4096 --burst $((1 << 20)) --pause 1.2 >"$T/$1.slow" 2>&1 &
-	a=$!
-	python3 "$c" get "$REAL_PORT" "$path" "$2" --name gone \
-		--rcvbuf 4096 --burst $((1 << 20)) --pause 1.2 --abort-after $((3 << 19)) >"$T/$1.gone" 2>&1 &
-	b=$!
-	BG_PIDS+=("$a" "$b")
-	wait "$a" || real_bad "$1" "slow client: $(cat "$T/$1.slow")"
-	wait "$b" || real_bad "$1" "gone client: $(cat "$T/$1.gone")"
-	cat "$T/$1.slow" "$T/$1.gone"
+	local run=$1 file=$2 c=$ROOT/tests/real_client.py path pids=() names=() tag i
+	shift 2
+	[ $# -gt 0 ] || set -- "/${file##*/}"
+	for path; do
+		tag=
+		[ $# -gt 1 ] && tag=$path
+		python3 "$c" get "$REAL_PORT" "$path" "$file" --name "slow$tag" \
+			--rcvbuf 4096 --burst $((1 << 20)) --pause 1.2 >"$T/$run.slow${#pids[@]}" 2>&1 &
+		pids+=("$!") names+=("slow$tag")
+		python3 "$c" get "$REAL_PORT" "$path" "$file" --name "gone$tag" \
+			--rcvbuf 4096 --burst $((1 << 20)) --pause 1.2 --abort-after $((3 << 19)) \
+			>"$T/$run.gone${#pids[@]}" 2>&1 &
+		pids+=("$!") names+=("gone$tag")
+	done
+	BG_PIDS+=("${pids[@]}")
+	for i in "${!pids[@]}"; do
+		local out=$T/$run.${names[$i]%%/*}$i
+		wait "${pids[$i]}" || real_bad "$run" "${names[$i]} client: $(cat "$out")"
+		cat "$out"
+	done
 	# Let the program see the reset and close the upstream while traced.
 	sleep 0.5
 }
@@ -127,7 +161,7 @@ real_check_min() { # RUN STATS
 real_check_json() { # RUN TRACE PID
 	local run=$1 trace=$2 pid=$3 stats
 	if ! python3 "$ROOT/tests/warnings.py" "$trace" --none >"$T/$run.warn" 2>&1; then
-		real_bad "$run" "$(grep -c '^unexpected warning' "$T/$run.warn") warning(s) in the JSON trace, none expected"
+		real_bad "$run" "$(grep -c '^unexpected warning: .*"event": "warning"' "$T/$run.warn") warning(s) and $(grep -c '^unexpected warning: .*"event": "retracted"' "$T/$run.warn") retraction(s) in the JSON trace, none expected"
 		echo "  the first:"
 		grep -m2 '^unexpected warning' "$T/$run.warn" | cut -c1-700 | sed 's/^/    /'
 	fi
@@ -136,6 +170,20 @@ real_check_json() { # RUN TRACE PID
 	grep -q 'started=1' <<<"$stats" || real_bad "$run" "no start record"
 	grep -q 'lost=0' <<<"$stats" || echo "note: $run: records were lost: $stats"
 	real_check_min "$run" "$stats"
+	# Messages (warnings, notes) name fds too: a connected socket is never
+	# named by the unbound address it was registered with.
+	local unbound
+	unbound=$(grep -o '[0-9]*<TCP\(v6\)\?:\(0\.0\.0\.0\|\[::\]\):0>' "$trace" | sort | uniq -c)
+	[ -z "$unbound" ] || real_bad "$run" "messages in the JSON trace name sockets by an unbound address: $(echo $unbound)"
+	[ -z "${REAL_RUNTIME:-}" ] || python3 - "$trace" "$pid" "$REAL_RUNTIME" <<'PY' ||
+import json, sys
+pid, want = int(sys.argv[2]), sys.argv[3]
+notes = [r for r in map(json.loads, filter(lambda l: l.startswith("{"), open(sys.argv[1])))
+         if r.get("event") == "note" and r.get("kind") == "runtime" and r.get("pid") == pid]
+print("runtime notes:", [n.get("runtime") for n in notes])
+sys.exit(0 if any(str(n.get("runtime", "")).startswith(want) for n in notes) else 1)
+PY
+		real_bad "$run" "no runtime note naming $REAL_RUNTIME for pid $pid: the runtime was not recognised"
 }
 
 real_check_text() { # RUN TRACE STDERR STDOUT

@@ -5,7 +5,8 @@ set -e
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
 libc6-dev python3 iproute2 procps groff-base qemu-system-x86 busybox-static cpio
 strace linux-perf bpftrace nginx-light wrk redis-server redis-tools time
-golang-go haproxy cargo librust-tokio-dev"
+golang-go haproxy cargo librust-tokio-dev prometheus-node-exporter memcached lighttpd squid
+libnetty-java erlang-base erlang-crypto"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -20,6 +21,6 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends $missing >/dev/null
 # Debian starts the servers it installs; the tests start their own.
-for s in nginx redis-server haproxy; do
+for s in nginx redis-server haproxy prometheus-node-exporter memcached lighttpd squid; do
 	systemctl stop "$s" 2>/dev/null || service "$s" stop 2>/dev/null || true
 done
