@@ -11,6 +11,9 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+#define NSEC_PER_SEC	1000000000LL
+#define NSEC_PER_MSEC	1000000LL
+
 /* Set by user space between open and load. */
 const volatile __u32 self_tgid;
 const volatile bool follow_forks;
@@ -180,6 +183,13 @@ struct {
 #define STAMP_SLOTS_LOG2	14
 #define STAMP_SLOTS		(1U << STAMP_SLOTS_LOG2)
 #define STAMP_BITS		30
+/* The slot index starts above the low bits that objects of one kind
+ * (socks, epitems) share at their alignment. */
+#define STAMP_PTR_SHIFT		6
+/* Kernel pointers: the 48-bit half whose top 16 bits are all ones. */
+#define KERNEL_PTR_BITS		48
+#define KERNEL_PTR_TOP		0xffffULL
+#define LOW_BITS(n)		((1ULL << (n)) - 1)
 
 /* sock -> "in no traced set" in owners_gen: sockets no traced set
  * watches skip the walk over their epitems in sk_data_ready. */
@@ -260,11 +270,15 @@ static __always_inline bool stamp_slot(__u64 ptr, __u64 stamp, __u32 *slot, __u6
 {
 	__u64 tag;
 
-	if ((ptr >> 48) != 0xffff)
+	if ((ptr >> KERNEL_PTR_BITS) != KERNEL_PTR_TOP)
 		return false;
-	*slot = (ptr >> 6) & (STAMP_SLOTS - 1);
-	tag = (ptr & 0x3f) | (((ptr & 0xffffffffffffULL) >> (6 + STAMP_SLOTS_LOG2)) << 6);
-	*word = (tag << STAMP_BITS) | (stamp & ((1ULL << STAMP_BITS) - 1));
+	*slot = (ptr >> STAMP_PTR_SHIFT) & (STAMP_SLOTS - 1);
+	/* The pointer's bits the slot does not tell: 48 - 14 = 34 of them,
+	 * beside a 30-bit stamp. */
+	tag = (ptr & LOW_BITS(STAMP_PTR_SHIFT)) |
+	      (((ptr & LOW_BITS(KERNEL_PTR_BITS)) >> (STAMP_PTR_SHIFT + STAMP_SLOTS_LOG2))
+	       << STAMP_PTR_SHIFT);
+	*word = (tag << STAMP_BITS) | (stamp & LOW_BITS(STAMP_BITS));
 	return true;
 }
 
@@ -574,7 +588,7 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 		}
 		call.ep = epfd_to_ep((int)call.args[0]);
 		learn_epoll(tgid, (int)call.args[0], call.ep);
-		if (call.args[1] == 1 /* EPOLL_CTL_ADD */) {
+		if (call.args[1] == EP_CTL_ADD) {
 			struct file *file = current_fd_file((int)call.args[2]);
 
 			if (file) {
@@ -614,15 +628,15 @@ static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *a
 			void *uts = (void *)call.args[3];
 
 			if (!uts)
-				timeout_ns = -1;
+				timeout_ns = TIMEOUT_INFINITE;
 			else if (bpf_probe_read_user(&ts, sizeof(ts), uts))
-				timeout_ns = -2; /* unreadable */
+				timeout_ns = TIMEOUT_UNREADABLE;
 			else
-				timeout_ns = ts.sec * 1000000000LL + ts.nsec;
+				timeout_ns = ts.sec * NSEC_PER_SEC + ts.nsec;
 		} else {
 			int ms = (int)call.args[3];
 
-			timeout_ns = ms < 0 ? -1 : ms * 1000000LL;
+			timeout_ns = ms < 0 ? TIMEOUT_INFINITE : ms * NSEC_PER_MSEC;
 		}
 		call.args[3] = timeout_ns;
 		/* The entry matters to user space only for a wait that may
@@ -684,12 +698,12 @@ static __always_inline void emit_create(struct syscall_call *c, __u64 pid_tgid, 
  * makes the set need ready-list snapshots. */
 static __always_inline void note_registration(struct syscall_call *c, long ret)
 {
-	if (ret < 0 || c->args[1] == 2 /* DEL */)
+	if (ret < 0 || c->args[1] == EP_CTL_DEL)
 		return;
-	if (rdlist_snapshots && ((c->args[1] == 1 /* ADD */ && !is_socket_mode(c->fd_mode)) ||
-				 (c->ev_events & EPOLLOUT_BIT)))
+	if (rdlist_snapshots && ((c->args[1] == EP_CTL_ADD && !is_socket_mode(c->fd_mode)) ||
+				 (c->ev_events & EP_OUT)))
 		need_snapshots(c->ep);
-	if (c->args[1] == 1 /* ADD */)
+	if (c->args[1] == EP_CTL_ADD)
 		owners_changed();	/* after the insert: see sock_verdicts */
 }
 
@@ -717,7 +731,7 @@ static __always_inline void emit_ctl(struct syscall_call *c, __u64 pid_tgid, __u
 	rec->sock = c->sock;
 	rec->user_watches = -1;
 	rec->uid = 0;
-	if (rec->op == 1 /* EPOLL_CTL_ADD */) {
+	if (rec->op == EP_CTL_ADD) {
 		struct eventpoll *ep = epfd_to_ep(rec->epfd);
 
 		if (ep)
@@ -1009,7 +1023,7 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 		return true;
 	}
 	read_epitem(epi, (struct eventpoll *)key, &f);
-	if (!(f.events & ~EP_PRIVATE_BITS))
+	if (ep_events_disarmed(f.events))
 		flags |= RF_DISARMED;
 	else if (mask && !(mask & f.events))
 		flags |= RF_MISMATCH;
@@ -1024,7 +1038,7 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	/* What an ET or ONESHOT socket holds at its edge: a missed-edge
 	 * warning says how much of it was taken since.  (Cheaper than
 	 * hooking every receive on the machine.) */
-	if (f.events & (EPOLLET_BIT | EPOLLONESHOT_BIT)) {
+	if (f.events & (EP_ET | EP_ONESHOT)) {
 		if (!sk && source == RS_EP_POLL_CALLBACK)
 			sk = sock_of_any_file(BPF_CORE_READ(epi, ffd.file));
 		if (sk) {
@@ -1089,7 +1103,7 @@ static __always_inline bool report_sock_waiters(struct sock *sk)
 			(void *)pos - bpf_core_field_offset(struct wait_queue_entry, entry);
 
 		if ((__u64)BPF_CORE_READ(wait, func) == ep_poll_callback_addr)
-			traced |= report_epitem(epitem_of_wait(wait), EPOLLIN_BIT | EPOLLRDNORM_BIT,
+			traced |= report_epitem(epitem_of_wait(wait), EP_IN | EP_RDNORM,
 						RS_SK_DATA_READY, sk);
 		pos = BPF_CORE_READ(pos, next);
 	}
@@ -1108,7 +1122,7 @@ static __always_inline bool report_file_epitems(struct sock *sk)
 		return false;
 	node = BPF_CORE_READ(file, f_ep, first);
 	for (int i = 0; i < FILE_EPITEMS_MAX && node; i++) {
-		traced |= report_epitem(epitem_of_fllink(node), EPOLLIN_BIT | EPOLLRDNORM_BIT,
+		traced |= report_epitem(epitem_of_fllink(node), EP_IN | EP_RDNORM,
 					RS_SK_DATA_READY, sk);
 		node = BPF_CORE_READ(node, next);
 	}

@@ -36,6 +36,10 @@ enum ev_type {
 	EV_EXIT,
 };
 
+/* ev_wait_enter.timeout_ns and ev_wait.timeout_ns, besides a duration. */
+#define TIMEOUT_INFINITE	(-1LL)	/* a negative timeout in ms, a NULL timespec */
+#define TIMEOUT_UNREADABLE	(-2LL)	/* epoll_pwait2's timespec could not be read */
+
 enum wait_syscall { WS_EPOLL_WAIT = 0, WS_EPOLL_PWAIT, WS_EPOLL_PWAIT2 };
 enum create_syscall { CS_EPOLL_CREATE = 0, CS_EPOLL_CREATE1 };
 
@@ -122,7 +126,7 @@ struct ev_wait_enter {
 	struct ev_header h;
 	int epfd;
 	int maxevents;
-	long long timeout_ns;		/* -1: infinite */
+	long long timeout_ns;		/* or TIMEOUT_INFINITE, TIMEOUT_UNREADABLE */
 	unsigned char syscall;
 	unsigned char pad[7];
 };

@@ -3,16 +3,7 @@
  * the syscall, readiness and ready-list programs. */
 #ifndef KERNEL_EPOLL_H
 #define KERNEL_EPOLL_H
-
-/* Bits of epitem->event.events that are not poll events (fs/eventpoll.c). */
-#define EPOLLEXCLUSIVE_BIT	(1U << 28)
-#define EPOLLWAKEUP_BIT		(1U << 29)
-#define EPOLLONESHOT_BIT	(1U << 30)
-#define EPOLLET_BIT		(1U << 31)
-#define EP_PRIVATE_BITS (EPOLLWAKEUP_BIT | EPOLLONESHOT_BIT | EPOLLET_BIT | EPOLLEXCLUSIVE_BIT)
-#define EPOLLIN_BIT		0x001
-#define EPOLLOUT_BIT		0x004
-#define EPOLLRDNORM_BIT		0x040
+#include "epoll_abi.h"
 
 /* 5.x kernels link epitems to their file through a list_head. */
 struct file___old {
