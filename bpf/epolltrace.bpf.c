@@ -37,23 +37,24 @@ struct {
 	__type(value, __u64);
 } traced_tgids SEC(".maps");
 
+/* A traced call, from its entry to its exit. */
 struct syscall_call {
-	__u64 ts_ns;
-	__u64 args[5];
+	__u64 ts_ns;		/* entry */
+	__u64 args[4];		/* the syscall's first arguments, as passed */
 	__u32 nr;
 	__u32 ev_events;	/* epoll_ctl: the caller's struct read at entry */
 	__u64 ev_data;
 	__u8 ev_fault;
 	__u8 close_is_epoll;
-
-	__u8 close_watched;
 	__u8 close_shared;
-	__u32 fd_mode;
+	__u8 close_watched;
+	bool snapshots;		/* epoll_wait: ready list snapshots at entry and exit */
+	__u32 fd_mode;		/* epoll_ctl ADD: what the fd is */
 	__u64 fd_ino;
 	char fd_dname[16];
 	struct sock_info sock;
-	struct eventpoll *ep;	/* epoll_wait, epoll_ctl: the set, found at entry */
-	bool snapshots;		/* epoll_wait: ready list snapshots at entry and exit */
+	struct eventpoll *ep;	/* the set, found at entry (epoll_wait, epoll_ctl, close) */
+	__s64 timeout_ns;	/* epoll_wait: the timeout decoded at entry */
 };
 
 /* A traced thread's call between entry and exit.  Slot tid % INFLIGHT_SLOTS
@@ -361,24 +362,24 @@ static __always_inline void *reserve(__u32 size)
 	return rec;
 }
 
-static __always_inline void fill_header_nocomm(struct ev_header *h, __u16 type, __u16 size,
-					       __u64 pid_tgid, __u64 now)
+enum { NO_COMM, WITH_COMM };
+
+/* Every record's header.  `who` is the pid_tgid of the thread a record is
+ * about, or pid << 32 (tid 0) for a record about a process's set.  The
+ * hot records (waits, ready lists, readiness) leave comm out: user space
+ * keeps each process's name from the others. */
+static __always_inline void fill_header(struct ev_header *h, __u16 type, __u16 size,
+					__u64 who, __u64 ts_ns, int comm)
 {
-	h->ts_ns = now;
-	h->pid = pid_tgid >> 32;
-	h->tid = (__u32)pid_tgid;
+	h->ts_ns = ts_ns;
+	h->pid = who >> 32;
+	h->tid = (__u32)who;
 	h->type = type;
 	h->size = size;
-	h->comm[0] = 0;
-}
-
-/* The hot records (waits, ready lists) leave comm out: user space keeps
- * each process's name from the others. */
-static __always_inline void fill_header(struct ev_header *h, __u16 type, __u16 size,
-					__u64 pid_tgid, __u64 now)
-{
-	fill_header_nocomm(h, type, size, pid_tgid, now);
-	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	if (comm == WITH_COMM)
+		bpf_get_current_comm(h->comm, sizeof(h->comm));
+	else
+		h->comm[0] = 0;
 }
 
 static __always_inline bool is_traced(__u32 tgid)
@@ -484,7 +485,7 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 	size = offsetof(struct ev_rdlist, items) + n * sizeof(struct rdlist_item);
 	if (size > sizeof(*rec))
 		size = sizeof(*rec);
-	fill_header_nocomm(&rec->h, EV_RDLIST, size, pid_tgid, bpf_ktime_get_ns());
+	fill_header(&rec->h, EV_RDLIST, size, pid_tgid, bpf_ktime_get_ns(), NO_COMM);
 	rec->epfd = epfd;
 	rec->at_exit = at_exit;
 	if (bpf_ringbuf_output(&events, rec, size, wakeup_flag()))
@@ -536,21 +537,22 @@ static __always_inline void serve_requests(int fd)
 	serve_snapshot_request(fd, file);
 }
 
-/* ---- syscall entry --------------------------------------------------------- */
+/* ---- syscall entry ---------------------------------------------------------
+ * Each entry program first serves epolltrace's own requests (they come as
+ * its epoll_ctl calls), then asks whether the caller is traced, then hands
+ * the call to its enter_*() function, which keeps what the exit needs. */
 
-
-/* Is this call of this process worth any work?  Also serves user space's
- * requests, which arrive as its own epoll_ctl calls. */
-static __always_inline bool wanted(long nr, __u64 pid_tgid, __u64 arg0)
+/* Is this a call of a traced process?  (epolltrace is never one.) */
+static __always_inline bool wanted(__u64 pid_tgid)
 {
 	__u32 tgid = pid_tgid >> 32;
 
-	if (tgid == self_tgid) {
-		if (nr == NR_epoll_ctl)
-			serve_requests((int)arg0);
-		return false;
-	}
-	return is_traced(tgid);
+	return tgid != self_tgid && is_traced(tgid);
+}
+
+static __always_inline bool from_self(__u64 pid_tgid)
+{
+	return (pid_tgid >> 32) == self_tgid;
 }
 
 static __always_inline bool interesting_nr(long nr)
@@ -565,104 +567,146 @@ static __always_inline bool interesting_nr(long nr)
 	}
 }
 
-static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *args)
+static __always_inline __u8 wait_syscall_of(long nr)
+{
+	return nr == NR_epoll_wait ? WS_EPOLL_WAIT :
+	       nr == NR_epoll_pwait ? WS_EPOLL_PWAIT : WS_EPOLL_PWAIT2;
+}
+
+/* A wait's timeout in ns: epoll_pwait2 passes a timespec pointer, the
+ * others milliseconds. */
+static __always_inline __s64 wait_timeout_ns(long nr, __u64 arg)
+{
+	struct { long long sec, nsec; } ts;
+	int ms = (int)arg;
+
+	if (nr != NR_epoll_pwait2)
+		return ms < 0 ? TIMEOUT_INFINITE : ms * NSEC_PER_MSEC;
+	if (!arg)
+		return TIMEOUT_INFINITE;
+	if (bpf_probe_read_user(&ts, sizeof(ts), (void *)arg))
+		return TIMEOUT_UNREADABLE;
+	return ts.sec * NSEC_PER_SEC + ts.nsec;
+}
+
+static __always_inline void call_begin(struct syscall_call *call, long nr)
+{
+	call->nr = nr;
+	call->ts_ns = bpf_ktime_get_ns();
+}
+
+/* epoll_create(size), epoll_create1(flags): the rest is learned at exit. */
+static __always_inline int enter_create(long nr, __u64 pid_tgid, __u64 size_or_flags)
 {
 	struct syscall_call call = {};
-	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 
-	call.nr = nr;
-	call.ts_ns = bpf_ktime_get_ns();
-	for (int i = 0; i < 5; i++)
-		call.args[i] = args[i];
+	call_begin(&call, nr);
+	call.args[0] = size_or_flags;
+	inflight_put((__u32)pid_tgid, &call);
+	return 0;
+}
 
-	switch (nr) {
-	case NR_epoll_ctl: {
-		void *uptr = (void *)call.args[3];
-		struct { __u32 events; __u64 data; } __attribute__((packed)) uev;
+/* What an fd added to a set is, for when /proc cannot tell (it may be
+ * closed before user space looks). */
+static __always_inline void read_added_fd(struct syscall_call *call, int fd)
+{
+	struct file *file = current_fd_file(fd);
 
-		if (uptr && bpf_probe_read_user(&uev, sizeof(uev), uptr) == 0) {
-			call.ev_events = uev.events;
-			call.ev_data = uev.data;
-		} else if (uptr) {
-			call.ev_fault = 1;
-		}
-		call.ep = epfd_to_ep((int)call.args[0]);
-		learn_epoll(tgid, (int)call.args[0], call.ep);
-		if (call.args[1] == EP_CTL_ADD) {
-			struct file *file = current_fd_file((int)call.args[2]);
+	if (!file)
+		return;
+	call->fd_mode = BPF_CORE_READ(file, f_inode, i_mode);
+	call->fd_ino = BPF_CORE_READ(file, f_inode, i_ino);
+	bpf_probe_read_kernel_str(call->fd_dname, sizeof(call->fd_dname),
+				  BPF_CORE_READ(file, f_path.dentry, d_name.name));
+	if (is_socket_mode(call->fd_mode))
+		read_sock_info(file, &call->sock);
+}
 
-			if (file) {
-				call.fd_mode = BPF_CORE_READ(file, f_inode, i_mode);
-				call.fd_ino = BPF_CORE_READ(file, f_inode, i_ino);
-				bpf_probe_read_kernel_str(call.fd_dname, sizeof(call.fd_dname),
-							  BPF_CORE_READ(file, f_path.dentry, d_name.name));
-				if (is_socket_mode(call.fd_mode))
-					read_sock_info(file, &call.sock);
-			}
-		}
-		break;
+/* epoll_ctl(epfd, op, fd, event): the caller's struct as it is now. */
+static __always_inline int enter_ctl(__u64 pid_tgid, __u64 epfd, __u64 op, __u64 fd, __u64 uevent)
+{
+	struct { __u32 events; __u64 data; } __attribute__((packed)) uev;
+	struct syscall_call call = {};
+
+	call_begin(&call, NR_epoll_ctl);
+	call.args[0] = epfd;
+	call.args[1] = op;
+	call.args[2] = fd;
+	call.args[3] = uevent;
+	if (uevent && bpf_probe_read_user(&uev, sizeof(uev), (void *)uevent) == 0) {
+		call.ev_events = uev.events;
+		call.ev_data = uev.data;
+	} else if (uevent) {
+		call.ev_fault = 1;
 	}
-	case NR_close: {
-		struct file *file = current_fd_file((int)call.args[0]);
+	call.ep = epfd_to_ep((int)epfd);
+	learn_epoll(pid_tgid >> 32, (int)epfd, call.ep);
+	if ((int)op == EP_CTL_ADD)
+		read_added_fd(&call, (int)fd);
+	inflight_put((__u32)pid_tgid, &call);
+	return 0;
+}
 
-		if (!file)
-			return 0;
-		call.close_watched = file_in_some_set(file);
-		call.close_shared = file_shared(file);
-		call.close_is_epoll = eventpoll_fops_seen &&
-				      BPF_CORE_READ(file, f_op) == eventpoll_fops_seen;
-		if (!call.close_watched && !call.close_is_epoll)
-			return 0;
-		if (call.close_is_epoll)
-			call.ep = BPF_CORE_READ(file, private_data);
-		break;
-	}
-	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2: {
-		struct eventpoll *ep = epfd_to_ep((int)call.args[0]);
-		long long timeout_ns;
+/* The entry matters to user space only for a wait that may sleep (stall
+ * checks); busy loops poll with timeout 0. */
+static __always_inline void emit_wait_enter(struct syscall_call *c, __u64 pid_tgid)
+{
+	struct ev_wait_enter *rec;
 
-		call.ep = ep;
-		learn_epoll(tgid, (int)call.args[0], ep);
-		if (nr == NR_epoll_pwait2) {
-			struct { long long sec, nsec; } ts;
-			void *uts = (void *)call.args[3];
+	if (summary_only || c->timeout_ns == 0)
+		return;
+	rec = reserve(sizeof(*rec));
+	if (!rec)
+		return;
+	fill_header(&rec->h, EV_WAIT_ENTER, sizeof(*rec), pid_tgid, c->ts_ns, NO_COMM);
+	rec->epfd = (int)c->args[0];
+	rec->maxevents = (int)c->args[2];
+	rec->timeout_ns = c->timeout_ns;
+	rec->syscall = wait_syscall_of(c->nr);
+	bpf_ringbuf_submit(rec, wakeup_flag());
+}
 
-			if (!uts)
-				timeout_ns = TIMEOUT_INFINITE;
-			else if (bpf_probe_read_user(&ts, sizeof(ts), uts))
-				timeout_ns = TIMEOUT_UNREADABLE;
-			else
-				timeout_ns = ts.sec * NSEC_PER_SEC + ts.nsec;
-		} else {
-			int ms = (int)call.args[3];
+/* epoll_wait(epfd, events, maxevents, timeout), epoll_pwait (the same and
+ * a sigmask), epoll_pwait2 (a timespec for the timeout). */
+static __always_inline int enter_wait(long nr, __u64 pid_tgid, __u64 epfd, __u64 events,
+				      __u64 maxevents, __u64 timeout)
+{
+	struct syscall_call call = {};
 
-			timeout_ns = ms < 0 ? TIMEOUT_INFINITE : ms * NSEC_PER_MSEC;
-		}
-		call.args[3] = timeout_ns;
-		/* The entry matters to user space only for a wait that may
-		 * sleep (stall checks); busy loops poll with timeout 0. */
-		if (!summary_only && timeout_ns != 0) {
-			struct ev_wait_enter *rec = reserve(sizeof(*rec));
+	call_begin(&call, nr);
+	call.args[0] = epfd;
+	call.args[1] = events;
+	call.args[2] = maxevents;
+	call.args[3] = timeout;
+	call.timeout_ns = wait_timeout_ns(nr, timeout);
+	call.ep = epfd_to_ep((int)epfd);
+	learn_epoll(pid_tgid >> 32, (int)epfd, call.ep);
+	emit_wait_enter(&call, pid_tgid);
+	call.snapshots = wants_snapshots(call.ep);
+	if (call.snapshots)
+		snapshot_ready_list(pid_tgid, (int)epfd, call.ep, false);
+	inflight_put((__u32)pid_tgid, &call);
+	return 0;
+}
 
-			if (rec) {
-				fill_header_nocomm(&rec->h, EV_WAIT_ENTER, sizeof(*rec), pid_tgid, call.ts_ns);
-				rec->epfd = (int)call.args[0];
-				rec->maxevents = (int)call.args[2];
-				rec->timeout_ns = timeout_ns;
-				rec->syscall = nr == NR_epoll_wait ? WS_EPOLL_WAIT :
-					       nr == NR_epoll_pwait ? WS_EPOLL_PWAIT : WS_EPOLL_PWAIT2;
-				bpf_ringbuf_submit(rec, wakeup_flag());
-			}
-		}
-		call.snapshots = wants_snapshots(ep);
-		if (call.snapshots)
-			snapshot_ready_list(pid_tgid, (int)call.args[0], ep, false);
-		break;
-	}
-	default:
-		break;
-	}
-	inflight_put(tid, &call);
+/* close(fd): only of an epoll fd or of a file some set watches. */
+static __always_inline int enter_close(__u64 pid_tgid, __u64 fd)
+{
+	struct file *file = current_fd_file((int)fd);
+	struct syscall_call call = {};
+
+	if (!file)
+		return 0;
+	call.close_watched = file_in_some_set(file);
+	call.close_is_epoll = eventpoll_fops_seen && BPF_CORE_READ(file, f_op) == eventpoll_fops_seen;
+	if (!call.close_is_epoll && !call.close_watched)
+		return 0;
+	call_begin(&call, NR_close);
+	call.args[0] = fd;
+	call.close_shared = file_shared(file);
+	if (call.close_is_epoll)
+		call.ep = BPF_CORE_READ(file, private_data);
+	inflight_put((__u32)pid_tgid, &call);
 	return 0;
 }
 
@@ -685,7 +729,7 @@ static __always_inline void emit_create(struct syscall_call *c, __u64 pid_tgid, 
 	rec = reserve(sizeof(*rec));
 	if (!rec)
 		return;
-	fill_header(&rec->h, EV_CREATE, sizeof(*rec), pid_tgid, c->ts_ns);
+	fill_header(&rec->h, EV_CREATE, sizeof(*rec), pid_tgid, c->ts_ns, WITH_COMM);
 	rec->dur_ns = now - c->ts_ns;
 	rec->flags = (int)c->args[0];
 	rec->ret = ret;
@@ -715,7 +759,7 @@ static __always_inline void emit_ctl(struct syscall_call *c, __u64 pid_tgid, __u
 
 	if (!rec)
 		return;
-	fill_header(&rec->h, EV_CTL, sizeof(*rec), pid_tgid, c->ts_ns);
+	fill_header(&rec->h, EV_CTL, sizeof(*rec), pid_tgid, c->ts_ns, WITH_COMM);
 	rec->dur_ns = now - c->ts_ns;
 	rec->epfd = (int)c->args[0];
 	rec->op = (int)c->args[1];
@@ -808,15 +852,14 @@ static __always_inline void emit_wait(struct syscall_call *c, __u64 pid_tgid, __
 
 	if (!rec)
 		return;
-	fill_header_nocomm(&rec->h, EV_WAIT, 0, pid_tgid, c->ts_ns);
+	fill_header(&rec->h, EV_WAIT, 0, pid_tgid, c->ts_ns, NO_COMM);
 	rec->dur_ns = now - c->ts_ns;
 	rec->events_ptr = c->args[1];
-	rec->timeout_ns = (long long)c->args[3];
+	rec->timeout_ns = c->timeout_ns;
 	rec->epfd = (int)c->args[0];
 	rec->maxevents = (int)c->args[2];
 	rec->ret = ret;
-	rec->syscall = c->nr == NR_epoll_wait ? WS_EPOLL_WAIT :
-		       c->nr == NR_epoll_pwait ? WS_EPOLL_PWAIT : WS_EPOLL_PWAIT2;
+	rec->syscall = wait_syscall_of(c->nr);
 	rec->fault = 0;
 	__sync_fetch_and_add(&wait_exits, 1);
 
@@ -857,7 +900,7 @@ static __always_inline void emit_close(struct syscall_call *c, __u64 pid_tgid, _
 
 	if (!rec)
 		return;
-	fill_header(&rec->h, EV_CLOSE, sizeof(*rec), pid_tgid, c->ts_ns);
+	fill_header(&rec->h, EV_CLOSE, sizeof(*rec), pid_tgid, c->ts_ns, WITH_COMM);
 	rec->fd = (int)c->args[0];
 	rec->ret = ret;
 	rec->is_epoll = c->close_is_epoll;
@@ -927,19 +970,29 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	long nr = ctx->args[1];
 	struct pt_regs *regs = (void *)ctx->args[0];
-	__u64 pid_tgid, args[5];
+	__u64 pid_tgid;
 
 	if (!interesting_nr(nr))	/* most syscalls stop here */
 		return 0;
 	pid_tgid = bpf_get_current_pid_tgid();
-	args[0] = SC_ARG0(regs);
-	if (!wanted(nr, pid_tgid, args[0]))
+	if (from_self(pid_tgid)) {
+		if (nr == NR_epoll_ctl)
+			serve_requests((int)SC_ARG0(regs));
 		return 0;
-	args[1] = SC_ARG1(regs);
-	args[2] = SC_ARG2(regs);
-	args[3] = SC_ARG3(regs);
-	args[4] = SC_ARG4(regs);
-	return syscall_enter(nr, pid_tgid, args);
+	}
+	if (!wanted(pid_tgid))
+		return 0;
+	switch (nr) {
+	case NR_epoll_ctl:
+		return enter_ctl(pid_tgid, SC_ARG0(regs), SC_ARG1(regs), SC_ARG2(regs), SC_ARG3(regs));
+	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
+		return enter_wait(nr, pid_tgid, SC_ARG0(regs), SC_ARG1(regs), SC_ARG2(regs),
+				  SC_ARG3(regs));
+	case NR_close:
+		return enter_close(pid_tgid, SC_ARG0(regs));
+	default:
+		return enter_create(nr, pid_tgid, SC_ARG0(regs));
+	}
 }
 
 SEC("raw_tp/sys_exit")
@@ -954,33 +1007,54 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 }
 
 /* Attach mode 2: one tracepoint per syscall of interest; other syscalls
- * never run a program.  One program serves many tracepoints, but the
- * kernel refuses a program on a syscall tracepoint that reads past that
- * syscall's own arguments, so there is one enter program per argument
- * count read (user space attaches each syscall to the right one). */
-static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, int nargs)
+ * never run a program.  A program on a syscall tracepoint may not read
+ * past that syscall's own arguments, so there is one enter program per
+ * kind of call (user space attaches each syscall to its own).  The
+ * syscall event's nr is an int. */
+SEC("tracepoint")
+int tp_enter_create(struct trace_event_raw_sys_enter *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	long nr = (int)ctx->id;	/* the syscall event's nr is an int */
-	__u64 args[5];
 
-	if (!wanted(nr, pid_tgid, ctx->args[0]))
+	if (!wanted(pid_tgid))
 		return 0;
-	/* ctx may only be read at constant offsets: no loop */
-	args[0] = ctx->args[0];
-	args[1] = nargs > 1 ? ctx->args[1] : 0;
-	args[2] = nargs > 2 ? ctx->args[2] : 0;
-	args[3] = nargs > 3 ? ctx->args[3] : 0;
-	args[4] = nargs > 4 ? ctx->args[4] : 0;
-	return syscall_enter(nr, pid_tgid, args);
+	return enter_create((int)ctx->id, pid_tgid, ctx->args[0]);
 }
 
 SEC("tracepoint")
-int tp_enter_1arg(struct trace_event_raw_sys_enter *ctx) { return tp_enter(ctx, 1); }
+int tp_enter_ctl(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (from_self(pid_tgid)) {
+		serve_requests((int)ctx->args[0]);
+		return 0;
+	}
+	if (!wanted(pid_tgid))
+		return 0;
+	return enter_ctl(pid_tgid, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]);
+}
+
 SEC("tracepoint")
-int tp_enter_4args(struct trace_event_raw_sys_enter *ctx) { return tp_enter(ctx, 4); }
+int tp_enter_wait(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (!wanted(pid_tgid))
+		return 0;
+	return enter_wait((int)ctx->id, pid_tgid, ctx->args[0], ctx->args[1], ctx->args[2],
+			  ctx->args[3]);
+}
+
 SEC("tracepoint")
-int tp_enter_5args(struct trace_event_raw_sys_enter *ctx) { return tp_enter(ctx, 5); }
+int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (!wanted(pid_tgid))
+		return 0;
+	return enter_close(pid_tgid, ctx->args[0]);
+}
 
 SEC("tracepoint")
 int tp_exit(struct trace_event_raw_sys_exit *ctx)
@@ -1050,12 +1124,8 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	rec = reserve(sizeof(*rec));
 	if (!rec)
 		return true;
-	rec->h.ts_ns = bpf_ktime_get_ns();
-	rec->h.pid = owner->pid;
-	rec->h.tid = 0;
-	rec->h.type = EV_READY;
-	rec->h.size = sizeof(*rec);
-	rec->h.comm[0] = 0;
+	fill_header(&rec->h, EV_READY, sizeof(*rec), (__u64)owner->pid << 32, bpf_ktime_get_ns(),
+		    NO_COMM);
 	rec->epfd = owner->epfd;
 	rec->fd = f.fd;
 	rec->mask = mask;
@@ -1169,7 +1239,8 @@ int on_fork(struct bpf_raw_tracepoint_args *ctx)
 	rec = reserve(sizeof(*rec));
 	if (!rec)
 		return 0;
-	fill_header(&rec->h, EV_FORK, sizeof(*rec), bpf_get_current_pid_tgid(), bpf_ktime_get_ns());
+	fill_header(&rec->h, EV_FORK, sizeof(*rec), bpf_get_current_pid_tgid(), bpf_ktime_get_ns(),
+		    WITH_COMM);
 	rec->child_pid = ctgid;
 	bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
 	return 0;
@@ -1193,7 +1264,7 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 	rec = reserve(sizeof(*rec));
 	if (!rec)
 		return 0;
-	fill_header(&rec->h, EV_EXIT, sizeof(*rec), pid_tgid, bpf_ktime_get_ns());
+	fill_header(&rec->h, EV_EXIT, sizeof(*rec), pid_tgid, bpf_ktime_get_ns(), WITH_COMM);
 	rec->exit_code = BPF_CORE_READ(task, exit_code);
 	bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
 	return 0;

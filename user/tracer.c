@@ -50,32 +50,36 @@ static int attach_one(struct tracer *t, struct bpf_program *prog, const char *wh
 	return 0;
 }
 
-/* Which enter program serves which syscall tracepoint (by the number of
- * arguments it reads; see tp_enter() in the BPF code). */
+/* Which enter program serves which syscall tracepoint: one per kind of
+ * call (see the tp_enter_* programs in the BPF code). */
+enum call_kind { CALL_CREATE, CALL_CTL, CALL_WAIT, CALL_CLOSE };
+
 static const struct {
 	const char *syscall;
-	int nargs;
+	enum call_kind kind;
 } hooked_syscalls[] = {
-	{ "epoll_create", 1 }, { "epoll_create1", 1 }, { "close", 1 },
-	{ "epoll_ctl", 4 }, { "epoll_wait", 4 },
-	{ "epoll_pwait", 5 }, { "epoll_pwait2", 5 },
+	{ "epoll_create", CALL_CREATE }, { "epoll_create1", CALL_CREATE }, { "close", CALL_CLOSE },
+	{ "epoll_ctl", CALL_CTL }, { "epoll_wait", CALL_WAIT },
+	{ "epoll_pwait", CALL_WAIT }, { "epoll_pwait2", CALL_WAIT },
 };
 
-static struct bpf_program *enter_program(struct epolltrace_bpf *skel, int nargs)
+static struct bpf_program *enter_program(struct epolltrace_bpf *skel, enum call_kind kind)
 {
-	switch (nargs) {
-	case 1: return skel->progs.tp_enter_1arg;
-	case 4: return skel->progs.tp_enter_4args;
-	default: return skel->progs.tp_enter_5args;
+	switch (kind) {
+	case CALL_CREATE: return skel->progs.tp_enter_create;
+	case CALL_CTL: return skel->progs.tp_enter_ctl;
+	case CALL_WAIT: return skel->progs.tp_enter_wait;
+	default: return skel->progs.tp_enter_close;
 	}
 }
 
 /* The syscall programs come in two sets; exactly one set is loaded. */
 static void set_syscall_programs(struct epolltrace_bpf *skel, bool tracepoints)
 {
-	bpf_program__set_autoload(skel->progs.tp_enter_1arg, tracepoints);
-	bpf_program__set_autoload(skel->progs.tp_enter_4args, tracepoints);
-	bpf_program__set_autoload(skel->progs.tp_enter_5args, tracepoints);
+	bpf_program__set_autoload(skel->progs.tp_enter_create, tracepoints);
+	bpf_program__set_autoload(skel->progs.tp_enter_ctl, tracepoints);
+	bpf_program__set_autoload(skel->progs.tp_enter_wait, tracepoints);
+	bpf_program__set_autoload(skel->progs.tp_enter_close, tracepoints);
 	bpf_program__set_autoload(skel->progs.tp_exit, tracepoints);
 	bpf_program__set_autoload(skel->progs.on_sys_enter, !tracepoints);
 	bpf_program__set_autoload(skel->progs.on_sys_exit, !tracepoints);
@@ -90,7 +94,7 @@ static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel
 		return attach_one(t, skel->progs.on_sys_enter, "raw_tp:sys_enter", why, len) ||
 		       attach_one(t, skel->progs.on_sys_exit, "raw_tp:sys_exit", why, len);
 	for (size_t i = 0; i < n; i++) {
-		struct bpf_program *enter = enter_program(skel, hooked_syscalls[i].nargs);
+		struct bpf_program *enter = enter_program(skel, hooked_syscalls[i].kind);
 
 		hooked++;
 		snprintf(name, sizeof(name), "sys_enter_%s", hooked_syscalls[i].syscall);
