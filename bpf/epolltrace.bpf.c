@@ -916,8 +916,16 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 	struct syscall_call *c = NULL;
 	__u64 now;
 
-	if (is_traced(pid_tgid >> 32))
+	if (is_traced(pid_tgid >> 32)) {
 		c = inflight_get(tid);
+		/* A thread makes one call at a time: a slot that holds another
+		 * call is one whose exit was missed (its entry came just
+		 * before the exit hooks were attached), not this one. */
+		if (c && c->nr != nr) {
+			inflight_drop(tid);
+			c = NULL;
+		}
+	}
 	if (!c) {
 		/* Someone else's epoll_ctl: may have added a socket to a
 		 * set we trace (sets can be shared).  Its op is unknown
@@ -927,7 +935,7 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 		return 0;
 	}
 	now = bpf_ktime_get_ns();
-	switch (c->nr) {
+	switch (nr) {
 	case NR_epoll_create: case NR_epoll_create1:
 		emit_create(c, pid_tgid, now, ret);
 		break;
