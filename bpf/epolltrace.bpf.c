@@ -47,7 +47,6 @@ struct syscall_call {
 	__u8 ev_fault;
 	__u8 close_is_epoll;
 	__u8 close_shared;
-	__u8 close_watched;
 	bool snapshots;		/* epoll_wait: ready list snapshots at entry and exit */
 	__u32 fd_mode;		/* epoll_ctl ADD: what the fd is */
 	__u64 fd_ino;
@@ -457,7 +456,6 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 	rec = bpf_map_lookup_elem(&rdlist_scratch, &zero);
 	if (!rec)
 		return;
-	rec->truncated = 0;
 	/* The count lives in the record, not a register: the verifier then
 	 * does not follow every kept/skipped combination of the items. */
 	rec->count = 0;
@@ -477,8 +475,6 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 		}
 		pos = BPF_CORE_READ(pos, next);
 	}
-	if (pos && pos != head)
-		rec->truncated = 1;
 	n = rec->count;
 	if (!n)
 		return;
@@ -697,9 +693,8 @@ static __always_inline int enter_close(__u64 pid_tgid, __u64 fd)
 
 	if (!file)
 		return 0;
-	call.close_watched = file_in_some_set(file);
 	call.close_is_epoll = eventpoll_fops_seen && BPF_CORE_READ(file, f_op) == eventpoll_fops_seen;
-	if (!call.close_is_epoll && !call.close_watched)
+	if (!call.close_is_epoll && !file_in_some_set(file))
 		return 0;
 	call_begin(&call, NR_close);
 	call.args[0] = fd;
@@ -904,7 +899,6 @@ static __always_inline void emit_close(struct syscall_call *c, __u64 pid_tgid, _
 	rec->fd = (int)c->args[0];
 	rec->ret = ret;
 	rec->is_epoll = c->close_is_epoll;
-	rec->watched = c->close_watched;
 	rec->shared = c->close_shared;
 	bpf_ringbuf_submit(rec, wakeup_flag());
 }

@@ -155,9 +155,8 @@ struct ev_close {
 	int fd;
 	int ret;
 	unsigned char is_epoll;		/* the fd was an epoll instance */
-	unsigned char watched;		/* its file sat in some epoll set */
 	unsigned char shared;		/* another reference keeps the file open */
-	unsigned char pad[5];
+	unsigned char pad[6];
 };
 
 struct ev_ready {
@@ -184,7 +183,7 @@ struct ev_rdlist {
 	int epfd;
 	unsigned short count;
 	unsigned char at_exit;		/* 0: at epoll_wait entry, 1: at exit */
-	unsigned char truncated;
+	unsigned char pad;
 	struct rdlist_item items[RDLIST_MAX];
 };
 
