@@ -191,7 +191,8 @@ int main(int argc, char **argv)
 		proc_get(child.pid)->pidfd = open_pidfd(child.pid);
 		tracer_add_pid(&tracer, child.pid);
 	}
-	emit_start(backend_name(tracer.backend), tracer.attached, opts.pids, opts.npids);
+	emit_start(backend_name(tracer.backend), tracer.attached, tracer.nattached,
+		   opts.pids, opts.npids);
 	if (child.pid > 0) {
 		proc_read_comm(child.pid);
 		err = launch_release(&child);

@@ -789,7 +789,8 @@ void learn_registration(uint32_t pid, int epfd, int fd, uint32_t events, uint64_
 	diag_on_register(s, r, 0);
 }
 
-void emit_start(const char *backend, const char *attached, const uint32_t *pids, int npids)
+void emit_start(const char *backend, const char *const *attached, int nattached,
+		const uint32_t *pids, int npids)
 {
 	struct line l;
 
@@ -804,15 +805,8 @@ void emit_start(const char *backend, const char *attached, const uint32_t *pids,
 		json_kv_str(&l, "backend", backend);
 		json_key(&l, "attach");
 		json_open(&l, '[');
-		for (const char *p = attached; *p;) {
-			size_t n = strcspn(p, ",");
-			char name[128];
-
-			snprintf(name, sizeof(name), "%.*s", (int)n, p);
-			json_str(&l, name);
-			p += n;
-			p += strspn(p, ", ");
-		}
+		for (int i = 0; i < nattached; i++)
+			json_str(&l, attached[i]);
 		json_close(&l, ']');
 		json_key(&l, "pids");
 		json_open(&l, '[');
@@ -824,7 +818,10 @@ void emit_start(const char *backend, const char *attached, const uint32_t *pids,
 		line_printf(&l, "epolltrace: tracing pid");
 		for (int i = 0; i < npids; i++)
 			line_printf(&l, "%s%u", i ? "," : " ", pids[i]);
-		line_printf(&l, "; readiness backend %s (%s)", backend, attached);
+		line_printf(&l, "; readiness backend %s (", backend);
+		for (int i = 0; i < nattached; i++)
+			line_printf(&l, "%s%s", i ? ", " : "", attached[i]);
+		line_printf(&l, ")");
 	}
 	line_emit(&l);
 	fflush(trace_out);

@@ -16,7 +16,8 @@ extern struct tracer *the_tracer;
 int handle_record(void *ctx, void *data, size_t size);
 
 /* The first line: what is attached and to whom. */
-void emit_start(const char *backend, const char *attached, const uint32_t *pids, int npids);
+void emit_start(const char *backend, const char *const *attached, int nattached,
+		const uint32_t *pids, int npids);
 void emit_lost(uint64_t lost);
 /* An exit we learned of without the kernel's exit record. */
 void emit_exit_unseen(uint32_t pid, int status);

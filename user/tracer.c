@@ -31,11 +31,11 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, args);
 }
 
+/* `what` must outlive the tracer (a literal, or text in *t). */
 static void note_attached(struct tracer *t, const char *what)
 {
-	size_t used = strlen(t->attached);
-
-	snprintf(t->attached + used, sizeof(t->attached) - used, "%s%s", used ? ", " : "", what);
+	if (t->nattached < TRACER_MAX_ATTACHED)
+		t->attached[t->nattached++] = what;
 }
 
 static int attach_one(struct tracer *t, struct bpf_program *prog, const char *what, char *why, size_t len)
@@ -87,7 +87,7 @@ static void set_syscall_programs(struct epolltrace_bpf *skel, bool tracepoints)
 
 static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel, char *why, size_t len)
 {
-	size_t n = sizeof(hooked_syscalls) / sizeof(hooked_syscalls[0]), hooked = 0;
+	size_t n = sizeof(hooked_syscalls) / sizeof(hooked_syscalls[0]);
 	char name[64];
 
 	if (!t->syscall_tracepoints)
@@ -96,7 +96,6 @@ static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel
 	for (size_t i = 0; i < n; i++) {
 		struct bpf_program *enter = enter_program(skel, hooked_syscalls[i].kind);
 
-		hooked++;
 		snprintf(name, sizeof(name), "sys_enter_%s", hooked_syscalls[i].syscall);
 		if (!bpf_program__attach_tracepoint(enter, "syscalls", name))
 			goto fail;
@@ -104,8 +103,9 @@ static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel
 		if (!bpf_program__attach_tracepoint(skel->progs.tp_exit, "syscalls", name))
 			goto fail;
 	}
-	snprintf(name, sizeof(name), "tracepoint:syscalls (%zu syscalls)", hooked);
-	note_attached(t, name);
+	snprintf(t->syscalls_attached, sizeof(t->syscalls_attached),
+		 "tracepoint:syscalls (%zu syscalls)", n);
+	note_attached(t, t->syscalls_attached);
 	return 0;
 fail:
 	snprintf(why, len, "cannot attach tracepoint syscalls:%s: %s", name, strerror(errno));
@@ -178,7 +178,7 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	struct epolltrace_bpf *skel = epolltrace_bpf__open();
 	int err;
 
-	t->attached[0] = 0;
+	t->nattached = 0;
 	if (b == BK_KPROBE && !kprobes_possible()) {
 		snprintf(why, len, "this kernel has no kprobes (no kprobe PMU, no kprobe_events)");
 		epolltrace_bpf__destroy(skel);
@@ -303,8 +303,12 @@ int tracer_start(struct tracer *t, ring_buffer_sample_fn handle, void *ctx)
 			fprintf(stderr, "epolltrace: cannot load the BPF programs: %s\n", why);
 		return -1;
 	}
-	if (opts.verbose)
-		fprintf(stderr, "epolltrace: backend %s: %s\n", backend_name(t->backend), t->attached);
+	if (opts.verbose) {
+		fprintf(stderr, "epolltrace: backend %s:", backend_name(t->backend));
+		for (int i = 0; i < t->nattached; i++)
+			fprintf(stderr, "%s %s", i ? "," : "", t->attached[i]);
+		fputc('\n', stderr);
+	}
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle, ctx, NULL);
 	if (!t->rb) {
 		fprintf(stderr, "epolltrace: cannot open the ring buffer: %s\n", strerror(errno));

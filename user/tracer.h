@@ -8,12 +8,18 @@
 
 struct epolltrace_bpf;
 
+#define TRACER_MAX_ATTACHED 8
+
 struct tracer {
 	struct epolltrace_bpf *skel;
 	struct ring_buffer *rb;
 	enum backend backend;
 	bool syscall_tracepoints;	/* per-syscall tracepoints, else raw sys_enter/exit */
-	char attached[512];	/* "raw_tp:sys_enter, ..." for the header */
+	/* What is attached, in order ("fentry:ep_poll_callback", ...,
+	 * "tracepoint:syscalls (7 syscalls)"), for the header. */
+	const char *attached[TRACER_MAX_ATTACHED];
+	int nattached;
+	char syscalls_attached[48];	/* the text of the syscall tracepoints' entry */
 };
 
 /* 0, or -1 after printing one line saying why. */
