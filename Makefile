@@ -60,7 +60,10 @@ $(SKEL): $(BPF_OBJ)
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name epolltrace_bpf > $@.tmp && mv $@.tmp $@
 
-$(USER_OBJS): $(SKEL)
+# Only the objects that include the skeleton wait for it, and only they are
+# rebuilt when the BPF code changes; -MMD tracks every other header.
+SKEL_USERS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(shell grep -l 'epolltrace\.skel\.h' $(USER_SRCS)))
+$(SKEL_USERS): $(SKEL)
 $(OUTPUT)/user/%.o: user/%.c | $(OUTPUT)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
