@@ -54,6 +54,8 @@ struct syscall_call {
 	struct sock_info sock;
 	struct eventpoll *ep;	/* the set, found at entry (epoll_wait, epoll_ctl, close) */
 	__s64 timeout_ns;	/* epoll_wait: the timeout decoded at entry */
+	__u8 before_attach;	/* rebuilt from a struct seeded_call */
+	__u8 entry_unknown;	/* ... whose entry time was not known */
 };
 
 /* A traced thread's call between entry and exit.  Slot tid % INFLIGHT_SLOTS
@@ -535,8 +537,10 @@ static __always_inline void serve_requests(int fd)
 
 /* ---- syscall entry ---------------------------------------------------------
  * Each entry program first serves epolltrace's own requests (they come as
- * its epoll_ctl calls), then asks whether the caller is traced, then hands
- * the call to its enter_*() function, which keeps what the exit needs. */
+ * its epoll_ctl calls), then asks whether the caller is traced, drops
+ * what the thread was seen blocked in at the attach (forget_seed), and
+ * hands the call to its enter_*() function, which keeps what the exit
+ * needs. */
 
 /* Is this a call of a traced process?  (epolltrace is never one.) */
 static __always_inline bool wanted(__u64 pid_tgid)
@@ -705,6 +709,87 @@ static __always_inline int enter_close(__u64 pid_tgid, __u64 fd)
 	return 0;
 }
 
+/* ---- calls in progress at the attach ----------------------------------------
+ * A thread blocked in a wait when the tracer attached returns from a call
+ * whose entry no program saw.  User space reads those calls from /proc
+ * and hands each over (tracer_seed_call); the exit of such a thread's call
+ * takes it when it finds no inflight call.  While no seed is kept, exits
+ * and entries pay nothing but a read of seeded_calls. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);			/* tid */
+	__type(value, struct seeded_call);
+} seeds SEC(".maps");
+
+/* Entries in `seeds`, or more: user space counts one before each insert,
+ * the BPF side takes one off for each entry it deletes. */
+__u64 seeded_calls;
+
+/* The call rebuilt from a seed, per CPU (too big for the stack beside
+ * the exit's other locals). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct syscall_call);
+} seed_scratch SEC(".maps");
+
+static __always_inline void drop_seed(__u32 tid)
+{
+	if (bpf_map_delete_elem(&seeds, &tid) == 0)
+		__sync_fetch_and_add(&seeded_calls, -1);
+}
+
+/* The thread makes another call (or ends): whatever it was blocked in at
+ * the attach is over. */
+static __always_inline void forget_seed(__u64 pid_tgid)
+{
+	if (seeded_calls)
+		drop_seed((__u32)pid_tgid);
+}
+
+static __always_inline bool is_wait_nr(long nr)
+{
+	return nr == NR_epoll_wait || nr == NR_epoll_pwait || nr == NR_epoll_pwait2;
+}
+
+/* The exit of a wait the thread was blocked in at the attach: the call as
+ * if its entry had been seen (the set is found from the fd now), or NULL.
+ * A seed of another call is stale: dropped all the same. */
+static __always_inline struct syscall_call *take_seed(__u64 pid_tgid, long nr)
+{
+	__u32 tid = (__u32)pid_tgid, zero = 0;
+	struct seeded_call *seed;
+	struct syscall_call *c;
+
+	if (!seeded_calls || !is_wait_nr(nr))
+		return NULL;
+	seed = bpf_map_lookup_elem(&seeds, &tid);
+	if (!seed)
+		return NULL;
+	c = bpf_map_lookup_elem(&seed_scratch, &zero);
+	if (c && seed->nr == nr && seed->pid == pid_tgid >> 32) {
+		__builtin_memset(c, 0, sizeof(*c));
+		c->nr = nr;
+		c->ts_ns = seed->entered_ns;	/* if unknown, the exit's time (below) */
+		c->entry_unknown = !seed->entered_ns;
+		c->before_attach = 1;
+		for (int i = 0; i < 4; i++)
+			c->args[i] = seed->args[i];
+	} else {
+		c = NULL;
+	}
+	drop_seed(tid);
+	if (!c)
+		return NULL;
+	c->timeout_ns = wait_timeout_ns(nr, c->args[3]);
+	c->ep = epfd_to_ep((int)c->args[0]);
+	learn_epoll(pid_tgid >> 32, (int)c->args[0], c->ep);
+	c->snapshots = wants_snapshots(c->ep);
+	return c;
+}
+
 /* ---- syscall exit -------------------------------------------------------- */
 
 static __always_inline void emit_create(struct syscall_call *c, __u64 pid_tgid, __u64 now, long ret)
@@ -856,6 +941,8 @@ static __always_inline void emit_wait(struct syscall_call *c, __u64 pid_tgid, __
 	rec->ret = ret;
 	rec->syscall = wait_syscall_of(c->nr);
 	rec->fault = 0;
+	rec->before_attach = c->before_attach;
+	rec->entry_unknown = c->entry_unknown;
 	__sync_fetch_and_add(&wait_exits, 1);
 
 	for (int chunk = 0; chunk < MAX_WAIT_CHUNKS; chunk++) {
@@ -919,6 +1006,8 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 			inflight_drop(tid);
 			c = NULL;
 		}
+		if (!c)
+			c = take_seed(pid_tgid, nr);
 	}
 	if (!c) {
 		/* Someone else's epoll_ctl: may have added a socket to a
@@ -929,6 +1018,8 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 		return 0;
 	}
 	now = bpf_ktime_get_ns();
+	if (c->entry_unknown)
+		c->ts_ns = now;
 	switch (nr) {
 	case NR_epoll_create: case NR_epoll_create1:
 		emit_create(c, pid_tgid, now, ret);
@@ -961,7 +1052,8 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 	default:
 		break;
 	}
-	inflight_drop(tid);
+	if (!c->before_attach)
+		inflight_drop(tid);
 	return 0;
 }
 
@@ -984,6 +1076,7 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	}
 	if (!wanted(pid_tgid))
 		return 0;
+	forget_seed(pid_tgid);
 	switch (nr) {
 	case NR_epoll_ctl:
 		return enter_ctl(pid_tgid, SC_ARG0(regs), SC_ARG1(regs), SC_ARG2(regs), SC_ARG3(regs));
@@ -1020,6 +1113,7 @@ int tp_enter_create(struct trace_event_raw_sys_enter *ctx)
 
 	if (!wanted(pid_tgid))
 		return 0;
+	forget_seed(pid_tgid);
 	return enter_create((int)ctx->id, pid_tgid, ctx->args[0]);
 }
 
@@ -1034,6 +1128,7 @@ int tp_enter_ctl(struct trace_event_raw_sys_enter *ctx)
 	}
 	if (!wanted(pid_tgid))
 		return 0;
+	forget_seed(pid_tgid);
 	return enter_ctl(pid_tgid, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]);
 }
 
@@ -1044,6 +1139,7 @@ int tp_enter_wait(struct trace_event_raw_sys_enter *ctx)
 
 	if (!wanted(pid_tgid))
 		return 0;
+	forget_seed(pid_tgid);
 	return enter_wait((int)ctx->id, pid_tgid, ctx->args[0], ctx->args[1], ctx->args[2],
 			  ctx->args[3]);
 }
@@ -1055,6 +1151,7 @@ int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 
 	if (!wanted(pid_tgid))
 		return 0;
+	forget_seed(pid_tgid);
 	return enter_close(pid_tgid, ctx->args[0]);
 }
 
@@ -1259,6 +1356,7 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!is_traced(tgid))
 		return 0;
 	inflight_drop(tid);
+	forget_seed(pid_tgid);
 	/* signal->live already counts this thread out: 0 means the last one. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;

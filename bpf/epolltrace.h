@@ -144,7 +144,10 @@ struct ev_wait {
 	unsigned char syscall;
 	unsigned char more;		/* another record of this call follows */
 	unsigned char fault;		/* the result array could not be read */
-	unsigned char pad[5];
+	unsigned char before_attach;	/* entered before the attach (see struct seeded_call) */
+	unsigned char entry_unknown;	/* before_attach, entry time unknown: h.ts_ns is
+					 * the exit, dur_ns 0 */
+	unsigned char pad[3];
 	/* count * USER_EVENT_SIZE raw bytes copied from the caller's array;
 	 * sized to a power of two so the BPF side can bound a copy with a mask */
 	unsigned char items[WAIT_ITEMS_BYTES];
@@ -216,6 +219,17 @@ struct ep_owner {
  * epoll fd to the kernel's eventpoll and remember it as `owner`. */
 struct ep_resolve {
 	struct ep_owner owner;
+};
+
+/* A call a thread was blocked in when the tracer attached, handed to the
+ * kernel side by user space (tracer_seed_call(), from
+ * /proc/PID/task/TID/syscall): its exit is decoded like that of a call
+ * whose entry was seen, its record marked before_attach.  Waits only. */
+struct seeded_call {
+	unsigned long long args[6];	/* the syscall's arguments */
+	unsigned long long entered_ns;	/* CLOCK_MONOTONIC; 0: unknown */
+	unsigned int pid;		/* the thread's process */
+	int nr;				/* the syscall's number */
 };
 
 /* Per-(pid, epfd) summary counters kept in the kernel for -c. */

@@ -91,6 +91,8 @@ static int attach_pid(struct tracer *t, uint32_t pid)
 		fprintf(stderr, "epolltrace: process %u exited during attach\n", pid);
 		return -1;
 	}
+	/* Waits entered before the attach: their return is traced too. */
+	tracer_seed_blocked_waits(t, pid);
 	return 0;
 }
 

@@ -409,6 +409,8 @@ static void finish_wait(const struct ev_wait *w, const unsigned char *raw, size_
 		json_close(&l, ']');
 		if (w->fault)
 			json_kv_bool(&l, "fault", true);
+		if (w->before_attach)
+			json_kv_bool(&l, "before_attach", true);
 		finish_json(&l);
 		goto out;
 	}

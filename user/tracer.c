@@ -1,7 +1,10 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
 #include <stdbool.h>
@@ -373,6 +376,79 @@ int tracer_socket_backlog(struct tracer *t, int pidfd, int fd, uint32_t *backlog
 	*backlog = a.backlog;
 	*unit = err ? 0 : a.unit;
 	return err;
+}
+
+static bool is_wait_syscall(long nr)
+{
+	return nr == SYS_epoll_wait || nr == SYS_epoll_pwait || nr == SYS_epoll_pwait2;
+}
+
+int tracer_seed_call(struct tracer *t, uint32_t pid, uint32_t tid, long nr,
+		     const uint64_t args[6], uint64_t entered_ns)
+{
+	struct seeded_call seed = { .entered_ns = entered_ns, .pid = pid, .nr = nr };
+	int map = bpf_map__fd(t->skel->maps.seeds);
+	__u64 *count = &t->skel->bss->seeded_calls;
+
+	if (!is_wait_syscall(nr))
+		return -EINVAL;
+	memcpy(seed.args, args, sizeof(seed.args));
+	/* Counted before it is in the map, so that the count is never
+	 * short of the entries; the BPF side takes one off per delete. */
+	__atomic_fetch_add(count, 1, __ATOMIC_SEQ_CST);
+	if (bpf_map_update_elem(map, &tid, &seed, BPF_NOEXIST) == 0)
+		return 0;
+	__atomic_fetch_sub(count, 1, __ATOMIC_SEQ_CST);
+	/* The thread has a seed already: replace it (counted once). */
+	if (errno == EEXIST && bpf_map_update_elem(map, &tid, &seed, BPF_EXIST) == 0)
+		return 0;
+	return -errno;
+}
+
+/* "232 0x3 0x7ffc... 0x4 0xffffffff 0x0 0x0 SP PC": the syscall a blocked
+ * thread is in and its six arguments ("running", or "-1 SP PC" when not
+ * in a syscall). */
+static bool read_blocked_syscall(uint32_t pid, const char *tid, long *nr, uint64_t args[6])
+{
+	char path[320], buf[256];
+	int fd, n;
+
+	snprintf(path, sizeof(path), "/proc/%u/task/%s/syscall", pid, tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	return sscanf(buf, "%ld %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64 " %" SCNx64,
+		      nr, &args[0], &args[1], &args[2], &args[3], &args[4], &args[5]) == 7;
+}
+
+int tracer_seed_blocked_waits(struct tracer *t, uint32_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%u/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		uint64_t args[6];
+		long nr;
+
+		if (de->d_name[0] == '.' || !read_blocked_syscall(pid, de->d_name, &nr, args) ||
+		    !is_wait_syscall(nr))
+			continue;
+		if (tracer_seed_call(t, pid, strtoul(de->d_name, NULL, 10), nr, args, 0) == 0)
+			n++;
+	}
+	closedir(dir);
+	return n;
 }
 
 /* A traced process is gone: the epoll instances it owned are freed with

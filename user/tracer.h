@@ -33,6 +33,16 @@ int tracer_snapshot_epoll(struct tracer *t, int pidfd, int epfd);
 /* What socket `fd` of the process behind `pidfd` holds for its reader
  * now, in the unit of ev_ready.backlog; *unit 0 if it cannot tell. */
 int tracer_socket_backlog(struct tracer *t, int pidfd, int fd, uint32_t *backlog, uint8_t *unit);
+/* A wait (epoll_wait, epoll_pwait, epoll_pwait2; else -EINVAL) that thread
+ * `tid` of `pid` is blocked in now, entered before the attach, as
+ * /proc/PID/task/TID/syscall shows it: its return is then recorded like
+ * any wait's, with ev_wait.before_attach set.  entered_ns: CLOCK_MONOTONIC,
+ * 0 if unknown.  Call it after tracer_add_pid(pid).  0 or -errno. */
+int tracer_seed_call(struct tracer *t, uint32_t pid, uint32_t tid, long nr,
+		     const uint64_t args[6], uint64_t entered_ns);
+/* tracer_seed_call() for every thread of `pid` blocked in a wait now:
+ * how many were handed over, or -errno. */
+int tracer_seed_blocked_waits(struct tracer *t, uint32_t pid);
 void tracer_forget_pid(struct tracer *t, uint32_t pid);
 uint64_t tracer_lost(struct tracer *t);
 void tracer_stop(struct tracer *t);
