@@ -77,6 +77,19 @@ $(OUTPUT)/tools/%: tools/%.c tools/workload.h | $(OUTPUT)/tools
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -Itools -D_GNU_SOURCE -static -pthread $< -o $@
 
+# Tools that drive the frontend's interfaces (user/tracer.c) for the tests,
+# linked with the frontend's objects but main.o, taken from an archive.
+FRONTEND_TOOLS := $(OUTPUT)/tools/tracer_query
+FRONTEND_LIB   := $(OUTPUT)/frontend.a
+
+$(FRONTEND_LIB): $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(FRONTEND_TOOLS): $(OUTPUT)/tools/%: tools/%.c $(FRONTEND_LIB) | $(OUTPUT)/tools
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $< $(FRONTEND_LIB) $(LDLIBS) -o $@
+
 demo: deps all
 	$(Q)sh tools/demo.sh
 

@@ -175,6 +175,24 @@ struct {
 	__type(value, struct backlog_answer);
 } backlog_requests SEC(".maps");
 
+/* Requests from user space: its own fd (a copy of an epoll fd) -> the
+ * items on that set's ready list now. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, __s32);
+	__type(value, struct ready_list_answer);
+} ready_list_requests SEC(".maps");
+
+/* Requests from user space: its own fd (a copy of a socket) -> the
+ * socket's endpoints now (one registered before bind or connect). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __s32);
+	__type(value, struct sock_info);
+} sock_info_requests SEC(".maps");
+
 /* Two direct-mapped tables of facts about kernel objects, each fact good
  * for one "stamp" (a generation or sequence number).  An array lookup is
  * inlined by the verifier, a hash lookup is a call: these sit on paths
@@ -449,7 +467,7 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 	__u32 zero = 0, n = 0, size;
 	__u64 seq = wait_exits;
 
-	if (!ep || !bpf_core_field_exists(ep->rdllist))
+	if (!ep || !ep_ready_list_readable())
 		return;
 	head = &ep->rdllist;
 	pos = BPF_CORE_READ(ep, rdllist.next);
@@ -522,6 +540,71 @@ static __always_inline void serve_backlog_request(int fd, struct file *file)
 		a->backlog = sock_backlog(sk, &a->unit);
 }
 
+/* Only an epoll file's private_data is a struct eventpoll.  Before any
+ * epoll file was seen, the name the kernel gives its anon inode tells. */
+static __always_inline bool is_epoll_file(struct file *file)
+{
+	static const char anon_name[] = "[eventpoll]";
+	char name[sizeof(anon_name)] = {};
+
+	if (eventpoll_fops_seen)
+		return BPF_CORE_READ(file, f_op) == eventpoll_fops_seen;
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(file, f_path.dentry, d_name.name));
+	for (int i = 0; i < sizeof(anon_name); i++)
+		if (name[i] != anon_name[i])
+			return false;
+	return true;
+}
+
+/* The items on a set's ready list, read without the set's lock.  While
+ * events are being handed to a waiter (ovflist active) the list is out
+ * on the waiter's stack: the answer is "transferring", no items. */
+static __always_inline void serve_ready_list_request(int fd, struct file *file)
+{
+	struct ready_list_answer *a = bpf_map_lookup_elem(&ready_list_requests, &fd);
+	struct list_head *head, *pos;
+	struct eventpoll *ep;
+
+	if (!a || !ep_ready_list_readable() || !is_epoll_file(file))
+		return;
+	ep = BPF_CORE_READ(file, private_data);
+	if (!ep)
+		return;
+	a->answered = 1;
+	if (BPF_CORE_READ(ep, ovflist) != EP_UNACTIVE_PTR) {
+		a->transferring = 1;
+		return;
+	}
+	head = &ep->rdllist;
+	pos = BPF_CORE_READ(ep, rdllist.next);
+	for (int i = 0; i < READY_LIST_MAX; i++) {
+		struct epitem *epi;
+
+		if (!pos || pos == head)
+			break;
+		epi = epitem_of_rdllink(pos);
+		a->items[i].fd = BPF_CORE_READ(epi, ffd.fd);
+		a->items[i].events = BPF_CORE_READ(epi, event.events);
+		a->count = i + 1;
+		pos = BPF_CORE_READ(pos, next);
+	}
+	a->truncated = pos && pos != head;
+	/* A transfer that began during the walk took the list away. */
+	if (BPF_CORE_READ(ep, ovflist) != EP_UNACTIVE_PTR) {
+		a->transferring = 1;
+		a->count = 0;
+		a->truncated = 0;
+	}
+}
+
+static __always_inline void serve_sock_info_request(int fd, struct file *file)
+{
+	struct sock_info *a = bpf_map_lookup_elem(&sock_info_requests, &fd);
+
+	if (a)
+		read_sock_info(sock_of_any_file(file), a);
+}
+
 /* User space's epoll_ctl on `fd`, a copy of a traced process's fd, with
  * its request waiting in one of the request maps (user space deletes it). */
 static __always_inline void serve_requests(int fd)
@@ -533,6 +616,8 @@ static __always_inline void serve_requests(int fd)
 	serve_resolve_request(fd, file);
 	serve_backlog_request(fd, file);
 	serve_snapshot_request(fd, file);
+	serve_ready_list_request(fd, file);
+	serve_sock_info_request(fd, file);
 }
 
 /* ---- syscall entry ---------------------------------------------------------
@@ -619,7 +704,7 @@ static __always_inline void read_added_fd(struct syscall_call *call, int fd)
 	bpf_probe_read_kernel_str(call->fd_dname, sizeof(call->fd_dname),
 				  BPF_CORE_READ(file, f_path.dentry, d_name.name));
 	if (is_socket_mode(call->fd_mode))
-		read_sock_info(file, &call->sock);
+		read_sock_info(sock_of_file(file), &call->sock);
 }
 
 /* epoll_ctl(epfd, op, fd, event): the caller's struct as it is now. */

@@ -79,7 +79,8 @@ struct ev_header {
 };
 
 /* A socket's endpoints, read at EPOLL_CTL_ADD so that even a socket
- * closed before user space looks can be named. */
+ * closed before user space looks can be named, and on request
+ * (tracer_sock_info) for one registered before bind or connect. */
 struct sock_info {
 	unsigned short family;		/* 0: not a socket */
 	unsigned short type;		/* SOCK_STREAM, SOCK_DGRAM, ... */
@@ -207,6 +208,22 @@ struct backlog_answer {
 	unsigned int backlog;
 	unsigned char unit;		/* enum backlog_unit; 0: not answered */
 	unsigned char pad[3];
+};
+
+/* Items listed in an answer of tracer_ready_list(). */
+#define READY_LIST_MAX 64
+
+/* Asked by user space (tracer_ready_list): the items on a set's ready
+ * list (ep->rdllist) now. */
+struct ready_list_answer {
+	unsigned char answered;		/* 0: the kernel side cannot read this set */
+	unsigned char transferring;	/* events are being handed to a waiter right
+					 * now (ep->ovflist active): the list cannot
+					 * be told, count is 0; ask again */
+	unsigned char truncated;	/* more than READY_LIST_MAX items */
+	unsigned char pad;
+	unsigned int count;		/* items[] filled */
+	struct rdlist_item items[READY_LIST_MAX]; /* fd (at ADD), registered events */
 };
 
 /* Where an epoll instance is known: the owner and its fd number. */

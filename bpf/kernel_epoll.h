@@ -105,10 +105,9 @@ static __always_inline __u32 sock_backlog(struct sock *sk, __u8 *unit)
 	return n;
 }
 
-static __always_inline void read_sock_info(struct file *file, struct sock_info *si)
+/* A socket's endpoints and state, as they are now. */
+static __always_inline void read_sock_info(struct sock *sk, struct sock_info *si)
 {
-	struct sock *sk = sock_of_file(file);
-
 	if (!sk)
 		return;
 	si->family = BPF_CORE_READ(sk, __sk_common.skc_family);
@@ -146,6 +145,17 @@ static __always_inline struct file *task_fd_file(struct task_struct *task, int f
 static __always_inline struct file *current_fd_file(int fd)
 {
 	return task_fd_file((struct task_struct *)bpf_get_current_task(), fd);
+}
+
+/* ep->ovflist while no events are being handed to a waiter. */
+#define EP_UNACTIVE_PTR ((void *)-1L)
+
+/* Can ep->rdllist be walked as a list_head beside ovflist?  Not on
+ * 6.16-rc1..rc5, whose llist rewrite (reverted in rc6) changed both. */
+static __always_inline bool ep_ready_list_readable(void)
+{
+	return bpf_core_field_exists(struct eventpoll, ovflist) &&
+	       bpf_core_field_size(struct eventpoll, rdllist) == sizeof(struct list_head);
 }
 
 /* Is this file watched by some epoll instance? */

@@ -378,6 +378,28 @@ int tracer_socket_backlog(struct tracer *t, int pidfd, int fd, uint32_t *backlog
 	return err;
 }
 
+int tracer_ready_list(struct tracer *t, int pidfd, int epfd, struct ready_list_answer *out)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = request_on_copy(bpf_map__fd(t->skel->maps.ready_list_requests), pidfd, epfd, out, out);
+	if (err)
+		return err;
+	return out->answered ? 0 : -EOPNOTSUPP;
+}
+
+int tracer_sock_info(struct tracer *t, int pidfd, int fd, struct sock_info *out)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = request_on_copy(bpf_map__fd(t->skel->maps.sock_info_requests), pidfd, fd, out, out);
+	if (err)
+		return err;
+	return out->family ? 0 : -ENOTSOCK;
+}
+
 static bool is_wait_syscall(long nr)
 {
 	return nr == SYS_epoll_wait || nr == SYS_epoll_pwait || nr == SYS_epoll_pwait2;

@@ -43,6 +43,17 @@ int tracer_seed_call(struct tracer *t, uint32_t pid, uint32_t tid, long nr,
 /* tracer_seed_call() for every thread of `pid` blocked in a wait now:
  * how many were handed over, or -errno. */
 int tracer_seed_blocked_waits(struct tracer *t, uint32_t pid);
+/* The items on the ready list of epoll fd `epfd` of the process behind
+ * `pidfd` now (read without the set's lock; up to READY_LIST_MAX, then
+ * out->truncated).  out->transferring: a waiter is being handed events
+ * right now and the list cannot be told (no items): ask again.  0;
+ * -EOPNOTSUPP when the kernel side cannot read it (not an epoll fd, or a
+ * kernel whose ready list it does not know); or -errno. */
+int tracer_ready_list(struct tracer *t, int pidfd, int epfd, struct ready_list_answer *out);
+/* The endpoints and state of socket `fd` of the process behind `pidfd`
+ * now (e.g. to rename a socket registered before bind or connect):
+ * 0, -ENOTSOCK, or -errno. */
+int tracer_sock_info(struct tracer *t, int pidfd, int fd, struct sock_info *out);
 void tracer_forget_pid(struct tracer *t, uint32_t pid);
 uint64_t tracer_lost(struct tracer *t);
 void tracer_stop(struct tracer *t);
