@@ -907,12 +907,14 @@ static __always_inline void emit_create(struct syscall_call *c, __u64 pid_tgid, 
  * makes the set need ready-list snapshots. */
 static __always_inline void note_registration(struct syscall_call *c, long ret)
 {
-	if (ret < 0 || c->args[1] == EP_CTL_DEL)
+	int op = (int)c->args[1];	/* the kernel takes an int */
+
+	if (ret < 0 || op == EP_CTL_DEL)
 		return;
-	if (rdlist_snapshots && ((c->args[1] == EP_CTL_ADD && !is_socket_mode(c->fd_mode)) ||
+	if (rdlist_snapshots && ((op == EP_CTL_ADD && !is_socket_mode(c->fd_mode)) ||
 				 (c->ev_events & EP_OUT)))
 		need_snapshots(c->ep);
-	if (c->args[1] == EP_CTL_ADD)
+	if (op == EP_CTL_ADD)
 		owners_changed();	/* after the insert: see sock_verdicts */
 }
 

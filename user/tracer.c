@@ -53,6 +53,10 @@ static int attach_one(struct tracer *t, struct bpf_program *prog, const char *wh
 	return 0;
 }
 
+/* The kernel side wakes the consumer when this share of the ring buffer
+ * (1/N) is filled; the consumer also polls on a short timer. */
+#define RINGBUF_WAKEUP_SHARE 8
+
 /* Which enter program serves which syscall tracepoint: one per kind of
  * call (see the tp_enter_* programs in the BPF code). */
 enum call_kind { CALL_CREATE, CALL_CTL, CALL_WAIT, CALL_CLOSE };
@@ -200,7 +204,7 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	skel->rodata->follow_forks = opts.follow;
 	skel->rodata->summary_only = opts.summary;
 	skel->rodata->rdlist_snapshots = b == BK_TRACEPOINT;
-	skel->rodata->wakeup_bytes = (uint64_t)opts.ringbuf_kb * 1024 / 8;
+	skel->rodata->wakeup_bytes = (uint64_t)opts.ringbuf_kb * 1024 / RINGBUF_WAKEUP_SHARE;
 	if (b == BK_TRACEPOINT)
 		skel->rodata->ep_poll_callback_addr = kernel_symbol_address("ep_poll_callback");
 	bpf_map__set_max_entries(skel->maps.events, opts.ringbuf_kb * 1024);
