@@ -60,7 +60,10 @@ $(SKEL): $(BPF_OBJ)
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name epolltrace_bpf > $@.tmp && mv $@.tmp $@
 
-$(USER_OBJS): $(SKEL)
+# Only the objects that include the skeleton wait for it, and only they are
+# rebuilt when the BPF code changes; -MMD tracks every other header.
+SKEL_USERS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(shell grep -l 'epolltrace\.skel\.h' $(USER_SRCS)))
+$(SKEL_USERS): $(SKEL)
 $(OUTPUT)/user/%.o: user/%.c | $(OUTPUT)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -73,6 +76,19 @@ $(OUTPUT)/epolltrace: $(USER_OBJS)
 $(OUTPUT)/tools/%: tools/%.c tools/workload.h | $(OUTPUT)/tools
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -Itools -D_GNU_SOURCE -static -pthread $< -o $@
+
+# Tools that drive the frontend's interfaces (user/tracer.c) for the tests,
+# linked with the frontend's objects but main.o, taken from an archive.
+FRONTEND_TOOLS := $(OUTPUT)/tools/tracer_query
+FRONTEND_LIB   := $(OUTPUT)/frontend.a
+
+$(FRONTEND_LIB): $(filter-out $(OUTPUT)/user/main.o,$(USER_OBJS))
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(FRONTEND_TOOLS): $(OUTPUT)/tools/%: tools/%.c $(FRONTEND_LIB) | $(OUTPUT)/tools
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $< $(FRONTEND_LIB) $(LDLIBS) -o $@
 
 demo: deps all
 	$(Q)sh tools/demo.sh

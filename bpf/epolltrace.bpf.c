@@ -11,6 +11,9 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+#define NSEC_PER_SEC	1000000000LL
+#define NSEC_PER_MSEC	1000000LL
+
 /* Set by user space between open and load. */
 const volatile __u32 self_tgid;
 const volatile bool follow_forks;
@@ -34,23 +37,25 @@ struct {
 	__type(value, __u64);
 } traced_tgids SEC(".maps");
 
+/* A traced call, from its entry to its exit. */
 struct syscall_call {
-	__u64 ts_ns;
-	__u64 args[5];
+	__u64 ts_ns;		/* entry */
+	__u64 args[4];		/* the syscall's first arguments, as passed */
 	__u32 nr;
 	__u32 ev_events;	/* epoll_ctl: the caller's struct read at entry */
 	__u64 ev_data;
 	__u8 ev_fault;
 	__u8 close_is_epoll;
-
-	__u8 close_watched;
 	__u8 close_shared;
-	__u32 fd_mode;
+	bool snapshots;		/* epoll_wait: ready list snapshots at entry and exit */
+	__u32 fd_mode;		/* epoll_ctl ADD: what the fd is */
 	__u64 fd_ino;
 	char fd_dname[16];
 	struct sock_info sock;
-	struct eventpoll *ep;	/* epoll_wait, epoll_ctl: the set, found at entry */
-	bool snapshots;		/* epoll_wait: ready list snapshots at entry and exit */
+	struct eventpoll *ep;	/* the set, found at entry (epoll_wait, epoll_ctl, close) */
+	__s64 timeout_ns;	/* epoll_wait: the timeout decoded at entry */
+	__u8 before_attach;	/* rebuilt from a struct seeded_call */
+	__u8 entry_unknown;	/* ... whose entry time was not known */
 };
 
 /* A traced thread's call between entry and exit.  Slot tid % INFLIGHT_SLOTS
@@ -170,6 +175,24 @@ struct {
 	__type(value, struct backlog_answer);
 } backlog_requests SEC(".maps");
 
+/* Requests from user space: its own fd (a copy of an epoll fd) -> the
+ * items on that set's ready list now. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16);
+	__type(key, __s32);
+	__type(value, struct ready_list_answer);
+} ready_list_requests SEC(".maps");
+
+/* Requests from user space: its own fd (a copy of a socket) -> the
+ * socket's endpoints now (one registered before bind or connect). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __s32);
+	__type(value, struct sock_info);
+} sock_info_requests SEC(".maps");
+
 /* Two direct-mapped tables of facts about kernel objects, each fact good
  * for one "stamp" (a generation or sequence number).  An array lookup is
  * inlined by the verifier, a hash lookup is a call: these sit on paths
@@ -180,6 +203,13 @@ struct {
 #define STAMP_SLOTS_LOG2	14
 #define STAMP_SLOTS		(1U << STAMP_SLOTS_LOG2)
 #define STAMP_BITS		30
+/* The slot index starts above the low bits that objects of one kind
+ * (socks, epitems) share at their alignment. */
+#define STAMP_PTR_SHIFT		6
+/* Kernel pointers: the 48-bit half whose top 16 bits are all ones. */
+#define KERNEL_PTR_BITS		48
+#define KERNEL_PTR_TOP		0xffffULL
+#define LOW_BITS(n)		((1ULL << (n)) - 1)
 
 /* sock -> "in no traced set" in owners_gen: sockets no traced set
  * watches skip the walk over their epitems in sk_data_ready. */
@@ -260,11 +290,15 @@ static __always_inline bool stamp_slot(__u64 ptr, __u64 stamp, __u32 *slot, __u6
 {
 	__u64 tag;
 
-	if ((ptr >> 48) != 0xffff)
+	if ((ptr >> KERNEL_PTR_BITS) != KERNEL_PTR_TOP)
 		return false;
-	*slot = (ptr >> 6) & (STAMP_SLOTS - 1);
-	tag = (ptr & 0x3f) | (((ptr & 0xffffffffffffULL) >> (6 + STAMP_SLOTS_LOG2)) << 6);
-	*word = (tag << STAMP_BITS) | (stamp & ((1ULL << STAMP_BITS) - 1));
+	*slot = (ptr >> STAMP_PTR_SHIFT) & (STAMP_SLOTS - 1);
+	/* The pointer's bits the slot does not tell: 48 - 14 = 34 of them,
+	 * beside a 30-bit stamp. */
+	tag = (ptr & LOW_BITS(STAMP_PTR_SHIFT)) |
+	      (((ptr & LOW_BITS(KERNEL_PTR_BITS)) >> (STAMP_PTR_SHIFT + STAMP_SLOTS_LOG2))
+	       << STAMP_PTR_SHIFT);
+	*word = (tag << STAMP_BITS) | (stamp & LOW_BITS(STAMP_BITS));
 	return true;
 }
 
@@ -347,24 +381,24 @@ static __always_inline void *reserve(__u32 size)
 	return rec;
 }
 
-static __always_inline void fill_header_nocomm(struct ev_header *h, __u16 type, __u16 size,
-					       __u64 pid_tgid, __u64 now)
+enum { NO_COMM, WITH_COMM };
+
+/* Every record's header.  `who` is the pid_tgid of the thread a record is
+ * about, or pid << 32 (tid 0) for a record about a process's set.  The
+ * hot records (waits, ready lists, readiness) leave comm out: user space
+ * keeps each process's name from the others. */
+static __always_inline void fill_header(struct ev_header *h, __u16 type, __u16 size,
+					__u64 who, __u64 ts_ns, int comm)
 {
-	h->ts_ns = now;
-	h->pid = pid_tgid >> 32;
-	h->tid = (__u32)pid_tgid;
+	h->ts_ns = ts_ns;
+	h->pid = who >> 32;
+	h->tid = (__u32)who;
 	h->type = type;
 	h->size = size;
-	h->comm[0] = 0;
-}
-
-/* The hot records (waits, ready lists) leave comm out: user space keeps
- * each process's name from the others. */
-static __always_inline void fill_header(struct ev_header *h, __u16 type, __u16 size,
-					__u64 pid_tgid, __u64 now)
-{
-	fill_header_nocomm(h, type, size, pid_tgid, now);
-	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	if (comm == WITH_COMM)
+		bpf_get_current_comm(h->comm, sizeof(h->comm));
+	else
+		h->comm[0] = 0;
 }
 
 static __always_inline bool is_traced(__u32 tgid)
@@ -433,7 +467,7 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 	__u32 zero = 0, n = 0, size;
 	__u64 seq = wait_exits;
 
-	if (!ep || !bpf_core_field_exists(ep->rdllist))
+	if (!ep || !ep_ready_list_readable())
 		return;
 	head = &ep->rdllist;
 	pos = BPF_CORE_READ(ep, rdllist.next);
@@ -442,7 +476,6 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 	rec = bpf_map_lookup_elem(&rdlist_scratch, &zero);
 	if (!rec)
 		return;
-	rec->truncated = 0;
 	/* The count lives in the record, not a register: the verifier then
 	 * does not follow every kept/skipped combination of the items. */
 	rec->count = 0;
@@ -462,15 +495,13 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 		}
 		pos = BPF_CORE_READ(pos, next);
 	}
-	if (pos && pos != head)
-		rec->truncated = 1;
 	n = rec->count;
 	if (!n)
 		return;
 	size = offsetof(struct ev_rdlist, items) + n * sizeof(struct rdlist_item);
 	if (size > sizeof(*rec))
 		size = sizeof(*rec);
-	fill_header_nocomm(&rec->h, EV_RDLIST, size, pid_tgid, bpf_ktime_get_ns());
+	fill_header(&rec->h, EV_RDLIST, size, pid_tgid, bpf_ktime_get_ns(), NO_COMM);
 	rec->epfd = epfd;
 	rec->at_exit = at_exit;
 	if (bpf_ringbuf_output(&events, rec, size, wakeup_flag()))
@@ -509,6 +540,71 @@ static __always_inline void serve_backlog_request(int fd, struct file *file)
 		a->backlog = sock_backlog(sk, &a->unit);
 }
 
+/* Only an epoll file's private_data is a struct eventpoll.  Before any
+ * epoll file was seen, the name the kernel gives its anon inode tells. */
+static __always_inline bool is_epoll_file(struct file *file)
+{
+	static const char anon_name[] = "[eventpoll]";
+	char name[sizeof(anon_name)] = {};
+
+	if (eventpoll_fops_seen)
+		return BPF_CORE_READ(file, f_op) == eventpoll_fops_seen;
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(file, f_path.dentry, d_name.name));
+	for (int i = 0; i < sizeof(anon_name); i++)
+		if (name[i] != anon_name[i])
+			return false;
+	return true;
+}
+
+/* The items on a set's ready list, read without the set's lock.  While
+ * events are being handed to a waiter (ovflist active) the list is out
+ * on the waiter's stack: the answer is "transferring", no items. */
+static __always_inline void serve_ready_list_request(int fd, struct file *file)
+{
+	struct ready_list_answer *a = bpf_map_lookup_elem(&ready_list_requests, &fd);
+	struct list_head *head, *pos;
+	struct eventpoll *ep;
+
+	if (!a || !ep_ready_list_readable() || !is_epoll_file(file))
+		return;
+	ep = BPF_CORE_READ(file, private_data);
+	if (!ep)
+		return;
+	a->answered = 1;
+	if (BPF_CORE_READ(ep, ovflist) != EP_UNACTIVE_PTR) {
+		a->transferring = 1;
+		return;
+	}
+	head = &ep->rdllist;
+	pos = BPF_CORE_READ(ep, rdllist.next);
+	for (int i = 0; i < READY_LIST_MAX; i++) {
+		struct epitem *epi;
+
+		if (!pos || pos == head)
+			break;
+		epi = epitem_of_rdllink(pos);
+		a->items[i].fd = BPF_CORE_READ(epi, ffd.fd);
+		a->items[i].events = BPF_CORE_READ(epi, event.events);
+		a->count = i + 1;
+		pos = BPF_CORE_READ(pos, next);
+	}
+	a->truncated = pos && pos != head;
+	/* A transfer that began during the walk took the list away. */
+	if (BPF_CORE_READ(ep, ovflist) != EP_UNACTIVE_PTR) {
+		a->transferring = 1;
+		a->count = 0;
+		a->truncated = 0;
+	}
+}
+
+static __always_inline void serve_sock_info_request(int fd, struct file *file)
+{
+	struct sock_info *a = bpf_map_lookup_elem(&sock_info_requests, &fd);
+
+	if (a)
+		read_sock_info(sock_of_any_file(file), a);
+}
+
 /* User space's epoll_ctl on `fd`, a copy of a traced process's fd, with
  * its request waiting in one of the request maps (user space deletes it). */
 static __always_inline void serve_requests(int fd)
@@ -520,23 +616,28 @@ static __always_inline void serve_requests(int fd)
 	serve_resolve_request(fd, file);
 	serve_backlog_request(fd, file);
 	serve_snapshot_request(fd, file);
+	serve_ready_list_request(fd, file);
+	serve_sock_info_request(fd, file);
 }
 
-/* ---- syscall entry --------------------------------------------------------- */
+/* ---- syscall entry ---------------------------------------------------------
+ * Each entry program first serves epolltrace's own requests (they come as
+ * its epoll_ctl calls), then asks whether the caller is traced, drops
+ * what the thread was seen blocked in at the attach (forget_seed), and
+ * hands the call to its enter_*() function, which keeps what the exit
+ * needs. */
 
-
-/* Is this call of this process worth any work?  Also serves user space's
- * requests, which arrive as its own epoll_ctl calls. */
-static __always_inline bool wanted(long nr, __u64 pid_tgid, __u64 arg0)
+/* Is this a call of a traced process?  (epolltrace is never one.) */
+static __always_inline bool wanted(__u64 pid_tgid)
 {
 	__u32 tgid = pid_tgid >> 32;
 
-	if (tgid == self_tgid) {
-		if (nr == NR_epoll_ctl)
-			serve_requests((int)arg0);
-		return false;
-	}
-	return is_traced(tgid);
+	return tgid != self_tgid && is_traced(tgid);
+}
+
+static __always_inline bool from_self(__u64 pid_tgid)
+{
+	return (pid_tgid >> 32) == self_tgid;
 }
 
 static __always_inline bool interesting_nr(long nr)
@@ -551,105 +652,227 @@ static __always_inline bool interesting_nr(long nr)
 	}
 }
 
-static __always_inline int syscall_enter(long nr, __u64 pid_tgid, const __u64 *args)
+static __always_inline __u8 wait_syscall_of(long nr)
+{
+	return nr == NR_epoll_wait ? WS_EPOLL_WAIT :
+	       nr == NR_epoll_pwait ? WS_EPOLL_PWAIT : WS_EPOLL_PWAIT2;
+}
+
+/* A wait's timeout in ns: epoll_pwait2 passes a timespec pointer, the
+ * others milliseconds. */
+static __always_inline __s64 wait_timeout_ns(long nr, __u64 arg)
+{
+	struct { long long sec, nsec; } ts;
+	int ms = (int)arg;
+
+	if (nr != NR_epoll_pwait2)
+		return ms < 0 ? TIMEOUT_INFINITE : ms * NSEC_PER_MSEC;
+	if (!arg)
+		return TIMEOUT_INFINITE;
+	if (bpf_probe_read_user(&ts, sizeof(ts), (void *)arg))
+		return TIMEOUT_UNREADABLE;
+	return ts.sec * NSEC_PER_SEC + ts.nsec;
+}
+
+static __always_inline void call_begin(struct syscall_call *call, long nr)
+{
+	call->nr = nr;
+	call->ts_ns = bpf_ktime_get_ns();
+}
+
+/* epoll_create(size), epoll_create1(flags): the rest is learned at exit. */
+static __always_inline int enter_create(long nr, __u64 pid_tgid, __u64 size_or_flags)
 {
 	struct syscall_call call = {};
-	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 
-	call.nr = nr;
-	call.ts_ns = bpf_ktime_get_ns();
-	for (int i = 0; i < 5; i++)
-		call.args[i] = args[i];
-
-	switch (nr) {
-	case NR_epoll_ctl: {
-		void *uptr = (void *)call.args[3];
-		struct { __u32 events; __u64 data; } __attribute__((packed)) uev;
-
-		if (uptr && bpf_probe_read_user(&uev, sizeof(uev), uptr) == 0) {
-			call.ev_events = uev.events;
-			call.ev_data = uev.data;
-		} else if (uptr) {
-			call.ev_fault = 1;
-		}
-		call.ep = epfd_to_ep((int)call.args[0]);
-		learn_epoll(tgid, (int)call.args[0], call.ep);
-		if (call.args[1] == 1 /* EPOLL_CTL_ADD */) {
-			struct file *file = current_fd_file((int)call.args[2]);
-
-			if (file) {
-				call.fd_mode = BPF_CORE_READ(file, f_inode, i_mode);
-				call.fd_ino = BPF_CORE_READ(file, f_inode, i_ino);
-				bpf_probe_read_kernel_str(call.fd_dname, sizeof(call.fd_dname),
-							  BPF_CORE_READ(file, f_path.dentry, d_name.name));
-				if (is_socket_mode(call.fd_mode))
-					read_sock_info(file, &call.sock);
-			}
-		}
-		break;
-	}
-	case NR_close: {
-		struct file *file = current_fd_file((int)call.args[0]);
-
-		if (!file)
-			return 0;
-		call.close_watched = file_in_some_set(file);
-		call.close_shared = file_shared(file);
-		call.close_is_epoll = eventpoll_fops_seen &&
-				      BPF_CORE_READ(file, f_op) == eventpoll_fops_seen;
-		if (!call.close_watched && !call.close_is_epoll)
-			return 0;
-		if (call.close_is_epoll)
-			call.ep = BPF_CORE_READ(file, private_data);
-		break;
-	}
-	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2: {
-		struct eventpoll *ep = epfd_to_ep((int)call.args[0]);
-		long long timeout_ns;
-
-		call.ep = ep;
-		learn_epoll(tgid, (int)call.args[0], ep);
-		if (nr == NR_epoll_pwait2) {
-			struct { long long sec, nsec; } ts;
-			void *uts = (void *)call.args[3];
-
-			if (!uts)
-				timeout_ns = -1;
-			else if (bpf_probe_read_user(&ts, sizeof(ts), uts))
-				timeout_ns = -2; /* unreadable */
-			else
-				timeout_ns = ts.sec * 1000000000LL + ts.nsec;
-		} else {
-			int ms = (int)call.args[3];
-
-			timeout_ns = ms < 0 ? -1 : ms * 1000000LL;
-		}
-		call.args[3] = timeout_ns;
-		/* The entry matters to user space only for a wait that may
-		 * sleep (stall checks); busy loops poll with timeout 0. */
-		if (!summary_only && timeout_ns != 0) {
-			struct ev_wait_enter *rec = reserve(sizeof(*rec));
-
-			if (rec) {
-				fill_header_nocomm(&rec->h, EV_WAIT_ENTER, sizeof(*rec), pid_tgid, call.ts_ns);
-				rec->epfd = (int)call.args[0];
-				rec->maxevents = (int)call.args[2];
-				rec->timeout_ns = timeout_ns;
-				rec->syscall = nr == NR_epoll_wait ? WS_EPOLL_WAIT :
-					       nr == NR_epoll_pwait ? WS_EPOLL_PWAIT : WS_EPOLL_PWAIT2;
-				bpf_ringbuf_submit(rec, wakeup_flag());
-			}
-		}
-		call.snapshots = wants_snapshots(ep);
-		if (call.snapshots)
-			snapshot_ready_list(pid_tgid, (int)call.args[0], ep, false);
-		break;
-	}
-	default:
-		break;
-	}
-	inflight_put(tid, &call);
+	call_begin(&call, nr);
+	call.args[0] = size_or_flags;
+	inflight_put((__u32)pid_tgid, &call);
 	return 0;
+}
+
+/* What an fd added to a set is, for when /proc cannot tell (it may be
+ * closed before user space looks). */
+static __always_inline void read_added_fd(struct syscall_call *call, int fd)
+{
+	struct file *file = current_fd_file(fd);
+
+	if (!file)
+		return;
+	call->fd_mode = BPF_CORE_READ(file, f_inode, i_mode);
+	call->fd_ino = BPF_CORE_READ(file, f_inode, i_ino);
+	bpf_probe_read_kernel_str(call->fd_dname, sizeof(call->fd_dname),
+				  BPF_CORE_READ(file, f_path.dentry, d_name.name));
+	if (is_socket_mode(call->fd_mode))
+		read_sock_info(sock_of_file(file), &call->sock);
+}
+
+/* epoll_ctl(epfd, op, fd, event): the caller's struct as it is now. */
+static __always_inline int enter_ctl(__u64 pid_tgid, __u64 epfd, __u64 op, __u64 fd, __u64 uevent)
+{
+	struct { __u32 events; __u64 data; } __attribute__((packed)) uev;
+	struct syscall_call call = {};
+
+	call_begin(&call, NR_epoll_ctl);
+	call.args[0] = epfd;
+	call.args[1] = op;
+	call.args[2] = fd;
+	call.args[3] = uevent;
+	if (uevent && bpf_probe_read_user(&uev, sizeof(uev), (void *)uevent) == 0) {
+		call.ev_events = uev.events;
+		call.ev_data = uev.data;
+	} else if (uevent) {
+		call.ev_fault = 1;
+	}
+	call.ep = epfd_to_ep((int)epfd);
+	learn_epoll(pid_tgid >> 32, (int)epfd, call.ep);
+	if ((int)op == EP_CTL_ADD)
+		read_added_fd(&call, (int)fd);
+	inflight_put((__u32)pid_tgid, &call);
+	return 0;
+}
+
+/* The entry matters to user space only for a wait that may sleep (stall
+ * checks); busy loops poll with timeout 0. */
+static __always_inline void emit_wait_enter(struct syscall_call *c, __u64 pid_tgid)
+{
+	struct ev_wait_enter *rec;
+
+	if (summary_only || c->timeout_ns == 0)
+		return;
+	rec = reserve(sizeof(*rec));
+	if (!rec)
+		return;
+	fill_header(&rec->h, EV_WAIT_ENTER, sizeof(*rec), pid_tgid, c->ts_ns, NO_COMM);
+	rec->epfd = (int)c->args[0];
+	rec->maxevents = (int)c->args[2];
+	rec->timeout_ns = c->timeout_ns;
+	rec->syscall = wait_syscall_of(c->nr);
+	bpf_ringbuf_submit(rec, wakeup_flag());
+}
+
+/* epoll_wait(epfd, events, maxevents, timeout), epoll_pwait (the same and
+ * a sigmask), epoll_pwait2 (a timespec for the timeout). */
+static __always_inline int enter_wait(long nr, __u64 pid_tgid, __u64 epfd, __u64 events,
+				      __u64 maxevents, __u64 timeout)
+{
+	struct syscall_call call = {};
+
+	call_begin(&call, nr);
+	call.args[0] = epfd;
+	call.args[1] = events;
+	call.args[2] = maxevents;
+	call.args[3] = timeout;
+	call.timeout_ns = wait_timeout_ns(nr, timeout);
+	call.ep = epfd_to_ep((int)epfd);
+	learn_epoll(pid_tgid >> 32, (int)epfd, call.ep);
+	emit_wait_enter(&call, pid_tgid);
+	call.snapshots = wants_snapshots(call.ep);
+	if (call.snapshots)
+		snapshot_ready_list(pid_tgid, (int)epfd, call.ep, false);
+	inflight_put((__u32)pid_tgid, &call);
+	return 0;
+}
+
+/* close(fd): only of an epoll fd or of a file some set watches. */
+static __always_inline int enter_close(__u64 pid_tgid, __u64 fd)
+{
+	struct file *file = current_fd_file((int)fd);
+	struct syscall_call call = {};
+
+	if (!file)
+		return 0;
+	call.close_is_epoll = eventpoll_fops_seen && BPF_CORE_READ(file, f_op) == eventpoll_fops_seen;
+	if (!call.close_is_epoll && !file_in_some_set(file))
+		return 0;
+	call_begin(&call, NR_close);
+	call.args[0] = fd;
+	call.close_shared = file_shared(file);
+	if (call.close_is_epoll)
+		call.ep = BPF_CORE_READ(file, private_data);
+	inflight_put((__u32)pid_tgid, &call);
+	return 0;
+}
+
+/* ---- calls in progress at the attach ----------------------------------------
+ * A thread blocked in a wait when the tracer attached returns from a call
+ * whose entry no program saw.  User space reads those calls from /proc
+ * and hands each over (tracer_seed_call); the exit of such a thread's call
+ * takes it when it finds no inflight call.  While no seed is kept, exits
+ * and entries pay nothing but a read of seeded_calls. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);			/* tid */
+	__type(value, struct seeded_call);
+} seeds SEC(".maps");
+
+/* Entries in `seeds`, or more: user space counts one before each insert,
+ * the BPF side takes one off for each entry it deletes. */
+__u64 seeded_calls;
+
+/* The call rebuilt from a seed, per CPU (too big for the stack beside
+ * the exit's other locals). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct syscall_call);
+} seed_scratch SEC(".maps");
+
+static __always_inline void drop_seed(__u32 tid)
+{
+	if (bpf_map_delete_elem(&seeds, &tid) == 0)
+		__sync_fetch_and_add(&seeded_calls, -1);
+}
+
+/* The thread makes another call (or ends): whatever it was blocked in at
+ * the attach is over. */
+static __always_inline void forget_seed(__u64 pid_tgid)
+{
+	if (seeded_calls)
+		drop_seed((__u32)pid_tgid);
+}
+
+static __always_inline bool is_wait_nr(long nr)
+{
+	return nr == NR_epoll_wait || nr == NR_epoll_pwait || nr == NR_epoll_pwait2;
+}
+
+/* The exit of a wait the thread was blocked in at the attach: the call as
+ * if its entry had been seen (the set is found from the fd now), or NULL.
+ * A seed of another call is stale: dropped all the same. */
+static __always_inline struct syscall_call *take_seed(__u64 pid_tgid, long nr)
+{
+	__u32 tid = (__u32)pid_tgid, zero = 0;
+	struct seeded_call *seed;
+	struct syscall_call *c;
+
+	if (!seeded_calls || !is_wait_nr(nr))
+		return NULL;
+	seed = bpf_map_lookup_elem(&seeds, &tid);
+	if (!seed)
+		return NULL;
+	c = bpf_map_lookup_elem(&seed_scratch, &zero);
+	if (c && seed->nr == nr && seed->pid == pid_tgid >> 32) {
+		__builtin_memset(c, 0, sizeof(*c));
+		c->nr = nr;
+		c->ts_ns = seed->entered_ns;	/* if unknown, the exit's time (below) */
+		c->entry_unknown = !seed->entered_ns;
+		c->before_attach = 1;
+		for (int i = 0; i < 4; i++)
+			c->args[i] = seed->args[i];
+	} else {
+		c = NULL;
+	}
+	drop_seed(tid);
+	if (!c)
+		return NULL;
+	c->timeout_ns = wait_timeout_ns(nr, c->args[3]);
+	c->ep = epfd_to_ep((int)c->args[0]);
+	learn_epoll(pid_tgid >> 32, (int)c->args[0], c->ep);
+	c->snapshots = wants_snapshots(c->ep);
+	return c;
 }
 
 /* ---- syscall exit -------------------------------------------------------- */
@@ -671,7 +894,7 @@ static __always_inline void emit_create(struct syscall_call *c, __u64 pid_tgid, 
 	rec = reserve(sizeof(*rec));
 	if (!rec)
 		return;
-	fill_header(&rec->h, EV_CREATE, sizeof(*rec), pid_tgid, c->ts_ns);
+	fill_header(&rec->h, EV_CREATE, sizeof(*rec), pid_tgid, c->ts_ns, WITH_COMM);
 	rec->dur_ns = now - c->ts_ns;
 	rec->flags = (int)c->args[0];
 	rec->ret = ret;
@@ -684,12 +907,14 @@ static __always_inline void emit_create(struct syscall_call *c, __u64 pid_tgid, 
  * makes the set need ready-list snapshots. */
 static __always_inline void note_registration(struct syscall_call *c, long ret)
 {
-	if (ret < 0 || c->args[1] == 2 /* DEL */)
+	int op = (int)c->args[1];	/* the kernel takes an int */
+
+	if (ret < 0 || op == EP_CTL_DEL)
 		return;
-	if (rdlist_snapshots && ((c->args[1] == 1 /* ADD */ && !is_socket_mode(c->fd_mode)) ||
-				 (c->ev_events & EPOLLOUT_BIT)))
+	if (rdlist_snapshots && ((op == EP_CTL_ADD && !is_socket_mode(c->fd_mode)) ||
+				 (c->ev_events & EP_OUT)))
 		need_snapshots(c->ep);
-	if (c->args[1] == 1 /* ADD */)
+	if (op == EP_CTL_ADD)
 		owners_changed();	/* after the insert: see sock_verdicts */
 }
 
@@ -701,7 +926,7 @@ static __always_inline void emit_ctl(struct syscall_call *c, __u64 pid_tgid, __u
 
 	if (!rec)
 		return;
-	fill_header(&rec->h, EV_CTL, sizeof(*rec), pid_tgid, c->ts_ns);
+	fill_header(&rec->h, EV_CTL, sizeof(*rec), pid_tgid, c->ts_ns, WITH_COMM);
 	rec->dur_ns = now - c->ts_ns;
 	rec->epfd = (int)c->args[0];
 	rec->op = (int)c->args[1];
@@ -717,7 +942,7 @@ static __always_inline void emit_ctl(struct syscall_call *c, __u64 pid_tgid, __u
 	rec->sock = c->sock;
 	rec->user_watches = -1;
 	rec->uid = 0;
-	if (rec->op == 1 /* EPOLL_CTL_ADD */) {
+	if (rec->op == EP_CTL_ADD) {
 		struct eventpoll *ep = epfd_to_ep(rec->epfd);
 
 		if (ep)
@@ -794,16 +1019,17 @@ static __always_inline void emit_wait(struct syscall_call *c, __u64 pid_tgid, __
 
 	if (!rec)
 		return;
-	fill_header_nocomm(&rec->h, EV_WAIT, 0, pid_tgid, c->ts_ns);
+	fill_header(&rec->h, EV_WAIT, 0, pid_tgid, c->ts_ns, NO_COMM);
 	rec->dur_ns = now - c->ts_ns;
 	rec->events_ptr = c->args[1];
-	rec->timeout_ns = (long long)c->args[3];
+	rec->timeout_ns = c->timeout_ns;
 	rec->epfd = (int)c->args[0];
 	rec->maxevents = (int)c->args[2];
 	rec->ret = ret;
-	rec->syscall = c->nr == NR_epoll_wait ? WS_EPOLL_WAIT :
-		       c->nr == NR_epoll_pwait ? WS_EPOLL_PWAIT : WS_EPOLL_PWAIT2;
+	rec->syscall = wait_syscall_of(c->nr);
 	rec->fault = 0;
+	rec->before_attach = c->before_attach;
+	rec->entry_unknown = c->entry_unknown;
 	__sync_fetch_and_add(&wait_exits, 1);
 
 	for (int chunk = 0; chunk < MAX_WAIT_CHUNKS; chunk++) {
@@ -843,11 +1069,10 @@ static __always_inline void emit_close(struct syscall_call *c, __u64 pid_tgid, _
 
 	if (!rec)
 		return;
-	fill_header(&rec->h, EV_CLOSE, sizeof(*rec), pid_tgid, c->ts_ns);
+	fill_header(&rec->h, EV_CLOSE, sizeof(*rec), pid_tgid, c->ts_ns, WITH_COMM);
 	rec->fd = (int)c->args[0];
 	rec->ret = ret;
 	rec->is_epoll = c->close_is_epoll;
-	rec->watched = c->close_watched;
 	rec->shared = c->close_shared;
 	bpf_ringbuf_submit(rec, wakeup_flag());
 }
@@ -859,8 +1084,18 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 	struct syscall_call *c = NULL;
 	__u64 now;
 
-	if (is_traced(pid_tgid >> 32))
+	if (is_traced(pid_tgid >> 32)) {
 		c = inflight_get(tid);
+		/* A thread makes one call at a time: a slot that holds another
+		 * call is one whose exit was missed (its entry came just
+		 * before the exit hooks were attached), not this one. */
+		if (c && c->nr != nr) {
+			inflight_drop(tid);
+			c = NULL;
+		}
+		if (!c)
+			c = take_seed(pid_tgid, nr);
+	}
 	if (!c) {
 		/* Someone else's epoll_ctl: may have added a socket to a
 		 * set we trace (sets can be shared).  Its op is unknown
@@ -870,7 +1105,9 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 		return 0;
 	}
 	now = bpf_ktime_get_ns();
-	switch (c->nr) {
+	if (c->entry_unknown)
+		c->ts_ns = now;
+	switch (nr) {
 	case NR_epoll_create: case NR_epoll_create1:
 		emit_create(c, pid_tgid, now, ret);
 		break;
@@ -902,7 +1139,8 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 	default:
 		break;
 	}
-	inflight_drop(tid);
+	if (!c->before_attach)
+		inflight_drop(tid);
 	return 0;
 }
 
@@ -913,19 +1151,30 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 {
 	long nr = ctx->args[1];
 	struct pt_regs *regs = (void *)ctx->args[0];
-	__u64 pid_tgid, args[5];
+	__u64 pid_tgid;
 
 	if (!interesting_nr(nr))	/* most syscalls stop here */
 		return 0;
 	pid_tgid = bpf_get_current_pid_tgid();
-	args[0] = SC_ARG0(regs);
-	if (!wanted(nr, pid_tgid, args[0]))
+	if (from_self(pid_tgid)) {
+		if (nr == NR_epoll_ctl)
+			serve_requests((int)SC_ARG0(regs));
 		return 0;
-	args[1] = SC_ARG1(regs);
-	args[2] = SC_ARG2(regs);
-	args[3] = SC_ARG3(regs);
-	args[4] = SC_ARG4(regs);
-	return syscall_enter(nr, pid_tgid, args);
+	}
+	if (!wanted(pid_tgid))
+		return 0;
+	forget_seed(pid_tgid);
+	switch (nr) {
+	case NR_epoll_ctl:
+		return enter_ctl(pid_tgid, SC_ARG0(regs), SC_ARG1(regs), SC_ARG2(regs), SC_ARG3(regs));
+	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
+		return enter_wait(nr, pid_tgid, SC_ARG0(regs), SC_ARG1(regs), SC_ARG2(regs),
+				  SC_ARG3(regs));
+	case NR_close:
+		return enter_close(pid_tgid, SC_ARG0(regs));
+	default:
+		return enter_create(nr, pid_tgid, SC_ARG0(regs));
+	}
 }
 
 SEC("raw_tp/sys_exit")
@@ -940,33 +1189,58 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
 }
 
 /* Attach mode 2: one tracepoint per syscall of interest; other syscalls
- * never run a program.  One program serves many tracepoints, but the
- * kernel refuses a program on a syscall tracepoint that reads past that
- * syscall's own arguments, so there is one enter program per argument
- * count read (user space attaches each syscall to the right one). */
-static __always_inline int tp_enter(struct trace_event_raw_sys_enter *ctx, int nargs)
+ * never run a program.  A program on a syscall tracepoint may not read
+ * past that syscall's own arguments, so there is one enter program per
+ * kind of call (user space attaches each syscall to its own).  The
+ * syscall event's nr is an int. */
+SEC("tracepoint")
+int tp_enter_create(struct trace_event_raw_sys_enter *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	long nr = (int)ctx->id;	/* the syscall event's nr is an int */
-	__u64 args[5];
 
-	if (!wanted(nr, pid_tgid, ctx->args[0]))
+	if (!wanted(pid_tgid))
 		return 0;
-	/* ctx may only be read at constant offsets: no loop */
-	args[0] = ctx->args[0];
-	args[1] = nargs > 1 ? ctx->args[1] : 0;
-	args[2] = nargs > 2 ? ctx->args[2] : 0;
-	args[3] = nargs > 3 ? ctx->args[3] : 0;
-	args[4] = nargs > 4 ? ctx->args[4] : 0;
-	return syscall_enter(nr, pid_tgid, args);
+	forget_seed(pid_tgid);
+	return enter_create((int)ctx->id, pid_tgid, ctx->args[0]);
 }
 
 SEC("tracepoint")
-int tp_enter_1arg(struct trace_event_raw_sys_enter *ctx) { return tp_enter(ctx, 1); }
+int tp_enter_ctl(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (from_self(pid_tgid)) {
+		serve_requests((int)ctx->args[0]);
+		return 0;
+	}
+	if (!wanted(pid_tgid))
+		return 0;
+	forget_seed(pid_tgid);
+	return enter_ctl(pid_tgid, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]);
+}
+
 SEC("tracepoint")
-int tp_enter_4args(struct trace_event_raw_sys_enter *ctx) { return tp_enter(ctx, 4); }
+int tp_enter_wait(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (!wanted(pid_tgid))
+		return 0;
+	forget_seed(pid_tgid);
+	return enter_wait((int)ctx->id, pid_tgid, ctx->args[0], ctx->args[1], ctx->args[2],
+			  ctx->args[3]);
+}
+
 SEC("tracepoint")
-int tp_enter_5args(struct trace_event_raw_sys_enter *ctx) { return tp_enter(ctx, 5); }
+int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	if (!wanted(pid_tgid))
+		return 0;
+	forget_seed(pid_tgid);
+	return enter_close(pid_tgid, ctx->args[0]);
+}
 
 SEC("tracepoint")
 int tp_exit(struct trace_event_raw_sys_exit *ctx)
@@ -1009,7 +1283,7 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 		return true;
 	}
 	read_epitem(epi, (struct eventpoll *)key, &f);
-	if (!(f.events & ~EP_PRIVATE_BITS))
+	if (ep_events_disarmed(f.events))
 		flags |= RF_DISARMED;
 	else if (mask && !(mask & f.events))
 		flags |= RF_MISMATCH;
@@ -1024,7 +1298,7 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	/* What an ET or ONESHOT socket holds at its edge: a missed-edge
 	 * warning says how much of it was taken since.  (Cheaper than
 	 * hooking every receive on the machine.) */
-	if (f.events & (EPOLLET_BIT | EPOLLONESHOT_BIT)) {
+	if (f.events & (EP_ET | EP_ONESHOT)) {
 		if (!sk && source == RS_EP_POLL_CALLBACK)
 			sk = sock_of_any_file(BPF_CORE_READ(epi, ffd.file));
 		if (sk) {
@@ -1036,12 +1310,8 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	rec = reserve(sizeof(*rec));
 	if (!rec)
 		return true;
-	rec->h.ts_ns = bpf_ktime_get_ns();
-	rec->h.pid = owner->pid;
-	rec->h.tid = 0;
-	rec->h.type = EV_READY;
-	rec->h.size = sizeof(*rec);
-	rec->h.comm[0] = 0;
+	fill_header(&rec->h, EV_READY, sizeof(*rec), (__u64)owner->pid << 32, bpf_ktime_get_ns(),
+		    NO_COMM);
 	rec->epfd = owner->epfd;
 	rec->fd = f.fd;
 	rec->mask = mask;
@@ -1089,7 +1359,7 @@ static __always_inline bool report_sock_waiters(struct sock *sk)
 			(void *)pos - bpf_core_field_offset(struct wait_queue_entry, entry);
 
 		if ((__u64)BPF_CORE_READ(wait, func) == ep_poll_callback_addr)
-			traced |= report_epitem(epitem_of_wait(wait), EPOLLIN_BIT | EPOLLRDNORM_BIT,
+			traced |= report_epitem(epitem_of_wait(wait), EP_IN | EP_RDNORM,
 						RS_SK_DATA_READY, sk);
 		pos = BPF_CORE_READ(pos, next);
 	}
@@ -1108,7 +1378,7 @@ static __always_inline bool report_file_epitems(struct sock *sk)
 		return false;
 	node = BPF_CORE_READ(file, f_ep, first);
 	for (int i = 0; i < FILE_EPITEMS_MAX && node; i++) {
-		traced |= report_epitem(epitem_of_fllink(node), EPOLLIN_BIT | EPOLLRDNORM_BIT,
+		traced |= report_epitem(epitem_of_fllink(node), EP_IN | EP_RDNORM,
 					RS_SK_DATA_READY, sk);
 		node = BPF_CORE_READ(node, next);
 	}
@@ -1155,7 +1425,8 @@ int on_fork(struct bpf_raw_tracepoint_args *ctx)
 	rec = reserve(sizeof(*rec));
 	if (!rec)
 		return 0;
-	fill_header(&rec->h, EV_FORK, sizeof(*rec), bpf_get_current_pid_tgid(), bpf_ktime_get_ns());
+	fill_header(&rec->h, EV_FORK, sizeof(*rec), bpf_get_current_pid_tgid(), bpf_ktime_get_ns(),
+		    WITH_COMM);
 	rec->child_pid = ctgid;
 	bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
 	return 0;
@@ -1172,6 +1443,7 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 	if (!is_traced(tgid))
 		return 0;
 	inflight_drop(tid);
+	forget_seed(pid_tgid);
 	/* signal->live already counts this thread out: 0 means the last one. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
@@ -1179,7 +1451,7 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 	rec = reserve(sizeof(*rec));
 	if (!rec)
 		return 0;
-	fill_header(&rec->h, EV_EXIT, sizeof(*rec), pid_tgid, bpf_ktime_get_ns());
+	fill_header(&rec->h, EV_EXIT, sizeof(*rec), pid_tgid, bpf_ktime_get_ns(), WITH_COMM);
 	rec->exit_code = BPF_CORE_READ(task, exit_code);
 	bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
 	return 0;

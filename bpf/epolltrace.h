@@ -36,6 +36,10 @@ enum ev_type {
 	EV_EXIT,
 };
 
+/* ev_wait_enter.timeout_ns and ev_wait.timeout_ns, besides a duration. */
+#define TIMEOUT_INFINITE	(-1LL)	/* a negative timeout in ms, a NULL timespec */
+#define TIMEOUT_UNREADABLE	(-2LL)	/* epoll_pwait2's timespec could not be read */
+
 enum wait_syscall { WS_EPOLL_WAIT = 0, WS_EPOLL_PWAIT, WS_EPOLL_PWAIT2 };
 enum create_syscall { CS_EPOLL_CREATE = 0, CS_EPOLL_CREATE1 };
 
@@ -79,7 +83,8 @@ struct ev_header {
 #define TCP_STATE_LISTEN	10
 
 /* A socket's endpoints, read at EPOLL_CTL_ADD so that even a socket
- * closed before user space looks can be named. */
+ * closed before user space looks can be named, and on request
+ * (tracer_sock_info) for one registered before bind or connect. */
 struct sock_info {
 	unsigned short family;		/* 0: not a socket */
 	unsigned short type;		/* SOCK_STREAM, SOCK_DGRAM, ... */
@@ -126,7 +131,7 @@ struct ev_wait_enter {
 	struct ev_header h;
 	int epfd;
 	int maxevents;
-	long long timeout_ns;		/* -1: infinite */
+	long long timeout_ns;		/* or TIMEOUT_INFINITE, TIMEOUT_UNREADABLE */
 	unsigned char syscall;
 	unsigned char pad[7];
 };
@@ -144,7 +149,10 @@ struct ev_wait {
 	unsigned char syscall;
 	unsigned char more;		/* another record of this call follows */
 	unsigned char fault;		/* the result array could not be read */
-	unsigned char pad[5];
+	unsigned char before_attach;	/* entered before the attach (see struct seeded_call) */
+	unsigned char entry_unknown;	/* before_attach, entry time unknown: h.ts_ns is
+					 * the exit, dur_ns 0 */
+	unsigned char pad[3];
 	/* count * USER_EVENT_SIZE raw bytes copied from the caller's array;
 	 * sized to a power of two so the BPF side can bound a copy with a mask */
 	unsigned char items[WAIT_ITEMS_BYTES];
@@ -155,9 +163,8 @@ struct ev_close {
 	int fd;
 	int ret;
 	unsigned char is_epoll;		/* the fd was an epoll instance */
-	unsigned char watched;		/* its file sat in some epoll set */
 	unsigned char shared;		/* another reference keeps the file open */
-	unsigned char pad[5];
+	unsigned char pad[6];
 };
 
 struct ev_ready {
@@ -184,7 +191,7 @@ struct ev_rdlist {
 	int epfd;
 	unsigned short count;
 	unsigned char at_exit;		/* 0: at epoll_wait entry, 1: at exit */
-	unsigned char truncated;
+	unsigned char pad;
 	struct rdlist_item items[RDLIST_MAX];
 };
 
@@ -207,6 +214,22 @@ struct backlog_answer {
 	unsigned char pad[3];
 };
 
+/* Items listed in an answer of tracer_ready_list(). */
+#define READY_LIST_MAX 64
+
+/* Asked by user space (tracer_ready_list): the items on a set's ready
+ * list (ep->rdllist) now. */
+struct ready_list_answer {
+	unsigned char answered;		/* 0: the kernel side cannot read this set */
+	unsigned char transferring;	/* events are being handed to a waiter right
+					 * now (ep->ovflist active): the list cannot
+					 * be told, count is 0; ask again */
+	unsigned char truncated;	/* more than READY_LIST_MAX items */
+	unsigned char pad;
+	unsigned int count;		/* items[] filled */
+	struct rdlist_item items[READY_LIST_MAX]; /* fd (at ADD), registered events */
+};
+
 /* Where an epoll instance is known: the owner and its fd number. */
 struct ep_owner {
 	unsigned int pid;
@@ -217,6 +240,17 @@ struct ep_owner {
  * epoll fd to the kernel's eventpoll and remember it as `owner`. */
 struct ep_resolve {
 	struct ep_owner owner;
+};
+
+/* A call a thread was blocked in when the tracer attached, handed to the
+ * kernel side by user space (tracer_seed_call(), from
+ * /proc/PID/task/TID/syscall): its exit is decoded like that of a call
+ * whose entry was seen, its record marked before_attach.  Waits only. */
+struct seeded_call {
+	unsigned long long args[6];	/* the syscall's arguments */
+	unsigned long long entered_ns;	/* CLOCK_MONOTONIC; 0: unknown */
+	unsigned int pid;		/* the thread's process */
+	int nr;				/* the syscall's number */
 };
 
 /* Per-(pid, epfd) summary counters kept in the kernel for -c. */

@@ -3,16 +3,7 @@
  * the syscall, readiness and ready-list programs. */
 #ifndef KERNEL_EPOLL_H
 #define KERNEL_EPOLL_H
-
-/* Bits of epitem->event.events that are not poll events (fs/eventpoll.c). */
-#define EPOLLEXCLUSIVE_BIT	(1U << 28)
-#define EPOLLWAKEUP_BIT		(1U << 29)
-#define EPOLLONESHOT_BIT	(1U << 30)
-#define EPOLLET_BIT		(1U << 31)
-#define EP_PRIVATE_BITS (EPOLLWAKEUP_BIT | EPOLLONESHOT_BIT | EPOLLET_BIT | EPOLLEXCLUSIVE_BIT)
-#define EPOLLIN_BIT		0x001
-#define EPOLLOUT_BIT		0x004
-#define EPOLLRDNORM_BIT		0x040
+#include "epoll_abi.h"
 
 /* 5.x kernels link epitems to their file through a list_head. */
 struct file___old {
@@ -114,10 +105,9 @@ static __always_inline __u32 sock_backlog(struct sock *sk, __u8 *unit)
 	return n;
 }
 
-static __always_inline void read_sock_info(struct file *file, struct sock_info *si)
+/* A socket's endpoints and state, as they are now. */
+static __always_inline void read_sock_info(struct sock *sk, struct sock_info *si)
 {
-	struct sock *sk = sock_of_file(file);
-
 	if (!sk)
 		return;
 	si->family = BPF_CORE_READ(sk, __sk_common.skc_family);
@@ -155,6 +145,17 @@ static __always_inline struct file *task_fd_file(struct task_struct *task, int f
 static __always_inline struct file *current_fd_file(int fd)
 {
 	return task_fd_file((struct task_struct *)bpf_get_current_task(), fd);
+}
+
+/* ep->ovflist while no events are being handed to a waiter. */
+#define EP_UNACTIVE_PTR ((void *)-1L)
+
+/* Can ep->rdllist be walked as a list_head beside ovflist?  Not on
+ * 6.16-rc1..rc5, whose llist rewrite (reverted in rc6) changed both. */
+static __always_inline bool ep_ready_list_readable(void)
+{
+	return bpf_core_field_exists(struct eventpoll, ovflist) &&
+	       bpf_core_field_size(struct eventpoll, rdllist) == sizeof(struct list_head);
 }
 
 /* Is this file watched by some epoll instance? */

@@ -82,9 +82,10 @@ static void join_blocked_wait(struct records *rc, struct proc *p, const struct b
 	if (!s)
 		return;
 	s->waiting_tid = w->tid;
-	s->wait_since_ns = w->blocked_ms >= 0 && ms_to_ns(w->blocked_ms) < now ?
-			   now - ms_to_ns(w->blocked_ms) : now;
-	s->wait_timeout_ns = -1;
+	s->wait_since_ns = w->since_ns ? w->since_ns : now;
+	/* An unknown timeout counts as none: a deadline we cannot see does
+	 * not hold a verdict back for ever. */
+	s->wait_timeout_ns = w->timeout_ns == -2 ? -1 : w->timeout_ns;
 	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &v) && nready < 64;) {
 		struct reg *r = v;
 		struct fd_backlog b;
@@ -120,8 +121,16 @@ int attach_pid(struct records *rc, struct tracer *t, uint32_t pid)
 		fprintf(stderr, "epolltrace: process %u exited during attach\n", pid);
 		return -1;
 	}
+	/* Waits entered before the attach: their return is traced too (the
+	 * kernel side is handed each, as it would have seen its entry). */
 	nbw = blocked_waits(pid, bw, BLOCKED_MAX);
-	for (int i = 0; i < nbw && p->pidfd >= 0; i++)
-		join_blocked_wait(rc, p, &bw[i], monotonic_ns());
+	for (int i = 0; i < nbw; i++) {
+		if (tracer_seed_call(t, pid, bw[i].tid, bw[i].nr, bw[i].args, bw[i].since_ns) &&
+		    rc->opts->verbose)
+			fprintf(stderr, "epolltrace: cannot hand the wait of thread %u to the kernel "
+				"side\n", bw[i].tid);
+		if (p->pidfd >= 0)
+			join_blocked_wait(rc, p, &bw[i], monotonic_ns());
+	}
 	return 0;
 }

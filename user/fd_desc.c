@@ -146,6 +146,8 @@ static char *describe_link(uint32_t pid, const char *link)
 	return strdup(link);
 }
 
+static bool sock_unsettled(const struct sock_info *si);
+
 /* A cached description; `provisional` when it was taken from a socket
  * not yet bound or connected, which its later state will rename. */
 struct fd_name {
@@ -232,6 +234,16 @@ bool fd_desc_rename_socket(struct state *st, uint32_t pid, int fd)
 	return true;
 }
 
+bool fd_desc_rename(struct state *st, uint32_t pid, int fd, const struct sock_info *si)
+{
+	char buf[160];
+
+	if (sock_unsettled(si) || !sock_text(si, buf, sizeof(buf)))
+		return false;
+	cache_put(st, pid, fd, fd_name_new(buf, false));
+	return true;
+}
+
 bool fd_desc_provisional(const struct state *st, uint32_t pid, int fd)
 {
 	struct fd_name *d = cached(st, pid, fd);
@@ -304,8 +316,7 @@ bool sock_text(const struct sock_info *si, char *buf, size_t len)
  * nor connected yet (nginx adds its upstream socket before connect()). */
 static bool sock_unsettled(const struct sock_info *si)
 {
-	return !si->sport || (si->type == SOCK_STREAM && si->state != TCP_STATE_ESTABLISHED &&
-			      si->state != TCP_STATE_LISTEN);
+	return !si->sport || (si->type == SOCK_STREAM && si->state != TCP_STATE_LISTEN && !si->dport);
 }
 
 void fd_desc_from_kernel(struct state *st, uint32_t pid, int fd, unsigned int mode,

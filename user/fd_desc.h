@@ -24,8 +24,12 @@ void fd_desc_from_kernel(struct state *st, uint32_t pid, int fd, unsigned int mo
 bool fd_desc_provisional(const struct state *st, uint32_t pid, int fd);
 /* A forked child holds its parent's fds: it gets the names it lacks. */
 void fd_desc_inherit(struct state *st, uint32_t parent, uint32_t child);
-/* Name a socket again from its endpoints now, if it is connected; false
- * when that is not known yet (the name cached stays). */
+/* Name a socket again from the kernel's facts now, if it is bound and
+ * connected or listening; false otherwise (the name cached stays: a
+ * socket the kernel has closed has lost its port). */
+bool fd_desc_rename(struct state *st, uint32_t pid, int fd, const struct sock_info *si);
+/* The same from /proc/PID/net (rate-limited), where the kernel side
+ * cannot be asked. */
 bool fd_desc_rename_socket(struct state *st, uint32_t pid, int fd);
 /* "TCP:127.0.0.1:8080->127.0.0.1:51234"; false if not an inet socket. */
 bool sock_text(const struct sock_info *si, char *buf, size_t len);

@@ -71,11 +71,21 @@ struct epset *records_set_of(struct records *rc, uint32_t pid, int epfd)
 }
 
 /* A socket registered before it was bound or connected was named from
- * what it was then: name it again once the program uses it. */
+ * what it was then: name it again, from the kernel, once it is used. */
 static void refresh_name(struct records *rc, uint32_t pid, int fd)
 {
-	if (fd_desc_provisional(rc->state, pid, fd))
-		fd_desc_rename_socket(rc->state, pid, fd);
+	struct proc *p;
+	struct sock_info si;
+
+	if (!fd_desc_provisional(rc->state, pid, fd))
+		return;
+	p = proc_find(rc->state, pid);
+	if (rc->tracer && rc->tracer->skel && p && p->pidfd >= 0) {
+		if (tracer_sock_info(rc->tracer, p->pidfd, fd, &si) == 0)
+			fd_desc_rename(rc->state, pid, fd, &si);
+		return;
+	}
+	fd_desc_rename_socket(rc->state, pid, fd);
 }
 
 /* ---- epoll_create ---------------------------------------------------- */
@@ -407,9 +417,9 @@ static void show_ready(struct records *rc, uint64_t ts, uint32_t pid, int epfd, 
 {
 	struct event ev = { .kind = EVK_READY, .ts_ns = ts, .pid = pid };
 
+	refresh_name(rc, pid, fd);
 	if (!shown(rc, epfd, fd))
 		return;
-	refresh_name(rc, pid, fd);
 	ev.ready = (struct ready_event){ epfd, fd, mask, source, flags };
 	render(rc->out, &ev);
 }

@@ -156,6 +156,11 @@ static void print_wait(struct renderer *r, const struct event *ev)
 		json_kv_bool(l, "fault", true);
 	if (we->incomplete)
 		json_kv_bool(l, "incomplete", true);
+	if (w->before_attach) {
+		json_kv_bool(l, "before_attach", true);
+		if (w->entry_unknown)
+			json_kv_bool(l, "entry_unknown", true);
+	}
 	finish(r);
 }
 

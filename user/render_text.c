@@ -192,7 +192,12 @@ static void print_wait(struct renderer *r, const struct event *ev)
 		line_append(l, ", ...", 5);
 	line_append(l, ")", 1);
 	result(l, w->ret);
-	duration(l, w->dur_ns);
+	if (w->before_attach && w->entry_unknown)
+		line_str(l, " <?>");
+	else
+		duration(l, w->dur_ns);
+	if (w->before_attach)
+		line_str(l, " (entered before the attach)");
 	render_emit(r);
 }
 

@@ -1,8 +1,11 @@
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <unistd.h>
+#include "clock.h"
 #include "threads.h"
 
 bool is_epoll_wait_nr(long nr)
@@ -71,6 +74,34 @@ static long long asleep_ms(uint32_t pid, uint32_t tid)
 	return (long long)(now - then);
 }
 
+/* The timeout of a blocked wait: epoll_wait and epoll_pwait take ms in
+ * their fourth argument, epoll_pwait2 a struct timespec it points to
+ * (read from the process's memory; NULL: none). */
+static long long wait_timeout_ns(uint32_t pid, const struct blocked_wait *w)
+{
+	struct { long long sec, nsec; } ts;
+	char path[64];
+	ssize_t n;
+	int fd;
+
+#ifdef SYS_epoll_pwait2
+	if (w->nr == SYS_epoll_pwait2) {
+		if (!w->args[3])
+			return -1;
+		snprintf(path, sizeof(path), "/proc/%u/mem", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -2;
+		n = pread(fd, &ts, sizeof(ts), (off_t)w->args[3]);
+		close(fd);
+		if (n != sizeof(ts) || ts.sec < 0 || ts.nsec < 0)
+			return -2;
+		return ts.sec * (long long)NS_PER_SEC + ts.nsec;
+	}
+#endif
+	return (int)w->args[3] < 0 ? -1 : (int)w->args[3] * (long long)NS_PER_MS;
+}
+
 int blocked_waits(uint32_t pid, struct blocked_wait *out, int max)
 {
 	char path[64];
@@ -92,6 +123,9 @@ int blocked_waits(uint32_t pid, struct blocked_wait *out, int max)
 			continue;
 		w->epfd = (int)w->args[0];
 		w->blocked_ms = asleep_ms(pid, w->tid);
+		w->since_ns = w->blocked_ms >= 0 && ms_to_ns(w->blocked_ms) < monotonic_ns() ?
+			      monotonic_ns() - ms_to_ns(w->blocked_ms) : 0;
+		w->timeout_ns = wait_timeout_ns(pid, w);
 		n++;
 	}
 	closedir(d);

@@ -13,6 +13,8 @@ struct blocked_wait {
 	uint64_t args[6];
 	int epfd;
 	long long blocked_ms;	/* since it last ran, -1 unknown */
+	uint64_t since_ns;	/* CLOCK_MONOTONIC when it went to sleep, 0 unknown */
+	long long timeout_ns;	/* its timeout: -1 none, -2 unknown */
 };
 
 /* The threads of `pid` asleep in an epoll wait; returns how many were

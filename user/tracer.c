@@ -1,7 +1,9 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
 #include <stdbool.h>
@@ -12,6 +14,7 @@
 #include <bpf/bpf.h>
 #include "epolltrace.skel.h"
 #include "proc_scan.h"
+#include "threads.h"
 #include "tracer.h"
 
 const char *backend_name(enum backend b)
@@ -34,13 +37,11 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, args);
 }
 
+/* `what` must outlive the tracer (a literal, or text in *t). */
 static void note_attached(struct tracer *t, const char *what)
 {
-	if (t->nattached == TRACER_MAX_ATTACHED)
-		return;
-	snprintf(t->attached_names[t->nattached], sizeof(t->attached_names[0]), "%s", what);
-	t->attached[t->nattached] = t->attached_names[t->nattached];
-	t->nattached++;
+	if (t->nattached < TRACER_MAX_ATTACHED)
+		t->attached[t->nattached++] = what;
 }
 
 static int attach_one(struct tracer *t, struct bpf_program *prog, const char *what, char *why, size_t len)
@@ -55,32 +56,40 @@ static int attach_one(struct tracer *t, struct bpf_program *prog, const char *wh
 	return 0;
 }
 
-/* Which enter program serves which syscall tracepoint (by the number of
- * arguments it reads; see tp_enter() in the BPF code). */
+/* The kernel side wakes the consumer when this share of the ring buffer
+ * (1/N) is filled; the consumer also polls on a short timer. */
+#define RINGBUF_WAKEUP_SHARE 8
+
+/* Which enter program serves which syscall tracepoint: one per kind of
+ * call (see the tp_enter_* programs in the BPF code). */
+enum call_kind { CALL_CREATE, CALL_CTL, CALL_WAIT, CALL_CLOSE };
+
 static const struct {
 	const char *syscall;
-	int nargs;
+	enum call_kind kind;
 } hooked_syscalls[] = {
-	{ "epoll_create", 1 }, { "epoll_create1", 1 }, { "close", 1 },
-	{ "epoll_ctl", 4 }, { "epoll_wait", 4 },
-	{ "epoll_pwait", 5 }, { "epoll_pwait2", 5 },
+	{ "epoll_create", CALL_CREATE }, { "epoll_create1", CALL_CREATE }, { "close", CALL_CLOSE },
+	{ "epoll_ctl", CALL_CTL }, { "epoll_wait", CALL_WAIT },
+	{ "epoll_pwait", CALL_WAIT }, { "epoll_pwait2", CALL_WAIT },
 };
 
-static struct bpf_program *enter_program(struct epolltrace_bpf *skel, int nargs)
+static struct bpf_program *enter_program(struct epolltrace_bpf *skel, enum call_kind kind)
 {
-	switch (nargs) {
-	case 1: return skel->progs.tp_enter_1arg;
-	case 4: return skel->progs.tp_enter_4args;
-	default: return skel->progs.tp_enter_5args;
+	switch (kind) {
+	case CALL_CREATE: return skel->progs.tp_enter_create;
+	case CALL_CTL: return skel->progs.tp_enter_ctl;
+	case CALL_WAIT: return skel->progs.tp_enter_wait;
+	default: return skel->progs.tp_enter_close;
 	}
 }
 
 /* The syscall programs come in two sets; exactly one set is loaded. */
 static void set_syscall_programs(struct epolltrace_bpf *skel, bool tracepoints)
 {
-	bpf_program__set_autoload(skel->progs.tp_enter_1arg, tracepoints);
-	bpf_program__set_autoload(skel->progs.tp_enter_4args, tracepoints);
-	bpf_program__set_autoload(skel->progs.tp_enter_5args, tracepoints);
+	bpf_program__set_autoload(skel->progs.tp_enter_create, tracepoints);
+	bpf_program__set_autoload(skel->progs.tp_enter_ctl, tracepoints);
+	bpf_program__set_autoload(skel->progs.tp_enter_wait, tracepoints);
+	bpf_program__set_autoload(skel->progs.tp_enter_close, tracepoints);
 	bpf_program__set_autoload(skel->progs.tp_exit, tracepoints);
 	bpf_program__set_autoload(skel->progs.on_sys_enter, !tracepoints);
 	bpf_program__set_autoload(skel->progs.on_sys_exit, !tracepoints);
@@ -95,7 +104,7 @@ static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel
 		return attach_one(t, skel->progs.on_sys_enter, "raw_tp:sys_enter", why, len) ||
 		       attach_one(t, skel->progs.on_sys_exit, "raw_tp:sys_exit", why, len);
 	for (size_t i = 0; i < n; i++) {
-		struct bpf_program *enter = enter_program(skel, hooked_syscalls[i].nargs);
+		struct bpf_program *enter = enter_program(skel, hooked_syscalls[i].kind);
 
 		snprintf(name, sizeof(name), "sys_enter_%s", hooked_syscalls[i].syscall);
 		if (!bpf_program__attach_tracepoint(enter, "syscalls", name))
@@ -104,8 +113,9 @@ static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel
 		if (!bpf_program__attach_tracepoint(skel->progs.tp_exit, "syscalls", name))
 			goto fail;
 	}
-	snprintf(name, sizeof(name), "tracepoint:syscalls (%zu syscalls)", n);
-	note_attached(t, name);
+	snprintf(t->syscalls_attached, sizeof(t->syscalls_attached),
+		 "tracepoint:syscalls (%zu syscalls)", n);
+	note_attached(t, t->syscalls_attached);
 	return 0;
 fail:
 	snprintf(why, len, "cannot attach tracepoint syscalls:%s: %s", name, strerror(errno));
@@ -197,7 +207,7 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	skel->rodata->follow_forks = t->opts->follow;
 	skel->rodata->summary_only = t->opts->summary;
 	skel->rodata->rdlist_snapshots = b == BK_TRACEPOINT;
-	skel->rodata->wakeup_bytes = (uint64_t)t->opts->ringbuf_kb * 1024 / 8;
+	skel->rodata->wakeup_bytes = (uint64_t)t->opts->ringbuf_kb * 1024 / RINGBUF_WAKEUP_SHARE;
 	if (b == BK_TRACEPOINT)
 		skel->rodata->ep_poll_callback_addr = kernel_symbol_address("ep_poll_callback");
 	bpf_map__set_max_entries(skel->maps.events, t->opts->ringbuf_kb * 1024);
@@ -311,7 +321,7 @@ int tracer_start(struct tracer *t, const struct options *o, ring_buffer_sample_f
 		fprintf(stderr, "epolltrace: backend %s:", backend_name(t->backend));
 		for (int i = 0; i < t->nattached; i++)
 			fprintf(stderr, "%s %s", i ? "," : "", t->attached[i]);
-		fprintf(stderr, "\n");
+		fputc('\n', stderr);
 	}
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle, ctx, NULL);
 	if (!t->rb) {
@@ -393,6 +403,51 @@ int tracer_socket_backlog_of_copy(struct tracer *t, int copy, uint32_t *backlog,
 	*unit = a.unit;
 	return 0;
 }
+
+int tracer_ready_list(struct tracer *t, int pidfd, int epfd, struct ready_list_answer *out)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = request_on_copy(bpf_map__fd(t->skel->maps.ready_list_requests), pidfd, epfd, out, out);
+	if (err)
+		return err;
+	return out->answered ? 0 : -EOPNOTSUPP;
+}
+
+int tracer_sock_info(struct tracer *t, int pidfd, int fd, struct sock_info *out)
+{
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = request_on_copy(bpf_map__fd(t->skel->maps.sock_info_requests), pidfd, fd, out, out);
+	if (err)
+		return err;
+	return out->family ? 0 : -ENOTSOCK;
+}
+
+int tracer_seed_call(struct tracer *t, uint32_t pid, uint32_t tid, long nr,
+		     const uint64_t args[6], uint64_t entered_ns)
+{
+	struct seeded_call seed = { .entered_ns = entered_ns, .pid = pid, .nr = nr };
+	int map = bpf_map__fd(t->skel->maps.seeds);
+	__u64 *count = &t->skel->bss->seeded_calls;
+
+	if (!is_epoll_wait_nr(nr))
+		return -EINVAL;
+	memcpy(seed.args, args, sizeof(seed.args));
+	/* Counted before it is in the map, so that the count is never
+	 * short of the entries; the BPF side takes one off per delete. */
+	__atomic_fetch_add(count, 1, __ATOMIC_SEQ_CST);
+	if (bpf_map_update_elem(map, &tid, &seed, BPF_NOEXIST) == 0)
+		return 0;
+	__atomic_fetch_sub(count, 1, __ATOMIC_SEQ_CST);
+	/* The thread has a seed already: replace it (counted once). */
+	if (errno == EEXIST && bpf_map_update_elem(map, &tid, &seed, BPF_EXIST) == 0)
+		return 0;
+	return -errno;
+}
+
 
 /* A traced process is gone: the epoll instances it owned are freed with
  * it (or, shared with another process, learned again at its next call),

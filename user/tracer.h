@@ -8,7 +8,7 @@
 
 struct epolltrace_bpf;
 
-#define TRACER_MAX_ATTACHED 16
+#define TRACER_MAX_ATTACHED 8
 
 struct tracer {
 	const struct options *opts;
@@ -16,10 +16,11 @@ struct tracer {
 	struct ring_buffer *rb;
 	enum backend backend;
 	bool syscall_tracepoints;	/* per-syscall tracepoints, else raw sys_enter/exit */
-	/* What was attached, for the header: "raw_tp:sys_enter", ... */
+	/* What is attached, in order ("fentry:ep_poll_callback", ...,
+	 * "tracepoint:syscalls (7 syscalls)"), for the header. */
 	const char *attached[TRACER_MAX_ATTACHED];
 	int nattached;
-	char attached_names[TRACER_MAX_ATTACHED][64];
+	char syscalls_attached[48];	/* the text of the syscall tracepoints' entry */
 };
 
 /* Loads and attaches, trying the readiness backends in turn; records go
@@ -37,6 +38,24 @@ int tracer_snapshot_epoll(struct tracer *t, int pidfd, int epfd);
 int tracer_socket_backlog(struct tracer *t, int pidfd, int fd, uint32_t *backlog, uint8_t *unit);
 /* The same for a socket we hold a copy of already. */
 int tracer_socket_backlog_of_copy(struct tracer *t, int copy, uint32_t *backlog, uint8_t *unit);
+/* A wait (epoll_wait, epoll_pwait, epoll_pwait2; else -EINVAL) that thread
+ * `tid` of `pid` is blocked in now, entered before the attach, as
+ * /proc/PID/task/TID/syscall shows it: its return is then recorded like
+ * any wait's, with ev_wait.before_attach set.  entered_ns: CLOCK_MONOTONIC,
+ * 0 if unknown.  Call it after tracer_add_pid(pid).  0 or -errno. */
+int tracer_seed_call(struct tracer *t, uint32_t pid, uint32_t tid, long nr,
+		     const uint64_t args[6], uint64_t entered_ns);
+/* The items on the ready list of epoll fd `epfd` of the process behind
+ * `pidfd` now (read without the set's lock; up to READY_LIST_MAX, then
+ * out->truncated).  out->transferring: a waiter is being handed events
+ * right now and the list cannot be told (no items): ask again.  0;
+ * -EOPNOTSUPP when the kernel side cannot read it (not an epoll fd, or a
+ * kernel whose ready list it does not know); or -errno. */
+int tracer_ready_list(struct tracer *t, int pidfd, int epfd, struct ready_list_answer *out);
+/* The endpoints and state of socket `fd` of the process behind `pidfd`
+ * now (e.g. to rename a socket registered before bind or connect):
+ * 0, -ENOTSOCK, or -errno. */
+int tracer_sock_info(struct tracer *t, int pidfd, int fd, struct sock_info *out);
 void tracer_forget_pid(struct tracer *t, uint32_t pid);
 uint64_t tracer_lost(struct tracer *t);
 void tracer_stop(struct tracer *t);
