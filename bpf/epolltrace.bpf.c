@@ -56,6 +56,7 @@ struct syscall_call {
 	__s64 timeout_ns;	/* epoll_wait: the timeout decoded at entry */
 	__u8 before_attach;	/* rebuilt from a struct seeded_call */
 	__u8 entry_unknown;	/* ... whose entry time was not known */
+	struct sock_queue close_queue;	/* close of a socket: its input queue */
 };
 
 /* A traced thread's call between entry and exit.  Slot tid % INFLIGHT_SLOTS
@@ -537,7 +538,7 @@ static __always_inline void serve_backlog_request(int fd, struct file *file)
 	struct sock *sk;
 
 	if (a && (sk = sock_of_any_file(file)))
-		a->backlog = sock_backlog(sk, &a->unit);
+		sock_queue(sk, &a->queue);
 }
 
 /* Only an epoll file's private_data is a struct eventpoll.  Before any
@@ -788,8 +789,15 @@ static __always_inline int enter_close(__u64 pid_tgid, __u64 fd)
 	call_begin(&call, NR_close);
 	call.args[0] = fd;
 	call.close_shared = file_shared(file);
-	if (call.close_is_epoll)
+	if (call.close_is_epoll) {
 		call.ep = BPF_CORE_READ(file, private_data);
+	} else {
+		/* What a watched socket leaves unread (said with the close). */
+		struct sock *sk = sock_of_any_file(file);
+
+		if (sk)
+			sock_queue(sk, &call.close_queue);
+	}
 	inflight_put((__u32)pid_tgid, &call);
 	return 0;
 }
@@ -1074,6 +1082,7 @@ static __always_inline void emit_close(struct syscall_call *c, __u64 pid_tgid, _
 	rec->ret = ret;
 	rec->is_epoll = c->close_is_epoll;
 	rec->shared = c->close_shared;
+	rec->queue = c->close_queue;
 	bpf_ringbuf_submit(rec, wakeup_flag());
 }
 
@@ -1273,8 +1282,8 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	struct ep_owner *owner = bpf_map_lookup_elem(&epoll_owners, &key);
 	struct epitem_facts f;
 	struct ev_ready *rec;
-	__u8 flags = 0, unit = 0;
-	__u32 backlog = 0;
+	__u8 flags = 0;
+	struct sock_queue queue = {};
 
 	if (!owner)
 		return false;
@@ -1302,7 +1311,7 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 		if (!sk && source == RS_EP_POLL_CALLBACK)
 			sk = sock_of_any_file(BPF_CORE_READ(epi, ffd.file));
 		if (sk) {
-			backlog = sock_backlog(sk, &unit);
+			sock_queue(sk, &queue);
 			flags |= RF_BACKLOG;
 		}
 	}
@@ -1319,8 +1328,7 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	rec->data = f.data;
 	rec->source = source;
 	rec->flags = flags;
-	rec->unit = unit;
-	rec->backlog = backlog;
+	rec->queue = queue;
 	bpf_ringbuf_submit(rec, wakeup_flag());
 	return true;
 }

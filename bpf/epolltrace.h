@@ -56,7 +56,7 @@ enum ready_source {
 #define RF_DISARMED	0x04	/* ONESHOT item already fired: callback ignored it */
 #define RF_MISMATCH	0x08	/* wakeup mask not in the registered events */
 #define RF_WOKE		0x10	/* a waiter was sleeping in epoll_wait on this set */
-#define RF_BACKLOG	0x20	/* ev_ready.backlog holds the socket's input queue */
+#define RF_BACKLOG	0x20	/* ev_ready.queue holds the socket's input queue */
 
 /* The unit of a socket's input queue, as its reader takes it. */
 enum backlog_unit {
@@ -158,6 +158,17 @@ struct ev_wait {
 	unsigned char items[WAIT_ITEMS_BYTES];
 };
 
+/* A socket's input queue as its reader sees it. */
+struct sock_queue {
+	unsigned int backlog;		/* what is queued, in unit */
+	unsigned int consumed;		/* has_consumed: input taken so far (a TCP
+					 * stream's copied_seq), to tell reads apart
+					 * from new input */
+	unsigned char unit;		/* enum backlog_unit; 0: not a socket */
+	unsigned char has_consumed;
+	unsigned char pad[2];
+};
+
 struct ev_close {
 	struct ev_header h;
 	int fd;
@@ -165,6 +176,7 @@ struct ev_close {
 	unsigned char is_epoll;		/* the fd was an epoll instance */
 	unsigned char shared;		/* another reference keeps the file open */
 	unsigned char pad[6];
+	struct sock_queue queue;	/* a socket's input queue at the close (unit 0: none) */
 };
 
 struct ev_ready {
@@ -176,9 +188,8 @@ struct ev_ready {
 	unsigned int events;		/* the item's registered events now */
 	unsigned char source;		/* enum ready_source */
 	unsigned char flags;		/* RF_* */
-	unsigned char unit;		/* RF_BACKLOG: enum backlog_unit */
-	unsigned char pad;
-	unsigned int backlog;		/* RF_BACKLOG: the socket's input queue */
+	unsigned char pad[2];
+	struct sock_queue queue;	/* RF_BACKLOG: the socket's input queue */
 };
 
 struct rdlist_item {
@@ -209,9 +220,7 @@ struct ev_exit {
 
 /* Asked by user space when it warns: a socket's input queue now. */
 struct backlog_answer {
-	unsigned int backlog;
-	unsigned char unit;		/* enum backlog_unit; 0: not answered */
-	unsigned char pad[3];
+	struct sock_queue queue;	/* unit 0: not answered */
 };
 
 /* Items listed in an answer of tracer_ready_list(). */

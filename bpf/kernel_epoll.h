@@ -83,26 +83,30 @@ static __always_inline struct sock *sock_of_any_file(struct file *file)
 /* What a socket holds for its reader, in the unit the reader takes it:
  * connections on a listener, bytes of a TCP stream, else queued buffers
  * (UDP keeps some on a second queue its reader drains first). */
-static __always_inline __u32 sock_backlog(struct sock *sk, __u8 *unit)
+static __always_inline void sock_queue(struct sock *sk, struct sock_queue *q)
 {
 	__u16 type = BPF_CORE_READ(sk, sk_type), proto = BPF_CORE_READ(sk, sk_protocol);
-	__u32 n;
 
+	q->has_consumed = 0;
 	if (BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_LISTEN_STATE) {
-		*unit = BU_CONNECTIONS;
-		return BPF_CORE_READ(sk, sk_ack_backlog);
+		q->unit = BU_CONNECTIONS;
+		q->backlog = BPF_CORE_READ(sk, sk_ack_backlog);
+		return;
 	}
 	if (type == SOCK_STREAM_NR && proto == IPPROTO_TCP_NR) {
 		struct tcp_sock *tp = (void *)sk;
 
-		*unit = BU_BYTES;
-		return BPF_CORE_READ(tp, rcv_nxt) - BPF_CORE_READ(tp, copied_seq);
+		/* copied_seq counts what the reader took: it moves only on reads. */
+		q->unit = BU_BYTES;
+		q->consumed = BPF_CORE_READ(tp, copied_seq);
+		q->has_consumed = 1;
+		q->backlog = BPF_CORE_READ(tp, rcv_nxt) - q->consumed;
+		return;
 	}
-	*unit = type == SOCK_DGRAM_NR ? BU_DATAGRAMS : BU_MESSAGES;
-	n = BPF_CORE_READ(sk, sk_receive_queue.qlen);
+	q->unit = type == SOCK_DGRAM_NR ? BU_DATAGRAMS : BU_MESSAGES;
+	q->backlog = BPF_CORE_READ(sk, sk_receive_queue.qlen);
 	if (proto == IPPROTO_UDP_NR && bpf_core_field_exists(struct udp_sock, reader_queue))
-		n += BPF_CORE_READ((struct udp_sock *)sk, reader_queue.qlen);
-	return n;
+		q->backlog += BPF_CORE_READ((struct udp_sock *)sk, reader_queue.qlen);
 }
 
 /* A socket's endpoints and state, as they are now. */

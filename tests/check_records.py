@@ -9,7 +9,8 @@ usage: check_records.py TRACE.json [--pids PID,...] [--no-loss]
   "attach" list and "pids" (holding the --pids given, if any);
 - per thread, the calls (epoll_create, epoll_ctl, epoll_wait, close) come
   in order and do not overlap: a call's ts (its entry) is not before the
-  previous call's ts + duration_us.  Other records are stamped when they
+  previous call's ts + duration_us (but for a wait entered before the
+  attach, "before_attach", whose entry may precede the trace).  Other records are stamped when they
   happen: a warning found while the thread sleeps in epoll_wait comes
   before that wait's record and after its entry;
 - a "lost" record, if any, has an integer count (0 with --no-loss) and
@@ -145,6 +146,11 @@ def main():
             elif ts < pend - 2e-6:
                 errors.append(f"line {n}: call at ts {ts} while the previous call of tid {tid} "
                               f"(line {pn}) ran until {pend:.6f}")
+        # A wait entered before the attach may have begun before the
+        # trace (its ts is then 0): its end is not ts + duration.
+        if r.get("before_attach"):
+            last_call.pop(tid, None)
+            continue
         last_call[tid] = (n, ts, ts + dur / 1e6)
     for n, r in recs:
         for b in scheme(r):

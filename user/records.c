@@ -151,7 +151,7 @@ static void apply_ctl(struct records *rc, const struct ev_ctl *e)
 	case EP_CTL_DEL:
 		r = reg_find(s, e->fd);
 		if (r)
-			verdict_on_unregister(rc->verdicts, s, r, false, -1, e->h.ts_ns);
+			verdict_on_unregister(rc->verdicts, s, r, false, NULL, e->h.ts_ns);
 		reg_del(s, e->fd);
 		break;
 	}
@@ -386,7 +386,7 @@ static void apply_close(struct records *rc, const struct ev_close *e, const stru
 			r->fd_closed = true;
 			verdict_on_stale_close(rc->verdicts, s, r, e->h.tid, e->h.ts_ns);
 		} else {
-			verdict_on_unregister(rc->verdicts, s, r, true, -1, e->h.ts_ns);
+			verdict_on_unregister(rc->verdicts, s, r, true, &e->queue, e->h.ts_ns);
 			reg_del(s, cs->fd);
 		}
 	}
@@ -435,12 +435,8 @@ static void on_ready(struct records *rc, const struct ev_ready *e)
 	if (e->flags & RF_QUEUED)
 		r->last_ready_ns = e->h.ts_ns;
 	r->requeued_lt = false;
-	if (e->flags & RF_BACKLOG) {
-		r->sus.has_edge_backlog = true;
-		r->sus.edge_unit = e->unit;
-		r->sus.edge_backlog = e->backlog;
-	}
-	verdict_on_ready(rc->verdicts, s, r, e->flags, e->h.ts_ns);
+	verdict_on_ready(rc->verdicts, s, r, e->flags, e->flags & RF_BACKLOG ? &e->queue : NULL,
+			 e->h.ts_ns);
 	show_ready(rc, e->h.ts_ns, e->h.pid, e->epfd, e->fd, e->mask, e->source, e->flags);
 }
 
@@ -468,7 +464,7 @@ static void on_rdlist(struct records *rc, const struct ev_rdlist *e, size_t size
 			continue;	/* not news, or sk_data_ready told us */
 		r->readies++;
 		r->last_ready_ns = e->h.ts_ns;
-		verdict_on_ready(rc->verdicts, s, r, RF_QUEUED, e->h.ts_ns);
+		verdict_on_ready(rc->verdicts, s, r, RF_QUEUED, NULL, e->h.ts_ns);
 		/* The list does not say which events: show the interest. */
 		show_ready(rc, e->h.ts_ns, e->h.pid, e->epfd, r->fd,
 			   r->events & ~(EP_PRIVATE_BITS | EP_ALWAYS_EVENTS), RS_RDLIST, RF_QUEUED);

@@ -49,6 +49,8 @@ struct suspicion {
 	long long queued_first;	/* the input queue when it became a suspect */
 	long long queued_last;	/* ...at the last look */
 	uint64_t last_look_ns;
+	bool has_consumed;	/* a TCP stream: what its reader had taken then */
+	uint32_t consumed_last;
 	uint64_t delivered_at_suspect;	/* the set's delivery count then */
 	uint64_t waits_at_suspect;	/* the set's wait count then */
 	int held_by_fd;		/* SUS_HELD_BACK: the fd whose send side is full */

@@ -384,23 +384,12 @@ int tracer_snapshot_epoll(struct tracer *t, int pidfd, int epfd)
 	return request_on_copy(bpf_map__fd(t->skel->maps.snapshot_requests), pidfd, epfd, &one, NULL);
 }
 
-int tracer_socket_backlog(struct tracer *t, int pidfd, int fd, uint32_t *backlog, uint8_t *unit)
-{
-	struct backlog_answer a = { 0 };
-	int err = request_on_copy(bpf_map__fd(t->skel->maps.backlog_requests), pidfd, fd, &a, &a);
-
-	*backlog = a.backlog;
-	*unit = err ? 0 : a.unit;
-	return err;
-}
-
-int tracer_socket_backlog_of_copy(struct tracer *t, int copy, uint32_t *backlog, uint8_t *unit)
+int tracer_socket_queue_of_copy(struct tracer *t, int copy, struct sock_queue *q)
 {
 	struct backlog_answer a = { 0 };
 
 	request_on_fd(bpf_map__fd(t->skel->maps.backlog_requests), copy, &a, &a);
-	*backlog = a.backlog;
-	*unit = a.unit;
+	*q = a.queue;
 	return 0;
 }
 

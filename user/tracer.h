@@ -33,11 +33,9 @@ int tracer_resolve_epoll(struct tracer *t, uint32_t pid, int pidfd, int epfd);
 /* Attach time: this set holds more than sockets watched for input, so
  * the tracepoint backend reads its ready list at each wait. */
 int tracer_snapshot_epoll(struct tracer *t, int pidfd, int epfd);
-/* What socket `fd` of the process behind `pidfd` holds for its reader
- * now, in the unit of ev_ready.backlog; *unit 0 if it cannot tell. */
-int tracer_socket_backlog(struct tracer *t, int pidfd, int fd, uint32_t *backlog, uint8_t *unit);
-/* The same for a socket we hold a copy of already. */
-int tracer_socket_backlog_of_copy(struct tracer *t, int copy, uint32_t *backlog, uint8_t *unit);
+/* What a socket we hold a copy of holds for its reader now (and, for a
+ * TCP stream, how much it has taken so far); q->unit 0 if it cannot tell. */
+int tracer_socket_queue_of_copy(struct tracer *t, int copy, struct sock_queue *q);
 /* A wait (epoll_wait, epoll_pwait, epoll_pwait2; else -EINVAL) that thread
  * `tid` of `pid` is blocked in now, entered before the attach, as
  * /proc/PID/task/TID/syscall shows it: its return is then recorded like

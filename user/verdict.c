@@ -167,6 +167,8 @@ struct look {
 	bool readable;
 	uint8_t unit;		/* enum queue_unit */
 	long long amount;	/* in unit; 1/0 for QU_UNKNOWN */
+	bool has_consumed;	/* a TCP stream: what the reader took so far */
+	uint32_t consumed;
 	struct fd_backlog b;
 };
 
@@ -187,18 +189,19 @@ static const char *unit_name(uint8_t unit)
 static bool look_at(struct verdicts *v, struct proc *p, struct reg *r, struct look *q)
 {
 	int copy = fd_copy(p->pidfd, r->fd);
-	uint32_t backlog;
-	uint8_t unit;
+	struct sock_queue sq = { 0 };
 
 	memset(q, 0, sizeof(*q));
 	if (copy < 0)
 		return false;
 	fd_probe_copy(copy, p->pid, r->fd, r->events, &q->b);
 	q->readable = q->b.readable;
-	if (q->b.socket && v->tracer &&
-	    tracer_socket_backlog_of_copy(v->tracer, copy, &backlog, &unit) == 0 && unit) {
-		q->unit = unit;
-		q->amount = backlog;
+	if (q->b.socket && v->tracer && v->tracer->skel &&
+	    tracer_socket_queue_of_copy(v->tracer, copy, &sq) == 0 && sq.unit) {
+		q->unit = sq.unit;
+		q->amount = sq.backlog;
+		q->has_consumed = sq.has_consumed;
+		q->consumed = sq.consumed;
 	} else if (q->b.count >= 0) {
 		q->unit = QU_EVENTFD;
 		q->amount = q->b.count;
@@ -232,13 +235,28 @@ static bool is_doorbell(const struct look *q)
 	return q->unit == QU_EVENTFD && q->b.eventfd_semaphore == 0;
 }
 
+/* The reader took input since consumed_last was read (a TCP stream's
+ * copied_seq, which wraps: compared as a difference). */
+static bool consumed_since(const struct suspicion *u, bool has, uint32_t consumed)
+{
+	return has && u->has_consumed && (int32_t)(consumed - u->consumed_last) > 0;
+}
+
 /* The program took input since the last look, with no new edge. */
 static bool was_read(const struct suspicion *u, const struct look *q)
 {
-	if (!q->readable)
+	if (!q->readable || consumed_since(u, q->has_consumed, q->consumed))
 		return true;
 	return q->unit != QU_UNKNOWN && q->unit == u->unit && u->queued_last >= 0 &&
 	       q->amount < u->queued_last;
+}
+
+static void remember_look(struct suspicion *u, const struct look *q, uint64_t now)
+{
+	u->queued_last = q->amount;
+	u->last_look_ns = now;
+	u->has_consumed = q->has_consumed;
+	u->consumed_last = q->consumed;
 }
 
 /* ---- backpressure ------------------------------------------------------------ */
@@ -487,9 +505,11 @@ static void cleared_by_read(struct verdicts *v, struct epset *s, struct reg *r,
 
 	if (!q->readable)
 		snprintf(how, sizeof(how), "drained");
-	else
+	else if (q->unit == u->unit && q->amount < u->queued_last)
 		snprintf(how, sizeof(how), "read from (%lld of %lld %s left)", q->amount,
 			 u->queued_last, unit_name(q->unit));
+	else
+		snprintf(how, sizeof(how), "read from");
 	fd_text(v, s->pid, r->fd, fdb, sizeof(fdb));
 	if (u->state == SUS_WARNED) {
 		char message[1024];
@@ -554,8 +574,8 @@ static void become_suspect(struct verdicts *v, struct epset *s, struct reg *r,
 	u->suspect_ns = now;
 	u->deadline_ns = current_deadline(s);
 	u->unit = q->unit;
-	u->queued_first = u->queued_last = q->amount;
-	u->last_look_ns = now;
+	u->queued_first = q->amount;
+	remember_look(u, q, now);
 	u->next_look_ns = now + TICK_NS;
 	u->delivered_at_suspect = s->delivered;
 	u->waits_at_suspect = s->wait_seq;
@@ -647,8 +667,7 @@ static void step_suspect(struct tick *t, struct epset *s, struct reg *r, struct 
 		cleared_by_read(t->v, s, r, &q, t->now);
 		return;
 	}
-	u->queued_last = q.amount;
-	u->last_look_ns = t->now;
+	remember_look(u, &q, t->now);
 	u->next_look_ns = t->now + (own ? SLOW_LOOK_NS : TICK_NS);
 	/* Backpressure is looked for only where it would change the verdict. */
 	if (u->state == SUS_HELD_BACK) {
@@ -681,8 +700,7 @@ static void step_warned(struct tick *t, struct epset *s, struct reg *r, struct p
 		cleared_by_read(t->v, s, r, &q, t->now);
 		return;
 	}
-	u->queued_last = q.amount;
-	u->last_look_ns = t->now;
+	remember_look(u, &q, t->now);
 }
 
 static void tick_set(struct epset *s, void *arg)
@@ -822,21 +840,50 @@ void verdict_on_delivery(struct verdicts *v, struct epset *s, struct reg *r, uin
 }
 
 void verdict_on_ready(struct verdicts *v, struct epset *s, struct reg *r, int flags,
-		      uint64_t ts_ns)
+		      const struct sock_queue *q, uint64_t ts_ns)
 {
-	/* A new edge: epoll will report the item again. */
-	if ((flags & RF_QUEUED) && r->sus.state != SUS_NONE)
-		forget(s, r);
+	struct suspicion *u = &r->sus;
+
+	if ((flags & RF_QUEUED) && u->state != SUS_NONE) {
+		/* A new edge: epoll will report the item again.  If the reader
+		 * took input before it came, the program had come back on its
+		 * own (a deferred read lets the peer send more). */
+		if (u->state >= SUS_SUSPECT && q && consumed_since(u, q->has_consumed, q->consumed)) {
+			struct look lk = { .readable = true, .unit = q->unit, .amount = q->backlog };
+
+			cleared_by_read(v, s, r, &lk, ts_ns);
+		} else {
+			forget(s, r);
+		}
+	}
+	/* What a socket holds at its edge, for the message of a warning. */
+	if (q) {
+		u->has_edge_backlog = true;
+		u->edge_unit = q->unit;
+		u->edge_backlog = q->backlog;
+	}
 }
 
 void verdict_on_unregister(struct verdicts *v, struct epset *s, struct reg *r, bool closed,
-			   long long unread, uint64_t ts_ns)
+			   const struct sock_queue *left, uint64_t ts_ns)
 {
 	struct suspicion *u = &r->sus;
 	struct proc *p = proc_find(v->st, s->pid);
 	struct look q = { .readable = true };
+	long long unread = left && left->unit ? (long long)left->backlog : -1;
 
-	if (!closed || u->state != SUS_SUSPECT || !p)
+	if (!closed || !p)
+		goto out;
+	/* Read (or drained) before the close, which the kernel's count at
+	 * the close tells even where no look came between. */
+	if (u->state >= SUS_SUSPECT && left && left->unit &&
+	    (unread == 0 || consumed_since(u, left->has_consumed, left->consumed))) {
+		struct look lk = { .readable = unread != 0, .unit = left->unit, .amount = unread };
+
+		cleared_by_read(v, s, r, &lk, ts_ns);
+		return;
+	}
+	if (u->state != SUS_SUSPECT)
 		goto out;
 	/* Closed with the input unread: the program will not come back for
 	 * it.  Unless it was read since the last look (which only a fresh
@@ -850,7 +897,7 @@ void verdict_on_unregister(struct verdicts *v, struct epset *s, struct reg *r, b
 	    (p->verdicts.own_readiness && !confirmable(v, u, true, ts_ns)) ||
 	    held_back(v, p, ts_ns))
 		goto out;
-	q.unit = unread >= 0 ? QU_BYTES : u->unit;
+	q.unit = unread >= 0 ? left->unit : u->unit;
 	q.amount = unread >= 0 ? unread : u->queued_last;
 	q.b.bytes = q.unit == QU_BYTES ? q.amount : -1;
 	q.b.count = q.unit == QU_EVENTFD ? q.amount : -1;

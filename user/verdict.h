@@ -70,12 +70,15 @@ void verdict_on_register(struct verdicts *v, struct epset *s, struct reg *r, uin
 void verdict_on_wait(struct verdicts *v, struct epset *s, uint64_t start_ns, long long timeout_ns);
 void verdict_on_delivery(struct verdicts *v, struct epset *s, struct reg *r, uint32_t revents,
 			 uint64_t ts_ns);
+/* Readiness: RF_* flags; q, for an edge-triggered socket, what it held
+ * then (NULL: not said). */
 void verdict_on_ready(struct verdicts *v, struct epset *s, struct reg *r, int flags,
-		      uint64_t ts_ns);
+		      const struct sock_queue *q, uint64_t ts_ns);
 /* The registration goes away: EPOLL_CTL_DEL, or a close that dropped the
- * file (closed true; unread: what the socket held then, -1 unknown). */
+ * file (closed true; left: what the socket held then, NULL or unit 0:
+ * not a socket). */
 void verdict_on_unregister(struct verdicts *v, struct epset *s, struct reg *r, bool closed,
-			   long long unread, uint64_t ts_ns);
+			   const struct sock_queue *left, uint64_t ts_ns);
 void verdict_on_stale_close(struct verdicts *v, struct epset *s, struct reg *r, uint32_t tid,
 			    uint64_t ts_ns);
 /* After an ADD: the user's watch count as the kernel had it (-1 unknown);
