@@ -333,27 +333,43 @@ struct {
 	__type(value, struct ev_wait);
 } wait_scratch SEC(".maps");
 
-/* -c counters */
+/* -c counters (user space sizes them: one entry each without -c) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
+	__uint(max_entries, SUMMARY_SETS_MAX);
 	__type(key, struct ep_owner);
 	__type(value, struct wait_stats);
 } wait_totals SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 262144);
+	__uint(max_entries, SUMMARY_ITEMS_MAX);
 	__type(key, struct deliver_key);
 	__type(value, __u64);
 } delivery_counts SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 262144);
+	__uint(max_entries, SUMMARY_ITEMS_MAX);
 	__type(key, struct ready_key);
 	__type(value, __u64);
 } ready_counts SEC(".maps");
+
+/* Counts a full -c table could not take, per enum summary_table. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, ST_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} summary_dropped SEC(".maps");
+
+static __always_inline void count_dropped(__u32 table)
+{
+	__u64 *n = bpf_map_lookup_elem(&summary_dropped, &table);
+
+	if (n)
+		(*n)++;
+}
 
 static __always_inline void count_lost(void)
 {
@@ -969,8 +985,10 @@ static __always_inline void count_wait(struct syscall_call *c, __u32 tgid, __u64
 
 		bpf_map_update_elem(&wait_totals, &key, &zero, BPF_NOEXIST);
 		st = bpf_map_lookup_elem(&wait_totals, &key);
-		if (!st)
+		if (!st) {
+			count_dropped(ST_WAITS);
 			return;
+		}
 	}
 	__sync_fetch_and_add(&st->calls, 1);
 	__sync_fetch_and_add(&st->total_ns, dur);
@@ -1013,7 +1031,10 @@ static __always_inline void count_deliveries(struct syscall_call *c, __u32 tgid,
 		} else {
 			__u64 one = 1;
 
-			bpf_map_update_elem(&delivery_counts, &key, &one, BPF_NOEXIST);
+			/* EEXIST: another CPU put it there first, and counted. */
+			if (bpf_map_update_elem(&delivery_counts, &key, &one, BPF_NOEXIST) &&
+			    !bpf_map_lookup_elem(&delivery_counts, &key))
+				count_dropped(ST_DELIVERIES);
 		}
 	}
 }
@@ -1269,7 +1290,9 @@ static __always_inline void count_ready(struct ep_owner *owner, int fd)
 	} else {
 		__u64 one = 1;
 
-		bpf_map_update_elem(&ready_counts, &key, &one, BPF_NOEXIST);
+		if (bpf_map_update_elem(&ready_counts, &key, &one, BPF_NOEXIST) &&
+		    !bpf_map_lookup_elem(&ready_counts, &key))
+			count_dropped(ST_READIES);
 	}
 }
 

@@ -262,6 +262,11 @@ struct seeded_call {
 	int nr;				/* the syscall's number */
 };
 
+/* -c's tables in the kernel, and the counts that did not fit in them. */
+enum summary_table { ST_WAITS = 0, ST_DELIVERIES, ST_READIES, ST_COUNT };
+#define SUMMARY_SETS_MAX	65536	/* wait_totals: (pid, epfd) pairs */
+#define SUMMARY_ITEMS_MAX	262144	/* delivery_counts, ready_counts */
+
 /* Per-(pid, epfd) summary counters kept in the kernel for -c. */
 struct wait_stats {
 	unsigned long long calls;

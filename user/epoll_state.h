@@ -15,6 +15,7 @@ struct reg {
 	uint64_t data;
 	bool fd_closed;		/* the program closed the fd; the file lives on */
 	bool stale_warned;	/* stale_registration said at delivery */
+	bool stale_said;	/* ...and at the close, once confirmed */
 	bool requeued_lt;	/* put back on the ready list at the last wait's exit */
 	/* The verdict model's view of this item (verdict.c). */
 	struct suspicion sus;

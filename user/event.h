@@ -28,6 +28,7 @@ enum event_kind {
 	EVK_RECAP,
 	EVK_LOST,
 	EVK_SUMMARY,		/* -c: one epoll set */
+	EVK_SUMMARY_LOST,	/* -c: counts the kernel's tables could not take */
 	EVK_SET_BEGIN,		/* --sets: an epoll set's items follow */
 	EVK_SET_ITEM,		/* --sets: one registration */
 	EVK_SETS,		/* --sets: one process's totals */
@@ -190,6 +191,7 @@ struct event {
 		struct recap_event recap;
 		uint64_t lost;
 		struct summary_event summary;
+		const uint64_t *summary_lost;	/* [ST_COUNT] */
 		int set_epfd;
 		struct set_item_event set_item;
 		struct sets_event sets;

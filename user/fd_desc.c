@@ -147,6 +147,7 @@ static char *describe_link(uint32_t pid, const char *link)
 }
 
 static bool sock_unsettled(const struct sock_info *si);
+static char *describe_link(uint32_t pid, const char *link);
 
 /* A cached description; `provisional` when it was taken from a socket
  * not yet bound or connected, which its later state will rename. */
@@ -319,25 +320,32 @@ static bool sock_unsettled(const struct sock_info *si)
 	return !si->sport || (si->type == SOCK_STREAM && si->state != TCP_STATE_LISTEN && !si->dport);
 }
 
-void fd_desc_from_kernel(struct state *st, uint32_t pid, int fd, unsigned int mode,
+bool fd_desc_from_kernel(struct state *st, uint32_t pid, int fd, unsigned int mode,
 			 unsigned long long ino, const char *dname, const struct sock_info *si)
 {
 	bool provisional = false;
 	char buf[160];
+	char *text = NULL;
 
-	if (S_ISSOCK(mode) && sock_text(si, buf, sizeof(buf)))
+	if (S_ISSOCK(mode) && si && sock_text(si, buf, sizeof(buf))) {
 		provisional = sock_unsettled(si);
-	else if (S_ISFIFO(mode))
-		snprintf(buf, sizeof(buf), "pipe:[%llu]", ino);
-	else if (S_ISSOCK(mode))
+	} else if (S_ISSOCK(mode)) {
+		/* A UNIX or other socket: named as /proc would, by its inode. */
 		snprintf(buf, sizeof(buf), "socket:[%llu]", ino);
-	else if (dname[0] == '[' && !strcmp(dname, "[eventpoll]"))
+		text = describe_link(pid, buf);
+	} else if (S_ISFIFO(mode) && !dname[0]) {
+		snprintf(buf, sizeof(buf), "pipe:[%llu]", ino);	/* a pipe; a FIFO has a path */
+	} else if ((mode & S_IFMT) == 0 && dname[0] == '[' && !strcmp(dname, "[eventpoll]")) {
 		snprintf(buf, sizeof(buf), "epoll");
-	else if (dname[0] == '[')
+	} else if ((mode & S_IFMT) == 0 && dname[0] == '[') {
+		/* anon_inode:[eventfd], [timerfd], [signalfd], ... */
 		snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(dname + 1, "]"), dname + 1);
-	else if (dname[0])
-		snprintf(buf, sizeof(buf), "%s", dname);
-	else
-		return;
-	cache_put(st, pid, fd, fd_name_new(buf, provisional));
+	} else if ((mode & S_IFMT) == 0 && dname[0]) {
+		snprintf(buf, sizeof(buf), "%s", dname);	/* anon_inode:inotify */
+	} else {
+		return false;	/* a path: only /proc can tell it */
+	}
+	cache_put(st, pid, fd, fd_name_new(text ? text : buf, provisional));
+	free(text);
+	return true;
 }

@@ -16,8 +16,9 @@ const char *fd_desc(struct state *st, uint32_t pid, int fd);
 void fd_desc_forget(struct state *st, uint32_t pid, int fd);
 /* Describe from /proc now, replacing what was cached. */
 const char *fd_desc_refresh(struct state *st, uint32_t pid, int fd);
-/* Describe from the kernel's facts (at EPOLL_CTL_ADD, or asked later). */
-void fd_desc_from_kernel(struct state *st, uint32_t pid, int fd, unsigned int mode,
+/* Describe from the kernel's facts (at EPOLL_CTL_ADD, or asked later);
+ * false when they do not tell (a file with a path: ask /proc). */
+bool fd_desc_from_kernel(struct state *st, uint32_t pid, int fd, unsigned int mode,
 			 unsigned long long ino, const char *dname, const struct sock_info *si);
 /* The cached name came from a socket not yet bound or connected: worth
  * asking again once the program has used it. */

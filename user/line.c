@@ -94,9 +94,17 @@ void line_str_escaped(struct line *l, const char *s)
 		case '\r': line_append(l, "\\r", 2); break;
 		case '\\': line_append(l, "\\\\", 2); break;
 		default: {
-			char oct[4] = { '\\', '0' + (*p >> 6), '0' + ((*p >> 3) & 7), '0' + (*p & 7) };
+			/* As few octal digits as strace uses: three only when an
+			 * octal digit follows, which would read as part of it. */
+			char oct[4] = { '\\' };
+			int n = 1;
 
-			line_append(l, oct, 4);
+			if (*p >= 0100 || (p[1] >= '0' && p[1] <= '7'))
+				oct[n++] = '0' + (*p >> 6);
+			if (*p >= 010 || n > 1)
+				oct[n++] = '0' + ((*p >> 3) & 7);
+			oct[n++] = '0' + (*p & 7);
+			line_append(l, oct, n);
 		}
 		}
 		p++;

@@ -37,6 +37,13 @@ int main(int argc, char **argv)
 	int rc;
 
 	options_parse(argc, argv, &opts);
+	/* Installed set-user-ID (or -group-ID), the command would run, and -o
+	 * would create files, with privileges its user does not have. */
+	if (getuid() != geteuid() || getgid() != getegid()) {
+		fprintf(stderr, "epolltrace: refusing to run set-user-ID or set-group-ID "
+			"(real uid %u, effective %u): run it as root instead\n", getuid(), geteuid());
+		return 1;
+	}
 	if (sink_open(&out, opts.output)) {
 		fprintf(stderr, "epolltrace: cannot open %s: %s\n", opts.output, strerror(errno));
 		return 1;

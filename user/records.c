@@ -109,17 +109,18 @@ static void on_create(struct records *rc, const struct ev_create *e)
 
 /* ---- epoll_ctl -------------------------------------------------------- */
 
+/* Named from the kernel's facts at ADD where they say all: right even if
+ * the fd closed since, and no /proc/PID/fd read, which would hold a
+ * reference to the file for a moment (a close then looks shared). */
 static void name_added_fd(struct records *rc, const struct ev_ctl *e)
 {
 	struct state *st = rc->state;
 
 	fd_desc_forget(st, e->h.pid, e->fd);
-	/* An inet socket is named from the kernel's facts at ADD: no /proc/net
-	 * parse, and right even if it closed since. */
-	if (e->sock.family == 2 /* AF_INET */ || e->sock.family == 10 /* AF_INET6 */)
-		fd_desc_from_kernel(st, e->h.pid, e->fd, e->fd_mode, e->fd_ino, e->fd_dname, &e->sock);
-	else if (!fd_desc_refresh(st, e->h.pid, e->fd))
-		fd_desc_from_kernel(st, e->h.pid, e->fd, e->fd_mode, e->fd_ino, e->fd_dname, &e->sock);
+	if (fd_desc_from_kernel(st, e->h.pid, e->fd, e->fd_mode, e->fd_ino, e->fd_dname, &e->sock))
+		return;
+	if (!fd_desc_refresh(st, e->h.pid, e->fd))
+		fd_desc_from_kernel(st, e->h.pid, e->fd, e->fd_mode, e->fd_ino, e->fd_dname, NULL);
 }
 
 static void apply_ctl(struct records *rc, const struct ev_ctl *e)

@@ -393,6 +393,18 @@ static void print_summary(struct renderer *r, const struct event *ev)
 	finish(r);
 }
 
+static void print_summary_lost(struct renderer *r, const struct event *ev)
+{
+	const uint64_t *d = ev->summary_lost;
+	struct line *l = &r->line;
+
+	own_head(r, ev, "summary_lost");
+	json_kv_int(l, "waits", d[ST_WAITS]);
+	json_kv_int(l, "deliveries", d[ST_DELIVERIES]);
+	json_kv_int(l, "ready", d[ST_READIES]);
+	finish(r);
+}
+
 static void print_set_item(struct renderer *r, const struct event *ev)
 {
 	const struct set_item_event *e = &ev->set_item;
@@ -459,6 +471,7 @@ const struct render_ops render_json_ops = {
 		[EVK_RECAP] = print_recap,
 		[EVK_LOST] = print_lost,
 		[EVK_SUMMARY] = print_summary,
+		[EVK_SUMMARY_LOST] = print_summary_lost,
 		[EVK_SET_ITEM] = print_set_item,
 		[EVK_SETS] = print_sets,
 	},

@@ -406,6 +406,18 @@ static void print_summary(struct renderer *r, const struct event *ev)
 	}
 }
 
+static void print_summary_lost(struct renderer *r, const struct event *ev)
+{
+	const uint64_t *d = ev->summary_lost;
+
+	line_reset(&r->line);
+	line_printf(&r->line, "epolltrace: -c: the kernel's tables were full: %llu waits, %llu "
+		    "deliveries and %llu readiness callbacks were not counted",
+		    (unsigned long long)d[ST_WAITS], (unsigned long long)d[ST_DELIVERIES],
+		    (unsigned long long)d[ST_READIES]);
+	render_emit(r);
+}
+
 static void print_set_begin(struct renderer *r, const struct event *ev)
 {
 	line_reset(&r->line);
@@ -484,6 +496,7 @@ const struct render_ops render_text_ops = {
 		[EVK_RECAP] = print_recap,
 		[EVK_LOST] = print_lost,
 		[EVK_SUMMARY] = print_summary,
+		[EVK_SUMMARY_LOST] = print_summary_lost,
 		[EVK_SET_BEGIN] = print_set_begin,
 		[EVK_SET_ITEM] = print_set_item,
 		[EVK_SETS] = print_sets,

@@ -127,6 +127,12 @@ void summary_print(struct tracer *t, struct state *st, struct renderer *out, int
 {
 	struct summary_ctx c = { st, out, filter_epfd, now_ns };
 
+	uint64_t dropped[ST_COUNT];
+	struct event lost = { .kind = EVK_SUMMARY_LOST, .ts_ns = now_ns, .summary_lost = dropped };
+
 	fold_kernel_counts(t, st);
 	epset_each(st, summarise_set, &c);
+	tracer_summary_dropped(t, dropped);
+	if (dropped[ST_WAITS] || dropped[ST_DELIVERIES] || dropped[ST_READIES])
+		render(out, &lost);
 }

@@ -216,6 +216,7 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 	if (tr.child.pid > 0 && tr.child_status >= 0)
 		rc = exit_code_of(tr.child_status);
 	records_free(&tr.records);
+	verdicts_free(&tr.verdicts);
 	render_free(&tr.out);
 	state_free(&tr.state);
 	return rc;

@@ -211,6 +211,12 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	if (b == BK_TRACEPOINT)
 		skel->rodata->ep_poll_callback_addr = kernel_symbol_address("ep_poll_callback");
 	bpf_map__set_max_entries(skel->maps.events, t->opts->ringbuf_kb * 1024);
+	/* -c's tables take memory only with -c. */
+	if (!t->opts->summary) {
+		bpf_map__set_max_entries(skel->maps.wait_totals, 1);
+		bpf_map__set_max_entries(skel->maps.delivery_counts, 1);
+		bpf_map__set_max_entries(skel->maps.ready_counts, 1);
+	}
 	set_syscall_programs(skel, t->syscall_tracepoints);
 	bpf_program__set_autoload(skel->progs.ready_fentry, b == BK_FENTRY);
 	bpf_program__set_autoload(skel->progs.ready_kprobe, b == BK_KPROBE);
@@ -468,19 +474,27 @@ void tracer_forget_pid(struct tracer *t, uint32_t pid)
 	} while (n == cap);
 }
 
-uint64_t tracer_lost(struct tracer *t)
+static uint64_t percpu_sum(int map, uint32_t key)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t vals[ncpu > 0 ? ncpu : 1], sum = 0;
-	uint32_t zero = 0;
 
-	if (!t->skel || ncpu <= 0)
-		return 0;
-	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.lost_events), &zero, vals))
+	if (ncpu <= 0 || bpf_map_lookup_elem(map, &key, vals))
 		return 0;
 	for (int i = 0; i < ncpu; i++)
 		sum += vals[i];
 	return sum;
+}
+
+void tracer_summary_dropped(struct tracer *t, uint64_t dropped[ST_COUNT])
+{
+	for (uint32_t i = 0; i < ST_COUNT; i++)
+		dropped[i] = t->skel ? percpu_sum(bpf_map__fd(t->skel->maps.summary_dropped), i) : 0;
+}
+
+uint64_t tracer_lost(struct tracer *t)
+{
+	return t->skel ? percpu_sum(bpf_map__fd(t->skel->maps.lost_events), 0) : 0;
 }
 
 void tracer_stop(struct tracer *t)

@@ -56,6 +56,8 @@ int tracer_ready_list(struct tracer *t, int pidfd, int epfd, struct ready_list_a
 int tracer_sock_info(struct tracer *t, int pidfd, int fd, struct sock_info *out);
 void tracer_forget_pid(struct tracer *t, uint32_t pid);
 uint64_t tracer_lost(struct tracer *t);
+/* -c: counts the kernel's full tables could not take (enum summary_table). */
+void tracer_summary_dropped(struct tracer *t, uint64_t dropped[ST_COUNT]);
 void tracer_stop(struct tracer *t);
 const char *backend_name(enum backend b);
 #endif

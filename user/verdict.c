@@ -34,6 +34,9 @@
 /* A close this soon after a peer hung up is that peer's end, not input
  * forgotten (a proxy dropping the upstream of a client gone). */
 #define HANGUP_NS		(500 * NS_PER_MS)
+/* A close that looked shared is checked this long after: time for a
+ * reference epolltrace held (a /proc read, an fd copy) to be dropped. */
+#define STALE_CHECK_NS		(20 * NS_PER_MS)
 
 void verdicts_init(struct verdicts *v, const struct verdict_config *cfg, struct state *st,
 		   struct tracer *tracer, struct renderer *out)
@@ -622,6 +625,8 @@ static void hold_back(struct verdicts *v, struct epset *s, struct reg *r, struct
 		     fd_text(v, s->pid, r->fd, fdb, sizeof(fdb)), s->epfd, u->held_by_fd);
 }
 
+static void check_stale_closes(struct verdicts *v, uint64_t now);
+
 struct tick {
 	struct verdicts *v;
 	uint64_t now;
@@ -732,6 +737,8 @@ void verdict_tick(struct verdicts *v, uint64_t now_ns)
 {
 	struct tick t = { v, now_ns, LOOKS_PER_TICK };
 
+	if (v->nstale)
+		check_stale_closes(v, now_ns);
 	if (!v->cfg.stall_checks || now_ns - v->last_tick_ns < TICK_NS)
 		return;
 	v->last_tick_ns = now_ns;
@@ -911,24 +918,83 @@ out:
 void verdict_on_stale_close(struct verdicts *v, struct epset *s, struct reg *r, uint32_t tid,
 			    uint64_t ts_ns)
 {
-	struct warning w = {
-		.kind = "stale_registration", .epfd = s->epfd, .fd = r->fd,
-		.data = r->data, .has_data = true, .bytes = -1, .eventfd_count = -1,
-	};
-	char b[300];
+	struct stale_check *c;
+	char b[300], message[1024];
 
 	/* A forked child closing the fds it inherited, in a set it never
 	 * used, is not the bug. */
 	if (s->inherited)
 		return;
-	r->warnings++;
-	s->warnings++;
-	warn(v, &w, ts_ns, s->pid, tid,
-	     "close(%d) left %s registered in epoll %d: another descriptor (a dup or a "
-	     "forked child) keeps the file open, so its events keep coming under fd %d "
-	     "(data 0x%llx). Call EPOLL_CTL_DEL before close.",
-	     r->fd, fd_text(v, s->pid, r->fd, b, sizeof(b)), s->epfd, r->fd,
-	     (unsigned long long)r->data);
+	snprintf(message, sizeof(message),
+		 "close(%d) left %s registered in epoll %d: another descriptor (a dup or a "
+		 "forked child) keeps the file open, so its events keep coming under fd %d "
+		 "(data 0x%llx). Call EPOLL_CTL_DEL before close.",
+		 r->fd, fd_text(v, s->pid, r->fd, b, sizeof(b)), s->epfd, r->fd,
+		 (unsigned long long)r->data);
+	if (v->nstale == v->stale_cap) {
+		size_t cap = v->stale_cap ? v->stale_cap * 2 : 16;
+		struct stale_check *bigger = realloc(v->stale, cap * sizeof(*bigger));
+
+		if (!bigger)
+			return;
+		v->stale = bigger;
+		v->stale_cap = cap;
+	}
+	c = &v->stale[v->nstale];
+	*c = (struct stale_check){ s->pid, tid, s->epfd, r->fd, r->data, ts_ns,
+				   ts_ns + STALE_CHECK_NS, strdup(message) };
+	if (c->message)
+		v->nstale++;
+}
+
+struct registered_search {
+	int fd;
+	bool found;
+};
+
+static void registered_item(uint32_t pid, int epfd, const struct scanned_item *it, void *arg)
+{
+	struct registered_search *rs = arg;
+
+	if (it->tfd == rs->fd)
+		rs->found = true;
+}
+
+/* The closes that looked shared, checked against the kernel's table: the
+ * registration still there means another descriptor keeps the file. */
+static void check_stale_closes(struct verdicts *v, uint64_t now)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < v->nstale; i++) {
+		struct stale_check *c = &v->stale[i];
+		struct registered_search rs = { c->fd, false };
+		struct scan_callbacks cb = { NULL, registered_item, NULL, &rs };
+		struct epset *s;
+		struct reg *r;
+
+		if (now < c->check_ns) {
+			v->stale[kept++] = *c;
+			continue;
+		}
+		s = epset_find(v->st, c->pid, c->epfd);
+		r = s ? reg_find(s, c->fd) : NULL;
+		if (s && r && r->fd_closed && scan_one_set(c->pid, c->epfd, &cb) >= 0 && rs.found) {
+			struct warning w = {
+				.kind = "stale_registration", .epfd = c->epfd, .fd = c->fd,
+				.data = c->data, .has_data = true, .bytes = -1, .eventfd_count = -1,
+			};
+
+			r->warnings++;
+			s->warnings++;
+			r->stale_said = true;
+			warn(v, &w, c->close_ns, c->pid, c->tid, "%s", c->message);
+		} else if (s && r && r->fd_closed && !r->stale_said) {
+			reg_del(s, c->fd);	/* gone with the file after all */
+		}
+		free(c->message);
+	}
+	v->nstale = kept;
 }
 
 struct exit_scan {
@@ -1059,6 +1125,15 @@ void verdict_on_watch_count(struct verdicts *v, uint32_t pid, uint32_t tid, int 
 		     "fs.epoll.max_user_watches (%lld); epoll_ctl ADD fails with ENOSPC "
 		     "at the limit. Biggest holders now (pid, comm, watches): %s.",
 		     uid, watches, watches * 100 / limit, limit, holders);
+}
+
+void verdicts_free(struct verdicts *v)
+{
+	for (size_t i = 0; i < v->nstale; i++)
+		free(v->stale[i].message);
+	free(v->stale);
+	v->stale = NULL;
+	v->nstale = v->stale_cap = 0;
 }
 
 void verdict_recap(struct verdicts *v, uint64_t now_ns)

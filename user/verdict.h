@@ -21,7 +21,9 @@
  * tokio, Netty), are held to stricter evidence: ten times the window.
  *
  * stale_registration: an fd closed while a dup or a fork keeps its file
- * open stays in the set; said at the close and when it is delivered.
+ * open stays in the set; said once the set's table (/proc/PID/fdinfo)
+ * shows the registration alive after the close (a reference epolltrace
+ * itself held for a moment must not count), and when it is delivered.
  * watches_near_limit / watches_exhausted: the kernel's per-user count. */
 #ifndef VERDICT_H
 #define VERDICT_H
@@ -44,6 +46,16 @@ struct verdict_config {
 
 #define VERDICT_RECAP_MAX 64
 
+/* A close that left a registration behind, said once the kernel's table
+ * confirms it (see verdict_on_stale_close). */
+struct stale_check {
+	uint32_t pid, tid;
+	int epfd, fd;
+	uint64_t data;
+	uint64_t close_ns, check_ns;
+	char *message;
+};
+
 struct verdicts {
 	struct verdict_config cfg;
 	struct state *st;
@@ -55,6 +67,8 @@ struct verdicts {
 	uint64_t cleared, retracted;
 	bool watches_near_said, watches_exhausted_said;
 	uint64_t last_tick_ns;
+	struct stale_check *stale;	/* closes waiting to be confirmed */
+	size_t nstale, stale_cap;
 };
 
 void verdicts_init(struct verdicts *v, const struct verdict_config *cfg, struct state *st,
@@ -95,4 +109,5 @@ void verdict_found_at_attach(struct verdicts *v, struct epset *s, struct reg *r,
 void verdict_tick(struct verdicts *v, uint64_t now_ns);
 /* At exit: warnings given, suspicions cleared, retractions. */
 void verdict_recap(struct verdicts *v, uint64_t now_ns);
+void verdicts_free(struct verdicts *v);
 #endif

@@ -1,0 +1,157 @@
+/* hostile: workloads of the hardening tests (tests/host/hard_*.sh), each
+ * what a careless or hostile program does to a tracer.
+ *
+ *   hostile big N       N eventfds ready at once: one epoll_wait returns N
+ *                       (a record far beyond 16 KiB of text)
+ *   hostile churn N     N rounds of epoll_create1, eventfd, ADD, wait, close
+ *                       (closes racing the tracer's own looks at the fds)
+ *   hostile sets N      N epoll sets, each waited on once (-c's tables)
+ *   hostile chatter N   N lines of its own on stdout, written one by one
+ *                       between epoll calls (the trace shares the pipe)
+ *   hostile names DIR   a FIFO named "f\nX\1\377" in DIR registered and
+ *                       waited on, then the same under the process name
+ *                       "c\nd\1" (names that could forge trace lines)
+ *
+ * Each prints what the test needs to know as NAME=VALUE lines on stderr. */
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include "workload.h"
+
+static void raise_fd_limit(long want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)want) {
+		rl.rlim_cur = want > (long)rl.rlim_max ? rl.rlim_max : (rlim_t)want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int must(int ret, const char *what)
+{
+	if (ret < 0)
+		die("%s", what);
+	return ret;
+}
+
+static void add(int ep, int fd, unsigned int events)
+{
+	struct epoll_event ev = { .events = events, .data.u64 = (unsigned int)fd };
+
+	must(epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev), "epoll_ctl");
+}
+
+static void big(long n)
+{
+	struct epoll_event *ev = calloc(n, sizeof(*ev));
+	int ep = must(epoll_create1(0), "epoll_create1"), got;
+
+	if (!ev)
+		die("calloc");
+	raise_fd_limit(n + 64);
+	for (long i = 0; i < n; i++)
+		add(ep, must(eventfd(1, EFD_NONBLOCK), "eventfd"), EPOLLIN);
+	got = must(epoll_wait(ep, ev, n, 1000), "epoll_wait");
+	fprintf(stderr, "ready=%d\n", got);
+	free(ev);
+}
+
+static void churn(long n)
+{
+	struct epoll_event ev;
+
+	for (long i = 0; i < n; i++) {
+		int ep = must(epoll_create1(EPOLL_CLOEXEC), "epoll_create1");
+		int efd = must(eventfd(0, EFD_NONBLOCK), "eventfd");
+
+		add(ep, efd, EPOLLIN);
+		must(epoll_wait(ep, &ev, 1, 0), "epoll_wait");
+		close(efd);
+		close(ep);
+	}
+	fprintf(stderr, "rounds=%ld\n", n);
+}
+
+static void sets(long n)
+{
+	struct epoll_event ev;
+	int *eps = calloc(n, sizeof(*eps));
+
+	if (!eps)
+		die("calloc");
+	raise_fd_limit(n + 64);
+	for (long i = 0; i < n; i++) {
+		eps[i] = must(epoll_create1(0), "epoll_create1");
+		must(epoll_wait(eps[i], &ev, 1, 0), "epoll_wait");
+	}
+	for (long i = 0; i < n; i++)
+		close(eps[i]);
+	fprintf(stderr, "sets=%ld\n", n);
+	free(eps);
+}
+
+static void chatter(long n)
+{
+	struct epoll_event ev;
+	int ep = must(epoll_create1(0), "epoll_create1");
+	char line[160];
+
+	add(ep, must(eventfd(1, EFD_NONBLOCK), "eventfd"), EPOLLIN);
+	for (long i = 0; i < n; i++) {
+		int len = snprintf(line, sizeof(line), "chatter %06ld %s\n", i,
+				   "the program's own line, written whole with one write(2)");
+
+		if (write(STDOUT_FILENO, line, len) != len)
+			die("write");
+		must(epoll_wait(ep, &ev, 1, 0), "epoll_wait");
+	}
+	fprintf(stderr, "lines=%ld\n", n);
+}
+
+static void names(const char *dir)
+{
+	static const char fifo_name[] = "f\nX\001\377";
+	struct epoll_event ev;
+	char path[4096];
+	int ep = must(epoll_create1(0), "epoll_create1"), fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, fifo_name);
+	unlink(path);
+	must(mkfifo(path, 0600), "mkfifo");
+	fd = must(open(path, O_RDONLY | O_NONBLOCK), "open fifo");
+	add(ep, fd, EPOLLIN);
+	must(epoll_wait(ep, &ev, 1, 0), "epoll_wait");
+	msleep(300);	/* a path is read from /proc: let the tracer find the fd */
+	must(prctl(PR_SET_NAME, "c\nd\001", 0, 0, 0), "prctl");
+	must(epoll_ctl(ep, EPOLL_CTL_DEL, fd, NULL), "epoll_ctl DEL");
+	add(ep, fd, EPOLLIN | EPOLLET);
+	must(epoll_wait(ep, &ev, 1, 0), "epoll_wait");
+	close(fd);
+	unlink(path);
+	fprintf(stderr, "fifo=%d\n", fd);
+}
+
+int main(int argc, char **argv)
+{
+	long n = argc > 2 ? atol(argv[2]) : 0;
+
+	if (argc != 3)
+		die("usage: hostile big|churn|sets|chatter N | hostile names DIR");
+	if (!strcmp(argv[1], "big"))
+		big(n);
+	else if (!strcmp(argv[1], "churn"))
+		churn(n);
+	else if (!strcmp(argv[1], "sets"))
+		sets(n);
+	else if (!strcmp(argv[1], "chatter"))
+		chatter(n);
+	else if (!strcmp(argv[1], "names"))
+		names(argv[2]);
+	else
+		die("unknown workload %s", argv[1]);
+	return 0;
+}
