@@ -4,7 +4,8 @@
  *   hostile big N       N eventfds ready at once: one epoll_wait returns N
  *                       (a record far beyond 16 KiB of text)
  *   hostile churn N     N rounds of epoll_create1, eventfd, ADD, wait, close
- *                       (closes racing the tracer's own looks at the fds)
+ *                       (closes racing the tracer's own looks at the fds);
+ *                       says its own CPU time and how long the rounds took
  *   hostile sets N      N epoll sets, each waited on once (-c's tables)
  *   hostile chatter N   N lines of its own on stdout, written one by one
  *                       between epoll calls (the trace shares the pipe)
@@ -19,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include "workload.h"
 
 static void raise_fd_limit(long want)
@@ -60,9 +62,20 @@ static void big(long n)
 	free(ev);
 }
 
+/* CPU time this process used so far, in microseconds. */
+static long long own_cpu_us(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000LL +
+	       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
 static void churn(long n)
 {
 	struct epoll_event ev;
+	long start = wl_now_ms();
 
 	for (long i = 0; i < n; i++) {
 		int ep = must(epoll_create1(EPOLL_CLOEXEC), "epoll_create1");
@@ -73,7 +86,8 @@ static void churn(long n)
 		close(efd);
 		close(ep);
 	}
-	fprintf(stderr, "rounds=%ld\n", n);
+	fprintf(stderr, "rounds=%ld\nelapsed_ms=%ld\ncpu_us=%lld\n", n, wl_now_ms() - start,
+		own_cpu_us());
 }
 
 static void sets(long n)

@@ -82,16 +82,32 @@ void proc_each(struct state *st, void (*fn)(struct proc *, void *), void *arg)
 		fn(v, arg);
 }
 
+size_t state_registrations(const struct state *st)
+{
+	size_t n = 0;
+	uint64_t k;
+	void *v;
+
+	for (size_t i = 0; hashmap_next(&st->procs, &i, &k, &v);)
+		if (!((struct proc *)v)->exited)
+			n += ((struct proc *)v)->registrations;
+	return n;
+}
+
 struct epset *epset_find(const struct state *st, uint32_t pid, int epfd)
 {
-	struct epset *s = hashmap_get(&st->sets, pair_key(pid, (uint32_t)epfd));
+	struct proc *p = proc_find(st, pid);
+	struct epset *s;
 
-	return s ? s : hashmap_get(&st->aliases, pair_key(pid, (uint32_t)epfd));
+	if (!p)
+		return NULL;
+	s = hashmap_get(&p->sets, (uint32_t)epfd);
+	return s ? s : hashmap_get(&p->aliases, (uint32_t)epfd);
 }
 
 void epset_alias(struct state *st, uint32_t pid, int epfd, struct epset *s)
 {
-	xput(&st->aliases, pair_key(pid, (uint32_t)epfd), s);
+	xput(&proc_get(st, pid)->aliases, (uint32_t)epfd, s);
 }
 
 struct epset *epset_get(struct state *st, uint32_t pid, int epfd)
@@ -103,8 +119,45 @@ struct epset *epset_get(struct state *st, uint32_t pid, int epfd)
 	s = xcalloc(1, sizeof(*s));
 	s->pid = pid;
 	s->epfd = epfd;
-	xput(&st->sets, pair_key(pid, (uint32_t)epfd), s);
+	s->proc = proc_get(st, pid);
+	xput(&s->proc->sets, (uint32_t)epfd, s);
 	return s;
+}
+
+/* A live registration joins (or leaves) the list of its fd's. */
+static void link_of_fd(struct reg *r)
+{
+	struct proc *p = r->set->proc;
+
+	r->prev_of_fd = NULL;
+	r->next_of_fd = hashmap_get(&p->regs_by_fd, (uint32_t)r->fd);
+	if (r->next_of_fd)
+		r->next_of_fd->prev_of_fd = r;
+	xput(&p->regs_by_fd, (uint32_t)r->fd, r);
+	p->registrations++;
+}
+
+static void unlink_of_fd(struct reg *r)
+{
+	struct proc *p = r->set->proc;
+
+	if (r->next_of_fd)
+		r->next_of_fd->prev_of_fd = r->prev_of_fd;
+	if (r->prev_of_fd)
+		r->prev_of_fd->next_of_fd = r->next_of_fd;
+	else if (r->next_of_fd)
+		xput(&p->regs_by_fd, (uint32_t)r->fd, r->next_of_fd);
+	else
+		hashmap_del(&p->regs_by_fd, (uint32_t)r->fd);
+	r->prev_of_fd = r->next_of_fd = NULL;
+	p->registrations--;
+}
+
+struct reg *regs_of_fd(const struct state *st, uint32_t pid, int fd)
+{
+	struct proc *p = proc_find(st, pid);
+
+	return p ? hashmap_get(&p->regs_by_fd, (uint32_t)fd) : NULL;
 }
 
 static void epset_free(struct epset *s)
@@ -112,8 +165,10 @@ static void epset_free(struct epset *s)
 	uint64_t k;
 	void *v;
 
-	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &v);)
+	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &v);) {
+		unlink_of_fd(v);
 		free(v);
+	}
 	for (size_t i = 0; hashmap_next(&s->retired, &i, &k, &v);)
 		free(v);
 	hashmap_free(&s->retired);
@@ -124,30 +179,60 @@ static void epset_free(struct epset *s)
 
 void epset_drop(struct state *st, uint32_t pid, int epfd)
 {
+	struct proc *p = proc_find(st, pid);
 	uint64_t k;
 	void *v;
 	struct epset *s;
 
-	if (st->keep_closed)
+	if (!p || hashmap_del(&p->aliases, (uint32_t)epfd))
 		return;
-	if (hashmap_del(&st->aliases, pair_key(pid, (uint32_t)epfd)))
+	if (st->keep_closed) {
+		/* The kernel freed its items: only their counters stay. */
+		s = hashmap_get(&p->sets, (uint32_t)epfd);
+		for (size_t i = 0; s && hashmap_next(&s->by_fd, &i, &k, &v);)
+			reg_del(s, ((struct reg *)v)->fd);
 		return;
-	s = hashmap_del(&st->sets, pair_key(pid, (uint32_t)epfd));
+	}
+	s = hashmap_del(&p->sets, (uint32_t)epfd);
 	if (!s)
 		return;
-	for (size_t i = 0; hashmap_next(&st->aliases, &i, &k, &v);)
+	for (size_t i = 0; hashmap_next(&p->aliases, &i, &k, &v);)
 		if (v == s)
-			hashmap_del(&st->aliases, k);
+			hashmap_del(&p->aliases, k);
 	epset_free(s);
 }
 
-void epset_each(struct state *st, void (*fn)(struct epset *, void *), void *arg)
+struct each {
+	void (*fn)(struct epset *, void *);
+	void *arg;
+};
+
+static void each_of_proc(struct proc *p, const struct each *e)
 {
 	uint64_t k;
 	void *v;
 
-	for (size_t i = 0; hashmap_next(&st->sets, &i, &k, &v);)
-		fn(v, arg);
+	for (size_t i = 0; hashmap_next(&p->sets, &i, &k, &v);)
+		e->fn(v, e->arg);
+}
+
+void epset_each(struct state *st, void (*fn)(struct epset *, void *), void *arg)
+{
+	struct each e = { fn, arg };
+	uint64_t k;
+	void *v;
+
+	for (size_t i = 0; hashmap_next(&st->procs, &i, &k, &v);)
+		each_of_proc(v, &e);
+}
+
+void epset_each_of(struct state *st, uint32_t pid, void (*fn)(struct epset *, void *), void *arg)
+{
+	struct proc *p = proc_find(st, pid);
+	struct each e = { fn, arg };
+
+	if (p)
+		each_of_proc(p, &e);
 }
 
 struct reg *reg_find(const struct epset *s, int fd)
@@ -167,7 +252,9 @@ struct reg *reg_add(struct epset *s, int fd, uint32_t events, uint64_t data)
 	if (!r) {
 		r = xcalloc(1, sizeof(*r));
 		r->fd = fd;
+		r->set = s;
 		xput(&s->by_fd, (uint32_t)fd, r);
+		link_of_fd(r);
 	} else if (reg_by_data(s, r->data) == r) {
 		hashmap_del(&s->by_data, r->data);
 	}
@@ -211,6 +298,7 @@ void reg_del(struct epset *s, int fd)
 
 	if (!r)
 		return;
+	unlink_of_fd(r);
 	reg_set_suspicion(s, r, SUS_NONE);
 	if (reg_by_data(s, r->data) == r)
 		hashmap_del(&s->by_data, r->data);
@@ -268,39 +356,49 @@ int *epset_fds(const struct epset *s, size_t *n)
 	return fds;
 }
 
-/* The sets of `parent` at a fork: copied from a snapshot of the table,
- * since adding sets while walking it could rehash it. */
-void state_fork(struct state *st, uint32_t parent, uint32_t child)
+struct fork_copy {
+	struct state *st;
+	uint32_t child;
+};
+
+static void copy_set(struct epset *s, void *arg)
 {
-	struct epset **list = NULL;
-	size_t n = 0, cap = 0;
+	struct fork_copy *f = arg;
+	struct epset *c = epset_get(f->st, f->child, s->epfd);
 	uint64_t k;
 	void *v;
 
-	for (size_t i = 0; hashmap_next(&st->sets, &i, &k, &v);) {
-		if (((struct epset *)v)->pid != parent)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 8;
-			list = realloc(list, cap * sizeof(*list));
-			if (!list) {
-				fprintf(stderr, "epolltrace: out of memory\n");
-				exit(1);
-			}
-		}
-		list[n++] = v;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct epset *c = epset_get(st, child, list[i]->epfd);
+	c->inherited = true;
+	for (size_t j = 0; hashmap_next(&s->by_fd, &j, &k, &v);) {
+		struct reg *r = v;
 
-		c->inherited = true;
-		for (size_t j = 0; hashmap_next(&list[i]->by_fd, &j, &k, &v);) {
-			struct reg *r = v;
-
-			reg_add(c, r->fd, r->events, r->data);
-		}
+		reg_add(c, r->fd, r->events, r->data);
 	}
-	free(list);
+}
+
+/* The sets of `parent` at a fork, copied into the child's (the parent's
+ * table is not touched while it is walked). */
+void state_fork(struct state *st, uint32_t parent, uint32_t child)
+{
+	struct fork_copy f = { st, child };
+
+	epset_each_of(st, parent, copy_set, &f);
+}
+
+static void proc_free(struct proc *p)
+{
+	uint64_t k;
+	void *v;
+
+	for (size_t i = 0; hashmap_next(&p->sets, &i, &k, &v);)
+		epset_free(v);
+	hashmap_free(&p->sets);
+	hashmap_free(&p->aliases);
+	hashmap_free(&p->regs_by_fd);
+	for (size_t i = 0; hashmap_next(&p->fd_desc, &i, &k, &v);)
+		free(v);
+	hashmap_free(&p->fd_desc);
+	free(p);
 }
 
 void state_free(struct state *st)
@@ -308,19 +406,7 @@ void state_free(struct state *st)
 	uint64_t k;
 	void *v;
 
-	for (size_t i = 0; hashmap_next(&st->sets, &i, &k, &v);)
-		epset_free(v);
-	hashmap_free(&st->sets);
-	hashmap_free(&st->aliases);
-	for (size_t i = 0; hashmap_next(&st->procs, &i, &k, &v);) {
-		struct proc *p = v;
-		uint64_t fk;
-		void *d;
-
-		for (size_t j = 0; hashmap_next(&p->fd_desc, &j, &fk, &d);)
-			free(d);
-		hashmap_free(&p->fd_desc);
-		free(p);
-	}
+	for (size_t i = 0; hashmap_next(&st->procs, &i, &k, &v);)
+		proc_free(v);
 	hashmap_free(&st->procs);
 }

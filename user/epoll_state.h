@@ -8,11 +8,20 @@
 #include "hashmap.h"
 #include "suspicion.h"
 
+struct epset;
+struct proc;
+
 /* One fd registered in one epoll set. */
 struct reg {
 	int fd;
 	uint32_t events;
 	uint64_t data;
+	/* A live registration is also listed under its fd in its process
+	 * (struct proc's regs_by_fd), with the fd's registrations in the
+	 * process's other sets: a close finds them there.  Removed ones
+	 * (epset.retired) are not listed. */
+	struct epset *set;
+	struct reg *prev_of_fd, *next_of_fd;
 	bool fd_closed;		/* the program closed the fd; the file lives on */
 	bool stale_warned;	/* stale_registration said at delivery */
 	bool stale_said;	/* ...and at the close, once confirmed */
@@ -30,6 +39,7 @@ struct reg {
 struct epset {
 	uint32_t pid;
 	int epfd;
+	struct proc *proc;	/* its owner */
 	struct hashmap by_fd;	/* fd -> struct reg */
 	struct hashmap by_data;	/* data -> struct reg (last registered) */
 	struct hashmap retired;	/* fd -> struct reg: counters of removed items */
@@ -51,17 +61,23 @@ struct proc {
 	bool exited;
 	int exit_status;	/* wait status */
 	struct hashmap fd_desc;	/* fd -> malloc'd description (fd_desc.c) */
+	struct hashmap sets;	/* epfd -> struct epset it owns */
+	/* epfd -> struct epset: another fd of one of its sets (a dup: tokio/mio
+	 * waits on one and registers through the other) */
+	struct hashmap aliases;
+	struct hashmap regs_by_fd;	/* fd -> struct reg: the first of its list */
+	size_t registrations;	/* live, in all its sets */
 	int pidfd;		/* for pidfd_getfd, or -1 */
 	struct proc_verdicts verdicts;	/* what the verdict model learned (verdict.c) */
 };
 
+/* Sets are kept per process, so that what concerns one process (a
+ * close, a fork, an exit) costs what that process holds, and nothing of
+ * a closed set or fd stays behind to be walked. */
 struct state {
 	struct hashmap procs;	/* pid -> struct proc */
-	struct hashmap sets;	/* pid<<32|epfd -> struct epset */
-	/* pid<<32|epfd -> struct epset: another fd of the same epoll file (a
-	 * dup: tokio/mio waits on one and registers through the other) */
-	struct hashmap aliases;
-	/* -c: sets and fd names outlive their close, for the summary */
+	/* -c: sets (their counters) and fd names outlive their close, for
+	 * the summary */
 	bool keep_closed;
 };
 
@@ -72,6 +88,8 @@ void proc_read_comm(struct state *st, uint32_t pid);
 /* Take the name a kernel record carries (the name after an exec). */
 void proc_set_comm(struct state *st, uint32_t pid, const char *comm);
 size_t procs_alive(const struct state *st);
+/* Registrations the live processes hold, in all their sets. */
+size_t state_registrations(const struct state *st);
 /* Calls fn for each process; fn must not add or drop processes. */
 void proc_each(struct state *st, void (*fn)(struct proc *, void *), void *arg);
 
@@ -79,11 +97,16 @@ struct epset *epset_get(struct state *st, uint32_t pid, int epfd);	/* creates */
 struct epset *epset_find(const struct state *st, uint32_t pid, int epfd);
 /* Another fd number of the process for the same epoll file as s. */
 void epset_alias(struct state *st, uint32_t pid, int epfd, struct epset *s);
-/* The fd number is gone: an alias is forgotten, a set freed with its aliases. */
+/* The fd number is gone: an alias is forgotten, a set freed with its
+ * aliases (with -c: its registrations retired, its counters kept). */
 void epset_drop(struct state *st, uint32_t pid, int epfd);
 /* Calls fn for each set (once, whatever its aliases); fn must not add or
  * drop sets. */
 void epset_each(struct state *st, void (*fn)(struct epset *, void *), void *arg);
+/* The same for the sets of one process. */
+void epset_each_of(struct state *st, uint32_t pid, void (*fn)(struct epset *, void *), void *arg);
+/* The live registrations of fd in the sets of pid: follow next_of_fd. */
+struct reg *regs_of_fd(const struct state *st, uint32_t pid, int fd);
 
 struct reg *reg_add(struct epset *s, int fd, uint32_t events, uint64_t data);
 /* Moves r's suspicion to `state` (enum suspicion_state), keeping the

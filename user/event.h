@@ -60,8 +60,10 @@ struct wait_event {
 
 struct close_event {
 	const struct ev_close *rec;
-	const int *epfds;		/* the sets it was registered in */
+	const int *epfds;		/* the sets it was registered in, by number */
 	int nepfds;
+	int nsets;			/* ...all of them: more than nepfds when the
+					 * list is cut (truncated) */
 };
 
 struct ready_event {

@@ -34,24 +34,36 @@ void *hashmap_get(const struct hashmap *m, uint64_t key)
 	return v ? *v : NULL;
 }
 
-static int grow(struct hashmap *m)
+/* The smallest capacity that holds `live` entries at most half full: a
+ * table of mostly tombstones is rebuilt at the size its live entries
+ * need, not doubled, so churn (add, delete, add...) keeps it small. */
+static size_t capacity_for(size_t live)
 {
-	struct hashmap bigger = { 0 };
+	size_t cap = 16;
 
-	bigger.cap = m->cap ? m->cap * 2 : 16;
-	bigger.keys = calloc(bigger.cap, sizeof(*bigger.keys));
-	bigger.vals = calloc(bigger.cap, sizeof(*bigger.vals));
-	if (!bigger.keys || !bigger.vals) {
-		free(bigger.keys);
-		free(bigger.vals);
+	while (cap < live * 2)
+		cap *= 2;
+	return cap;
+}
+
+static int rehash(struct hashmap *m)
+{
+	struct hashmap fresh = { 0 };
+
+	fresh.cap = capacity_for(m->count + 1);
+	fresh.keys = calloc(fresh.cap, sizeof(*fresh.keys));
+	fresh.vals = calloc(fresh.cap, sizeof(*fresh.vals));
+	if (!fresh.keys || !fresh.vals) {
+		free(fresh.keys);
+		free(fresh.vals);
 		return -1;
 	}
 	for (size_t i = 0; i < m->cap; i++)
 		if (m->vals[i] && m->vals[i] != TOMB)
-			hashmap_put(&bigger, m->keys[i], m->vals[i]);
+			hashmap_put(&fresh, m->keys[i], m->vals[i]);
 	free(m->keys);
 	free(m->vals);
-	*m = bigger;
+	*m = fresh;
 	return 0;
 }
 
@@ -65,13 +77,14 @@ int hashmap_put(struct hashmap *m, uint64_t key, void *val)
 		return 0;
 	}
 	/* Tombstones count toward the load so chains stay short. */
-	if ((m->len + 1) * 4 >= m->cap * 3 && grow(m))
+	if ((m->len + 1) * 4 >= m->cap * 3 && rehash(m))
 		return -1;
 	for (i = slot_of(key, m->cap); m->vals[i] && m->vals[i] != TOMB; i = (i + 1) & (m->cap - 1))
 		;
+	if (!m->vals[i])
+		m->len++;	/* a tombstone's slot was counted already */
 	m->keys[i] = key;
 	m->vals[i] = val;
-	m->len++;
 	m->count++;
 	return 0;
 }
@@ -86,7 +99,7 @@ void *hashmap_del(struct hashmap *m, uint64_t key)
 	val = *slot;
 	*slot = TOMB;
 	m->count--;
-	return val;	/* len keeps counting the tombstone until the next grow */
+	return val;	/* len keeps counting the tombstone until it is reused or rehashed */
 }
 
 int hashmap_next(const struct hashmap *m, size_t *iter, uint64_t *key, void **val)

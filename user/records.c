@@ -50,8 +50,7 @@ static void same_file_as(struct epset *s, void *arg)
 {
 	struct dup_search *d = arg;
 
-	if (!d->found && s->pid == d->pid && s->epfd != d->epfd &&
-	    same_open_file(d->pid, s->epfd, d->epfd))
+	if (!d->found && s->epfd != d->epfd && same_open_file(d->pid, s->epfd, d->epfd))
 		d->found = s;
 }
 
@@ -62,7 +61,7 @@ struct epset *records_set_of(struct records *rc, uint32_t pid, int epfd)
 
 	if (s)
 		return s;
-	epset_each(rc->state, same_file_as, &d);
+	epset_each_of(rc->state, pid, same_file_as, &d);
 	if (d.found) {
 		epset_alias(rc->state, pid, epfd, d.found);
 		return d.found;
@@ -356,39 +355,70 @@ static void on_wait(struct records *rc, const struct ev_wait *w, size_t size)
 
 /* ---- close ---------------------------------------------------------------- */
 
+/* The sets a closed fd was registered in, as the close record shows
+ * them: the first CLOSE_SETS_MAX by number, and how many there were. */
 #define CLOSE_SETS_MAX 64
 
 struct close_scan {
-	uint32_t pid;
-	int fd;
 	int epfds[CLOSE_SETS_MAX];
-	int n;
+	int n, total;
 };
 
-static void close_in_set(struct epset *s, void *arg)
+static int cmp_int(const void *a, const void *b)
 {
-	struct close_scan *cs = arg;
+	int x = *(const int *)a, y = *(const int *)b;
 
-	if (s->pid == cs->pid && reg_find(s, cs->fd) && cs->n < CLOSE_SETS_MAX)
-		cs->epfds[cs->n++] = s->epfd;
+	return (x > y) - (x < y);
+}
+
+static void sets_of_fd(const struct state *st, uint32_t pid, int fd, struct close_scan *cs)
+{
+	cs->n = cs->total = 0;
+	for (const struct reg *r = regs_of_fd(st, pid, fd); r; r = r->next_of_fd) {
+		int epfd = r->set->epfd;
+
+		cs->total++;
+		if (cs->n < CLOSE_SETS_MAX) {
+			cs->epfds[cs->n++] = epfd;
+			continue;
+		}
+		/* Keep the lowest numbers: replace the highest kept. */
+		qsort(cs->epfds, cs->n, sizeof(cs->epfds[0]), cmp_int);
+		if (epfd < cs->epfds[cs->n - 1])
+			cs->epfds[cs->n - 1] = epfd;
+	}
+	qsort(cs->epfds, cs->n, sizeof(cs->epfds[0]), cmp_int);
+}
+
+/* --epfd shows the close of that set, or of an fd registered in it. */
+static bool close_shown(const struct records *rc, const struct ev_close *e)
+{
+	int want = rc->opts->filter_epfd;
+
+	if (want < 0 || e->is_epoll)
+		return shown(rc, e->fd, e->fd);
+	for (const struct reg *r = regs_of_fd(rc->state, e->h.pid, e->fd); r; r = r->next_of_fd)
+		if (r->set->epfd == want)
+			return shown(rc, want, e->fd);
+	return false;
 }
 
 /* After a successful close: the kernel removed the fd's items with the
  * file, unless another reference keeps the file open. */
-static void apply_close(struct records *rc, const struct ev_close *e, const struct close_scan *cs)
+static void apply_close(struct records *rc, const struct ev_close *e)
 {
-	for (int i = 0; i < cs->n; i++) {
-		struct epset *s = epset_find(rc->state, cs->pid, cs->epfds[i]);
-		struct reg *r = s ? reg_find(s, cs->fd) : NULL;
+	struct reg *r = regs_of_fd(rc->state, e->h.pid, e->fd), *next;
 
-		if (!r)
-			continue;
+	for (; r; r = next) {
+		struct epset *s = r->set;
+
+		next = r->next_of_fd;	/* r may be removed below */
 		if (e->shared) {
 			r->fd_closed = true;
 			verdict_on_stale_close(rc->verdicts, s, r, e->h.tid, e->h.ts_ns);
 		} else {
 			verdict_on_unregister(rc->verdicts, s, r, true, &e->queue, e->h.ts_ns);
-			reg_del(s, cs->fd);
+			reg_del(s, e->fd);
 		}
 	}
 	if (e->is_epoll && !e->shared)
@@ -398,17 +428,17 @@ static void apply_close(struct records *rc, const struct ev_close *e, const stru
 
 static void on_close(struct records *rc, const struct ev_close *e)
 {
-	struct close_scan cs = { .pid = e->h.pid, .fd = e->fd };
+	struct close_scan cs;
 	struct event ev = event_of(EVK_CLOSE, &e->h);
 
-	epset_each(rc->state, close_in_set, &cs);
-	if (shown(rc, e->is_epoll ? e->fd : (cs.n ? cs.epfds[0] : -1), e->fd) &&
-	    (rc->opts->filter_epfd < 0 || e->is_epoll || cs.n)) {
-		ev.close = (struct close_event){ .rec = e, .epfds = cs.epfds, .nepfds = cs.n };
+	sets_of_fd(rc->state, e->h.pid, e->fd, &cs);
+	if (close_shown(rc, e)) {
+		ev.close = (struct close_event){ .rec = e, .epfds = cs.epfds, .nepfds = cs.n,
+						 .nsets = cs.total };
 		render(rc->out, &ev);
 	}
 	if (e->ret == 0)
-		apply_close(rc, e, &cs);
+		apply_close(rc, e);
 }
 
 /* ---- readiness -------------------------------------------------------------- */

@@ -34,6 +34,9 @@
 /* A close this soon after a peer hung up is that peer's end, not input
  * forgotten (a proxy dropping the upstream of a client gone). */
 #define HANGUP_NS		(500 * NS_PER_MS)
+/* fs.epoll.max_user_watches is read again after this long (an ADD
+ * asks for it: a file read per call would cost more than the call). */
+#define WATCH_LIMIT_NS		NS_PER_SEC
 /* A close that looked shared is checked this long after: time for a
  * reference epolltrace held (a /proc read, an fd copy) to be dropped. */
 #define STALE_CHECK_NS		(20 * NS_PER_MS)
@@ -270,7 +273,6 @@ struct holder {
 };
 
 struct holders {
-	uint32_t pid;
 	struct holder *h;
 	size_t n, cap;
 };
@@ -281,8 +283,6 @@ static void collect_holders(struct epset *s, void *arg)
 	uint64_t k;
 	void *val;
 
-	if (s->pid != hs->pid)
-		return;
 	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &val);) {
 		struct reg *r = val;
 
@@ -315,7 +315,7 @@ static int by_recent_delivery(const void *a, const void *b)
 static bool held_back(struct verdicts *v, struct proc *p, uint64_t now)
 {
 	struct proc_verdicts *pv = &p->verdicts;
-	struct holders hs = { .pid = p->pid };
+	struct holders hs = { 0 };
 	struct fd_backlog *out;
 	uint32_t *events;
 	int *fds, *gone;
@@ -325,7 +325,7 @@ static bool held_back(struct verdicts *v, struct proc *p, uint64_t now)
 		return pv->held_by_fd >= 0;
 	pv->holders_look_ns = now;
 	pv->held_by_fd = pv->held_by_epfd = -1;
-	epset_each(v->st, collect_holders, &hs);
+	epset_each_of(v->st, p->pid, collect_holders, &hs);
 	if (!hs.n)
 		goto out;
 	qsort(hs.h, hs.n, sizeof(*hs.h), by_recent_delivery);
@@ -999,7 +999,6 @@ static void check_stale_closes(struct verdicts *v, uint64_t now)
 
 struct exit_scan {
 	struct verdicts *v;
-	uint32_t pid;
 	bool judge;
 	uint64_t now;
 };
@@ -1010,7 +1009,7 @@ static void exit_set(struct epset *s, void *arg)
 	uint64_t k;
 	void *val;
 
-	if (s->pid != x->pid || !s->open_suspicions)
+	if (!s->open_suspicions)
 		return;
 	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &val);) {
 		struct reg *r = val;
@@ -1033,10 +1032,10 @@ void verdict_on_exit(struct verdicts *v, uint32_t pid, int status, bool known, u
 {
 	/* A process that chose to exit with a suspect unread never came back
 	 * for it; one killed by a signal had no say. */
-	struct exit_scan x = { v, pid, v->cfg.stall_checks && known && !(status & 0x7f) &&
+	struct exit_scan x = { v, v->cfg.stall_checks && known && !(status & 0x7f) &&
 			       !keeps_own_readiness(v, pid), ts_ns };
 
-	epset_each(v->st, exit_set, &x);
+	epset_each_of(v->st, pid, exit_set, &x);
 }
 
 void verdict_found_at_attach(struct verdicts *v, struct epset *s, struct reg *r, uint32_t tid,
@@ -1059,20 +1058,14 @@ void verdict_found_at_attach(struct verdicts *v, struct epset *s, struct reg *r,
 
 /* ---- watch limits ------------------------------------------------------------------ */
 
-static void count_regs(struct epset *s, void *arg)
-{
-	*(long long *)arg += s->by_fd.count;
-}
-
 /* With the counters' batching the kernel's global count may lag the
  * truth by a batch per CPU; what the traced processes registered is
  * known exactly here, and the larger of the two is nearer. */
 static long long watch_estimate(struct verdicts *v, long long kernel_count, bool failed,
 				long long limit)
 {
-	long long ours = 0;
+	long long ours = state_registrations(v->st);
 
-	epset_each(v->st, count_regs, &ours);
 	if (ours > kernel_count)
 		kernel_count = ours;
 	/* ENOSPC: the kernel's exact sum reached the limit. */
@@ -1081,10 +1074,19 @@ static long long watch_estimate(struct verdicts *v, long long kernel_count, bool
 	return kernel_count;
 }
 
+static long long watch_limit(struct verdicts *v, uint64_t now_ns)
+{
+	if (!v->watch_limit_read_ns || now_ns - v->watch_limit_read_ns >= WATCH_LIMIT_NS) {
+		v->watch_limit = epoll_max_user_watches();
+		v->watch_limit_read_ns = now_ns;
+	}
+	return v->watch_limit;
+}
+
 void verdict_on_watch_count(struct verdicts *v, uint32_t pid, uint32_t tid, int epfd, int fd,
 			    unsigned int uid, long long watches, bool failed, uint64_t ts_ns)
 {
-	long long limit = epoll_max_user_watches();
+	long long limit = failed ? epoll_max_user_watches() : watch_limit(v, ts_ns);
 	struct watch_holder top[3];
 	char holders[256] = "";
 	size_t used = 0;

@@ -66,6 +66,8 @@ struct verdicts {
 	size_t nwarnings;
 	uint64_t cleared, retracted;
 	bool watches_near_said, watches_exhausted_said;
+	long long watch_limit;		/* fs.epoll.max_user_watches, as last read */
+	uint64_t watch_limit_read_ns;
 	uint64_t last_tick_ns;
 	struct stale_check *stale;	/* closes waiting to be confirmed */
 	size_t nstale, stale_cap;
