@@ -7,6 +7,8 @@
  *                       (closes racing the tracer's own looks at the fds);
  *                       says its own CPU time and how long the rounds took
  *   hostile sets N      N epoll sets, each waited on once (-c's tables)
+ *   hostile fanout N    one eventfd registered in N epoll sets, then closed
+ *                       (a close record naming more sets than it lists)
  *   hostile chatter N   N lines of its own on stdout, written one by one
  *                       between epoll calls (the trace shares the pipe)
  *   hostile names DIR   a FIFO named "f\nX\1\377" in DIR registered and
@@ -108,6 +110,17 @@ static void sets(long n)
 	free(eps);
 }
 
+static void fanout(long n)
+{
+	int efd = must(eventfd(0, EFD_NONBLOCK), "eventfd");
+
+	raise_fd_limit(n + 64);
+	for (long i = 0; i < n; i++)
+		add(must(epoll_create1(0), "epoll_create1"), efd, EPOLLIN);
+	close(efd);
+	fprintf(stderr, "fd=%d\nsets=%ld\n", efd, n);
+}
+
 static void chatter(long n)
 {
 	struct epoll_event ev;
@@ -154,13 +167,15 @@ int main(int argc, char **argv)
 	long n = argc > 2 ? atol(argv[2]) : 0;
 
 	if (argc != 3)
-		die("usage: hostile big|churn|sets|chatter N | hostile names DIR");
+		die("usage: hostile big|churn|sets|fanout|chatter N | hostile names DIR");
 	if (!strcmp(argv[1], "big"))
 		big(n);
 	else if (!strcmp(argv[1], "churn"))
 		churn(n);
 	else if (!strcmp(argv[1], "sets"))
 		sets(n);
+	else if (!strcmp(argv[1], "fanout"))
+		fanout(n);
 	else if (!strcmp(argv[1], "chatter"))
 		chatter(n);
 	else if (!strcmp(argv[1], "names"))

@@ -177,6 +177,10 @@ static void print_close(struct renderer *r, const struct event *ev)
 	for (int i = 0; i < c->nepfds; i++)
 		json_int(l, c->epfds[i]);
 	json_close(l, ']');
+	if (c->nsets > c->nepfds) {	/* the list holds the lowest numbers only */
+		json_kv_bool(l, "epfds_truncated", true);
+		json_kv_int(l, "epfds_total", c->nsets);
+	}
 	json_kv_bool(l, "is_epoll", c->rec->is_epoll);
 	if (c->rec->shared)
 		json_kv_bool(l, "file_still_open", true);

@@ -215,6 +215,8 @@ static void print_close(struct renderer *r, const struct event *ev)
 		line_str(l, i ? ", " : " (was in ");
 		fd_arg(r, ev->pid, c->epfds[i]);
 	}
+	if (c->nsets > c->nepfds)
+		line_printf(l, " and %d more sets", c->nsets - c->nepfds);
 	if (c->nepfds)
 		line_str(l, c->rec->shared ? "; file still open elsewhere)" : ")");
 	render_emit(r);
