@@ -24,7 +24,8 @@
 #define LIVENESS_NS		(100 * NS_PER_MS)
 #define FILE_FLUSH_NS		(100 * NS_PER_MS)
 
-/* Set by SIGINT/SIGTERM; the only thing a signal handler may touch. */
+/* Set by SIGINT, SIGTERM and SIGHUP (the terminal gone): each detaches
+ * and ends the trace whole.  The only thing a signal handler may touch. */
 static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
@@ -173,6 +174,7 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);	/* a closed output is an error, not our death */
 
 	render_init(&tr.out, render_ops_find(o->json ? "json" : "text"), out, err, &tr.state, 0);
