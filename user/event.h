@@ -119,6 +119,7 @@ struct note {
 	const char *message;
 	int epfd, fd;		/* -1: about the process */
 	const char *runtime;	/* kind runtime */
+	bool on_stderr;		/* said on standard error already (render_tell) */
 };
 
 struct retracted_event {
@@ -159,6 +160,8 @@ struct set_item_event {
 	const struct scanned_item *item;
 	const char *what;		/* NULL: unknown */
 	const struct fd_backlog *backlog;	/* how it polls now */
+	bool unprobed;			/* could not be probed (no ptrace access):
+					 * readiness unknown */
 	const char *stale;		/* why the registration is stale, or NULL */
 	bool ready;
 	const char *queued;		/* "26 bytes are still queued", or "" */

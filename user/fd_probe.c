@@ -34,6 +34,17 @@ static void eventfd_state(uint32_t pid, int fd, struct fd_backlog *out)
 	fclose(f);
 }
 
+int fd_probe_access(int pidfd)
+{
+	/* The kernel checks the access before it looks the fd up: fd -1
+	 * tells EPERM (no access) from EBADF (access) and copies nothing. */
+	if (pidfd < 0)
+		return EBADF;
+	if (syscall(SYS_pidfd_getfd, pidfd, -1, 0) >= 0 || errno == EBADF)
+		return 0;
+	return errno;
+}
+
 int fd_copy(int pidfd, int fd)
 {
 	return pidfd < 0 ? -1 : (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);

@@ -20,6 +20,9 @@ struct fd_backlog {
 	bool datagram;		/* UDP or other datagram socket */
 };
 
+/* May fds of the process behind pidfd be copied (pidfd_getfd needs
+ * ptrace access to it)?  0, or the errno that says why not. */
+int fd_probe_access(int pidfd);
 /* Our own copy of a traced process's fd (pidfd_getfd), or -1. */
 int fd_copy(int pidfd, int fd);
 /* Probe through a copy made already. */

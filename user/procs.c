@@ -106,7 +106,9 @@ int pid_alive(uint32_t pid)
 
 int open_pidfd(uint32_t pid)
 {
-	return syscall(SYS_pidfd_open, pid, 0);
+	int fd = syscall(SYS_pidfd_open, pid, 0);
+
+	return fd < 0 ? -errno : fd;
 }
 
 bool same_open_file(uint32_t pid, int a, int b)

@@ -23,6 +23,7 @@ void launch_abort(struct launch *l);
  * printed on stderr when there is no such process. */
 uint32_t pid_to_tgid(uint32_t pid);
 int pid_alive(uint32_t pid);
+/* A pidfd of pid, or -errno. */
 int open_pidfd(uint32_t pid);
 /* Do fds a and b of pid name the same open file (kcmp)?  False also
  * when that cannot be told. */

@@ -513,8 +513,10 @@ static void on_fork(struct records *rc, const struct ev_fork *e)
 
 	snprintf(child->comm, sizeof(child->comm), "%.15s", e->h.comm);
 	child->verdicts = parent->verdicts;	/* the same program */
+	child->verdicts.checks_off_said = false;	/* but another process */
 	if (child->pidfd < 0)
 		child->pidfd = open_pidfd(e->child_pid);
+	verdict_check_access(rc->verdicts, e->child_pid, e->h.ts_ns);
 	state_fork(st, e->h.pid, e->child_pid);
 	fd_desc_inherit(st, e->h.pid, e->child_pid);	/* the child starts with its parent's fds */
 	if (rc->opts->summary)

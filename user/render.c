@@ -1,4 +1,5 @@
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include "clock.h"
 #include "epoll_state.h"
@@ -28,6 +29,17 @@ void render(struct renderer *r, const struct event *ev)
 
 	if (fn)
 		fn(r, ev);
+}
+
+void render_tell(struct renderer *r, uint64_t ts_ns, uint32_t pid, const char *kind,
+		 const char *message)
+{
+	struct note n = { .kind = kind, .message = message, .epfd = -1, .fd = -1,
+			  .on_stderr = true };
+	struct event ev = { .kind = EVK_NOTE, .ts_ns = ts_ns, .pid = pid, .note = &n };
+
+	fprintf(stderr, "epolltrace: %s\n", message);
+	render(r, &ev);
 }
 
 void render_free(struct renderer *r)

@@ -40,6 +40,12 @@ const struct render_ops *render_ops_find(const char *name);
 void render_init(struct renderer *r, const struct render_ops *ops, struct sink *out,
 		 struct sink *err, struct state *st, uint64_t start_ns);
 void render(struct renderer *r, const struct event *ev);
+/* What the user must know about epolltrace itself (checks that cannot
+ * run): one line "epolltrace: MESSAGE" on standard error, whatever the
+ * format, and a note of that kind in the trace (in text, only when the
+ * trace goes to a file: on the terminal it would be said twice). */
+void render_tell(struct renderer *r, uint64_t ts_ns, uint32_t pid, const char *kind,
+		 const char *message);
 void render_free(struct renderer *r);
 
 /* For the renderers: microseconds since the start; the process's name

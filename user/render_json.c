@@ -427,7 +427,7 @@ static void print_set_item(struct renderer *r, const struct event *ev)
 	if (it->events & EP_ONESHOT)
 		json_kv_str(l, "oneshot", ep_oneshot_disarmed(it->events) ? "disarmed" : "armed");
 	json_kv_bool(l, "exclusive", it->events & EP_EXCLUSIVE);
-	if (e->stale)
+	if (e->stale || e->unprobed)
 		json_kv_null(l, "ready");
 	else
 		json_kv_events(l, "ready", (uint16_t)b->revents | (b->readable ? EP_IN : 0));

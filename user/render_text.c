@@ -313,6 +313,8 @@ static void print_note(struct renderer *r, const struct event *ev)
 	const struct note *n = ev->note;
 	struct line *l = &r->line;
 
+	if (n->on_stderr && !r->err)
+		return;		/* the trace is on the terminal, where it was said */
 	line_reset(l);
 	line_printf(l, "epolltrace: NOTE %s: [%u] ", n->kind, ev->pid);
 	line_str_escaped(l, n->message);
@@ -448,6 +450,8 @@ static void print_set_item(struct renderer *r, const struct event *ev)
 	if (e->stale) {
 		line_str(l, "  STALE: ");
 		line_str(l, e->stale);
+	} else if (e->unprobed) {
+		line_str(l, "  (readiness unknown: not probed)");
 	} else if (e->ready) {
 		line_str(l, "  ready now: ");
 		line_events(l, (uint16_t)e->backlog->revents | (e->backlog->readable ? EP_IN : 0));

@@ -25,12 +25,13 @@ struct probed_item {
 	int epfd;
 	struct scanned_item it;
 	struct fd_backlog backlog;
-	int gone;		/* the fd could not be copied: closed */
+	int gone;		/* the fd could not be copied: closed (-1: not probed) */
 };
 
 struct sets_ctx {
 	uint32_t pid;
-	int pidfd;
+	int pidfd;		/* or -errno */
+	bool probed;		/* its fds could be copied and probed */
 	int *epfds;
 	size_t nsets, epfds_cap;
 	struct probed_item *items;
@@ -93,6 +94,8 @@ static void probe_all(struct sets_ctx *c)
 
 static const char *stale_state(const struct probed_item *p)
 {
+	if (p->gone < 0)
+		return NULL;	/* not probed: nothing known */
 	if (p->gone)
 		return "fd closed; the file is still open elsewhere";
 	if (p->it.ino && p->backlog.ino != p->it.ino)
@@ -107,7 +110,7 @@ static const struct probed_item *holder_of(const struct sets_ctx *c)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct probed_item *p = &c->items[i];
 
-		if ((p->it.events & EP_OUT) && !stale_state(p) &&
+		if ((p->it.events & EP_OUT) && p->gone == 0 && !stale_state(p) &&
 		    !(p->backlog.revents & (EP_OUT | EP_ERR | EP_HUP)))
 			return p;
 	}
@@ -164,6 +167,7 @@ static void print_item(struct renderer *out, struct state *st, uint32_t pid,
 		       const struct probed_item *p, const struct blocked_wait *waiter,
 		       const struct probed_item *holder)
 {
+	bool unprobed = p->gone < 0;
 	const char *stale = stale_state(p);
 	const struct fd_backlog *bl = &p->backlog;
 	char queued[96] = "", verdict[256];
@@ -177,12 +181,31 @@ static void print_item(struct renderer *out, struct state *st, uint32_t pid,
 	ev.set_item = (struct set_item_event){
 		.epfd = p->epfd, .item = &p->it,
 		.what = stale && p->gone ? NULL : fd_desc(st, pid, p->it.tfd),
-		.backlog = bl, .stale = stale,
+		.backlog = bl, .stale = stale, .unprobed = unprobed,
 		/* A fired ONESHOT item has no poll bits left: its input side counts. */
-		.ready = !stale && ((bl->revents & ~EP_NVAL) || bl->readable),
+		.ready = !stale && !unprobed && ((bl->revents & ~EP_NVAL) || bl->readable),
 		.queued = queued, .verdict = kind ? verdict : NULL, .verdict_kind = kind,
 	};
 	render(out, &ev);
+}
+
+/* Its fds are probed through copies (pidfd_getfd), which need ptrace
+ * access to it; its sets are read from /proc, which needs it too.  When
+ * it is missing, say so once. */
+static bool can_probe(struct renderer *out, const struct sets_ctx *c)
+{
+	int err = c->pidfd < 0 ? -c->pidfd : fd_probe_access(c->pidfd);
+	char message[512];
+
+	if (!err)
+		return true;
+	snprintf(message, sizeof(message),
+		 "pid %u: no %s (%s: %s): its fds cannot be probed (readiness and queued input are "
+		 "not shown) and its sets may not be readable; run epolltrace as root or with "
+		 "CAP_SYS_PTRACE", c->pid, c->pidfd < 0 ? "pidfd" : "ptrace access to it",
+		 c->pidfd < 0 ? "pidfd_open" : "pidfd_getfd", strerror(err));
+	render_tell(out, monotonic_ns(), c->pid, "checks_off", message);
+	return false;
 }
 
 static int dump_pid(struct renderer *out, struct state *st, uint32_t pid)
@@ -197,14 +220,17 @@ static int dump_pid(struct renderer *out, struct state *st, uint32_t pid)
 	int nbw;
 
 	proc_read_comm(st, pid);
-	if (c.pidfd < 0)
-		fprintf(stderr, "epolltrace: cannot open pid %u for probing: readiness not shown\n", pid);
+	c.probed = can_probe(out, &c);
 	nbw = blocked_waits(pid, bw, BLOCKED_MAX);
 	if (scan_epoll_sets(pid, &cb) < 0) {
 		fprintf(stderr, "epolltrace: cannot read /proc/%u/fd\n", pid);
 		return -1;
 	}
-	probe_all(&c);
+	if (c.probed)
+		probe_all(&c);
+	else
+		for (size_t i = 0; i < c.n; i++)
+			c.items[i].gone = -1;
 	holder = holder_of(&c);
 	for (size_t s = 0; s < c.nsets; s++) {
 		struct event begin = { .kind = EVK_SET_BEGIN, .ts_ns = monotonic_ns(), .pid = pid,
@@ -234,8 +260,6 @@ int sets_main(const uint32_t *pids, int npids, struct renderer *out, struct stat
 {
 	int rc = 0;
 
-	if (geteuid() != 0)
-		fprintf(stderr, "epolltrace: not root: other users' processes cannot be probed\n");
 	for (int i = 0; i < npids; i++) {
 		uint32_t tgid = pid_to_tgid(pids[i]);
 

@@ -79,5 +79,7 @@ struct proc_verdicts {
 	/* The last delivery of a hangup or error on any of its fds: a
 	 * close soon after is a peer gone, not input forgotten. */
 	uint64_t last_hangup_ns;
+	/* Its fds cannot be copied (no ptrace access): said once. */
+	bool checks_off_said;
 };
 #endif

@@ -210,6 +210,10 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 			return 127;
 		}
 	}
+	/* Asked once the command runs its own program: before its exec it
+	 * is a copy of us, which may not be dumpable. */
+	for (int i = 0; i < tr.npids; i++)
+		verdict_check_access(&tr.verdicts, tr.pids[i], monotonic_ns());
 	loop(&tr);
 	finish(&tr);
 	tracer_stop(&tr.tracer);

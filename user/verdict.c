@@ -1,4 +1,5 @@
 /* The verdict model (see verdict.h for the steps). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,29 @@ static void note(struct verdicts *v, uint64_t ts_ns, uint32_t pid, const char *k
 static uint64_t ms_between(uint64_t from, uint64_t to)
 {
 	return to > from ? (to - from) / NS_PER_MS : 0;
+}
+
+/* ---- what the checks can see ------------------------------------------------ */
+
+void verdict_check_access(struct verdicts *v, uint32_t pid, uint64_t ts_ns)
+{
+	struct proc *p = proc_find(v->st, pid);
+	char message[512];
+	int err;
+
+	if (!p || p->verdicts.checks_off_said)
+		return;
+	err = p->pidfd < 0 ? -p->pidfd : fd_probe_access(p->pidfd);
+	if (!err || err == ESRCH)	/* gone: nothing left to check */
+		return;
+	p->verdicts.checks_off_said = true;
+	snprintf(message, sizeof(message),
+		 "pid %u: no %s (%s: %s): the missed_edge, oneshot_not_rearmed and "
+		 "stale_registration checks and the readiness probes are off for it; run "
+		 "epolltrace as root or with CAP_SYS_PTRACE", pid,
+		 p->pidfd < 0 ? "pidfd" : "ptrace access to it",
+		 p->pidfd < 0 ? "pidfd_open" : "pidfd_getfd", strerror(err));
+	render_tell(v->out, ts_ns, pid, "checks_off", message);
 }
 
 /* ---- what a process is ----------------------------------------------------- */

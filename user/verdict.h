@@ -107,6 +107,11 @@ void verdict_on_exit(struct verdicts *v, uint32_t pid, int status, bool known, u
  * blocked in epoll_wait on its set (for blocked_ms, -1 unknown). */
 void verdict_found_at_attach(struct verdicts *v, struct epset *s, struct reg *r, uint32_t tid,
 			     long long blocked_ms, uint64_t now_ns);
+/* Can the checks look into the process (copies of its fds, its
+ * /proc/PID/fdinfo need ptrace access)?  Asked once its pidfd is open
+ * and it runs its own program; when they cannot, it is said once for the
+ * process (a checks_off note, on stderr too). */
+void verdict_check_access(struct verdicts *v, uint32_t pid, uint64_t ts_ns);
 /* Periodic: moves suspicions along. */
 void verdict_tick(struct verdicts *v, uint64_t now_ns);
 /* At exit: warnings given, suspicions cleared, retractions. */
