@@ -221,8 +221,9 @@ struct {
 	__type(value, __u64);
 } sock_verdicts SEC(".maps");
 
-/* epitem -> "sk_data_ready reported it" in wait_exits: the ready list
- * snapshot at the next epoll_wait entry leaves it out (no news). */
+/* epitem -> "sk_data_ready reported it" at a stamp of wait_exits: the
+ * ready list snapshot at the next epoll_wait entry on its set leaves it
+ * out (no news) if that is at or after the set's last return. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, STAMP_SLOTS);
@@ -242,12 +243,13 @@ bool sk_readiness_hooked;
 /* Epoll instances whose readiness sk_data_ready does not tell in full:
  * they hold an fd that is not a socket, or a socket watched for EPOLLOUT
  * (write space and errors wake without sk_data_ready).  With
- * sk_data_ready attached, only these get ready-list snapshots. */
+ * sk_data_ready attached, only these get ready-list snapshots.  The
+ * value: wait_exits when a traced wait on the set last returned. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u64);
-	__type(value, __u8);
+	__type(value, __u64);
 } eps_snapshotted SEC(".maps");
 
 /* Requests from user space at attach: its own fd (a copy of an epoll fd)
@@ -259,26 +261,47 @@ struct {
 	__type(value, __u8);
 } snapshot_requests SEC(".maps");
 
-static __always_inline bool wants_snapshots(struct eventpoll *ep)
-{
-	__u64 key = (__u64)ep;
+/* Returns of traced epoll_waits on sets with snapshots so far: the
+ * stamp of epitem_marks. */
+__u64 wait_exits = 1;
 
-	if (!rdlist_snapshots || summary_only || !ep)
+/* Does a wait on ep get ready-list snapshots (with -c too: the list is
+ * the readiness of what sk_data_ready does not see)?  *since: the stamp
+ * of the set's last return. */
+static __always_inline bool wants_snapshots(struct eventpoll *ep, __u64 *since)
+{
+	__u64 key = (__u64)ep, *last;
+
+	*since = wait_exits;
+	if (!rdlist_snapshots || !ep)
 		return false;
-	return !sk_readiness_hooked || bpf_map_lookup_elem(&eps_snapshotted, &key);
+	if (!sk_readiness_hooked)
+		return true;	/* no marks: everything on the list is news */
+	last = bpf_map_lookup_elem(&eps_snapshotted, &key);
+	if (!last)
+		return false;
+	*since = *last;
+	return true;
 }
 
 static __always_inline void need_snapshots(struct eventpoll *ep)
 {
-	__u64 key = (__u64)ep;
-	__u8 one = 1;
+	__u64 key = (__u64)ep, now = wait_exits;
 
-	if (ep)
-		bpf_map_update_elem(&eps_snapshotted, &key, &one, BPF_ANY);
+	if (ep)	/* a set known already keeps its stamp */
+		bpf_map_update_elem(&eps_snapshotted, &key, &now, BPF_NOEXIST);
 }
 
-/* Exits of traced epoll_waits so far: the stamp of epitem_marks. */
-__u64 wait_exits = 1;
+/* A wait on a set with snapshots returned: readiness marked from now on
+ * is news to the next wait on it. */
+static __always_inline void set_returned(struct eventpoll *ep)
+{
+	__u64 key = (__u64)ep, *last, now = __sync_fetch_and_add(&wait_exits, 1) + 1;
+
+	last = bpf_map_lookup_elem(&eps_snapshotted, &key);
+	if (last)
+		*last = now;
+}
 
 static __always_inline void owners_changed(void)
 {
@@ -315,15 +338,22 @@ static __always_inline void mark_reported(struct epitem *epi)
 		*mark = word;
 }
 
-static __always_inline bool reported_since_last_exit(struct epitem *epi, __u64 seq)
+/* Was epi marked at or after stamp `since` (stamps wrap: compared as a
+ * difference)? */
+static __always_inline bool reported_since(struct epitem *epi, __u64 since)
 {
-	__u64 word, *mark;
+	__u64 word, *mark, got;
 	__u32 slot;
 
-	if (!stamp_slot((__u64)epi, seq, &slot, &word))
+	if (!stamp_slot((__u64)epi, since, &slot, &word))
 		return false;
 	mark = bpf_map_lookup_elem(&epitem_marks, &slot);
-	return mark && *mark == word;
+	if (!mark)
+		return false;
+	got = *mark;
+	if ((got >> STAMP_BITS) != (word >> STAMP_BITS))
+		return false;	/* another epitem's */
+	return ((got - since) & LOW_BITS(STAMP_BITS)) < (1ULL << (STAMP_BITS - 1));
 }
 
 struct {
@@ -467,8 +497,10 @@ static __always_inline void learn_epoll(__u32 tgid, int epfd, struct eventpoll *
 
 /* ---- the ready list as the kernel sees it (tracepoint backend) --------- */
 
-/* A scratch record per CPU: the snapshot is built first, and shipped
- * only if it holds something. */
+/* A scratch record per CPU: the snapshot is built first, and at a wait's
+ * entry shipped only if it holds something; at its return always, so
+ * that user space knows what was no longer on the list (with -c, no
+ * other record says that the wait returned). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -477,18 +509,17 @@ struct {
 } rdlist_scratch SEC(".maps");
 
 static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
-					       struct eventpoll *ep, bool at_exit)
+					       struct eventpoll *ep, bool at_exit, __u64 since)
 {
 	struct list_head *head, *pos;
 	struct ev_rdlist *rec;
 	__u32 zero = 0, n = 0, size;
-	__u64 seq = wait_exits;
 
 	if (!ep || !ep_ready_list_readable())
 		return;
 	head = &ep->rdllist;
 	pos = BPF_CORE_READ(ep, rdllist.next);
-	if (!pos || pos == head)
+	if (!at_exit && (!pos || pos == head))
 		return;
 	rec = bpf_map_lookup_elem(&rdlist_scratch, &zero);
 	if (!rec)
@@ -502,8 +533,9 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 		if (!pos || pos == head)
 			break;
 		epi = epitem_of_rdllink(pos);
-		/* At entry, what sk_data_ready told already is no news. */
-		if (at_exit || !reported_since_last_exit(epi, seq)) {
+		/* At entry, what sk_data_ready told since the set's last
+		 * return is no news. */
+		if (at_exit || !reported_since(epi, since)) {
 			struct rdlist_item *it = &rec->items[rec->count & (RDLIST_MAX - 1)];
 
 			it->fd = BPF_CORE_READ(epi, ffd.fd);
@@ -513,7 +545,7 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 		pos = BPF_CORE_READ(pos, next);
 	}
 	n = rec->count;
-	if (!n)
+	if (!n && !at_exit)
 		return;
 	size = offsetof(struct ev_rdlist, items) + n * sizeof(struct rdlist_item);
 	if (size > sizeof(*rec))
@@ -774,6 +806,7 @@ static __always_inline int enter_wait(long nr, __u64 pid_tgid, __u64 epfd, __u64
 				      __u64 maxevents, __u64 timeout)
 {
 	struct syscall_call call = {};
+	__u64 since;
 
 	call_begin(&call, nr);
 	call.args[0] = epfd;
@@ -784,9 +817,9 @@ static __always_inline int enter_wait(long nr, __u64 pid_tgid, __u64 epfd, __u64
 	call.ep = epfd_to_ep((int)epfd);
 	learn_epoll(pid_tgid >> 32, (int)epfd, call.ep);
 	emit_wait_enter(&call, pid_tgid);
-	call.snapshots = wants_snapshots(call.ep);
+	call.snapshots = wants_snapshots(call.ep, &since);
 	if (call.snapshots)
-		snapshot_ready_list(pid_tgid, (int)epfd, call.ep, false);
+		snapshot_ready_list(pid_tgid, (int)epfd, call.ep, false, since);
 	inflight_put((__u32)pid_tgid, &call);
 	return 0;
 }
@@ -869,6 +902,7 @@ static __always_inline bool is_wait_nr(long nr)
 static __always_inline struct syscall_call *take_seed(__u64 pid_tgid, long nr)
 {
 	__u32 tid = (__u32)pid_tgid, zero = 0;
+	__u64 since;
 	struct seeded_call *seed;
 	struct syscall_call *c;
 
@@ -895,7 +929,7 @@ static __always_inline struct syscall_call *take_seed(__u64 pid_tgid, long nr)
 	c->timeout_ns = wait_timeout_ns(nr, c->args[3]);
 	c->ep = epfd_to_ep((int)c->args[0]);
 	learn_epoll(pid_tgid >> 32, (int)c->args[0], c->ep);
-	c->snapshots = wants_snapshots(c->ep);
+	c->snapshots = wants_snapshots(c->ep, &since);
 	return c;
 }
 
@@ -1059,7 +1093,6 @@ static __always_inline void emit_wait(struct syscall_call *c, __u64 pid_tgid, __
 	rec->fault = 0;
 	rec->before_attach = c->before_attach;
 	rec->entry_unknown = c->entry_unknown;
-	__sync_fetch_and_add(&wait_exits, 1);
 
 	for (int chunk = 0; chunk < MAX_WAIT_CHUNKS; chunk++) {
 		__u32 count = total - first;
@@ -1152,8 +1185,10 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 		} else {
 			emit_wait(c, pid_tgid, now, ret);
 		}
-		if (c->snapshots)
-			snapshot_ready_list(pid_tgid, (int)c->args[0], c->ep, true);
+		if (c->snapshots) {
+			set_returned(c->ep);
+			snapshot_ready_list(pid_tgid, (int)c->args[0], c->ep, true, 0);
+		}
 		break;
 	case NR_close: {
 		/* The set is freed: its address may soon be another's. */
@@ -1308,9 +1343,12 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	__u8 flags = 0;
 	struct sock_queue queue = {};
 
-	if (!owner)
+	/* A process gone (its files are being closed: a peer's last data,
+	 * its own FIN) has no readiness left to tell. */
+	if (!owner || !is_traced(owner->pid))
 		return false;
-	if (summary_only) {
+	/* -c counts every callback; without ready-list snapshots that is all. */
+	if (summary_only && !rdlist_snapshots) {
 		count_ready(owner, BPF_CORE_READ(epi, ffd.fd));
 		return true;
 	}
@@ -1323,8 +1361,13 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 		flags |= RF_COALESCED;
 	else
 		flags |= RF_QUEUED;
+	/* What it queued is not news to the next snapshot, with -c too. */
 	if (rdlist_snapshots && (flags & (RF_COALESCED | RF_QUEUED)))
 		mark_reported(epi);
+	if (summary_only) {
+		count_ready(owner, f.fd);
+		return true;
+	}
 	if (!kernel_list_empty(&f.ep->wq.head))
 		flags |= RF_WOKE;
 	/* What an ET or ONESHOT socket holds at its edge: a missed-edge

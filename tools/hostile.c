@@ -9,6 +9,12 @@
  *   hostile sets N      N epoll sets, each waited on once (-c's tables)
  *   hostile fanout N    one eventfd registered in N epoll sets, then closed
  *                       (a close record naming more sets than it lists)
+ *   hostile levels 0    readiness a tracer must count once each: a pipe read
+ *                       a byte per wait (level-triggered, put back on the
+ *                       ready list: no news), emptied (a wait finds it so
+ *                       and the kernel drops it), written again (news);
+ *                       an eventfd left on the list by a wait with room for
+ *                       one event: 3 readinesses of the pipe, 1 of the eventfd
  *   hostile chatter N   N lines of its own on stdout, written one by one
  *                       between epoll calls (the trace shares the pipe)
  *   hostile names DIR   a FIFO named "f\nX\1\377" in DIR registered and
@@ -121,6 +127,41 @@ static void fanout(long n)
 	fprintf(stderr, "fd=%d\nsets=%ld\n", efd, n);
 }
 
+static int wait_for(int ep, int maxevents, int timeout_ms)
+{
+	struct epoll_event ev[4];
+
+	return must(epoll_wait(ep, ev, maxevents, timeout_ms), "epoll_wait");
+}
+
+static void levels(void)
+{
+	int ep = must(epoll_create1(0), "epoll_create1"), p[2];
+	int efd = must(eventfd(0, EFD_NONBLOCK), "eventfd");
+	char c[3];
+
+	must(pipe2(p, O_NONBLOCK), "pipe");
+	add(ep, p[0], EPOLLIN);
+	add(ep, efd, EPOLLIN | EPOLLET);
+	must(write(p[1], "abc", 3), "write");			/* readiness 1 of the pipe */
+	for (int i = 0; i < 3; i++) {
+		if (wait_for(ep, 1, 1000) != 1 || read(p[0], c, 1) != 1)
+			die("the pipe was not reported with a byte in it");
+	}
+	if (wait_for(ep, 1, 0) != 0)		/* the kernel drops it: empty */
+		die("an empty pipe was reported");
+	must(write(p[1], "d", 1), "write");			/* readiness 2 */
+	if (wait_for(ep, 1, 1000) != 1 || read(p[0], c, 1) != 1)
+		die("the pipe was not reported again");
+	if (wait_for(ep, 1, 0) != 0)		/* dropped again */
+		die("an empty pipe was reported");
+	must(write(p[1], "e", 1), "write");			/* readiness 3 */
+	must(eventfd_write(efd, 1), "eventfd_write");		/* readiness 1 of the eventfd */
+	if (wait_for(ep, 1, 1000) != 1 || wait_for(ep, 1, 1000) != 1)	/* one at a time */
+		die("the pipe and the eventfd were not reported one by one");
+	fprintf(stderr, "pipe=%d\neventfd=%d\nepfd=%d\n", p[0], efd, ep);
+}
+
 static void chatter(long n)
 {
 	struct epoll_event ev;
@@ -167,13 +208,15 @@ int main(int argc, char **argv)
 	long n = argc > 2 ? atol(argv[2]) : 0;
 
 	if (argc != 3)
-		die("usage: hostile big|churn|sets|fanout|chatter N | hostile names DIR");
+		die("usage: hostile big|churn|sets|fanout|chatter N | hostile levels 0 | hostile names DIR");
 	if (!strcmp(argv[1], "big"))
 		big(n);
 	else if (!strcmp(argv[1], "churn"))
 		churn(n);
 	else if (!strcmp(argv[1], "sets"))
 		sets(n);
+	else if (!strcmp(argv[1], "levels"))
+		levels();
 	else if (!strcmp(argv[1], "fanout"))
 		fanout(n);
 	else if (!strcmp(argv[1], "chatter"))

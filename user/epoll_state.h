@@ -25,12 +25,16 @@ struct reg {
 	bool fd_closed;		/* the program closed the fd; the file lives on */
 	bool stale_warned;	/* stale_registration said at delivery */
 	bool stale_said;	/* ...and at the close, once confirmed */
-	bool requeued_lt;	/* put back on the ready list at the last wait's exit */
 	/* The verdict model's view of this item (verdict.c). */
 	struct suspicion sus;
 	/* counters for -c */
 	uint64_t adds, mods, readies, deliveries;
 	uint64_t last_ready_ns;	/* the callback that queued it, 0 once delivered */
+	/* Tracepoint backend: the set's ready-list epoch (epset.rdlist_exits
+	 * + 1) in which it was on the list at a wait's return, and in which
+	 * its readiness was told; either way not news to a snapshot of that
+	 * epoch (records.c, on_rdlist). */
+	uint64_t listed_epoch, readied_epoch;
 	uint64_t last_delivery_ns;
 	uint64_t ready_latency_total_ns, ready_latency_max_ns, ready_latency_n;
 	uint64_t warnings;
@@ -48,6 +52,7 @@ struct epset {
 	uint64_t wait_since_ns;
 	long long wait_timeout_ns;
 	uint64_t wait_seq;	/* waits entered on this set so far */
+	uint64_t rdlist_exits;	/* ready-list snapshots at a wait's return so far */
 	bool inherited;		/* copied at a fork and not used by this process since */
 	size_t open_suspicions;	/* items whose sus.state is not SUS_NONE */
 	size_t suspects;	/* ...that are SUS_SUSPECT or SUS_HELD_BACK */

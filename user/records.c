@@ -238,9 +238,6 @@ static void deliver_items(struct records *rc, struct epset *s, const struct ev_w
 		}
 		r->last_ready_ns = 0;
 		r->last_delivery_ns = exit_ns;
-		/* The ready-list snapshot that follows this record says
-		 * whether the kernel put it back (level-triggered). */
-		r->requeued_lt = false;
 		refresh_name(rc, w->h.pid, r->fd);
 		verdict_on_delivery(rc->verdicts, s, r, d->events, exit_ns);
 	}
@@ -455,6 +452,20 @@ static void show_ready(struct records *rc, uint64_t ts, uint32_t pid, int epfd, 
 	render(rc->out, &ev);
 }
 
+/* Tracepoint backend: the ready list at a wait's entry holds items that
+ * became ready since the set's last wait returned, besides those that
+ * were on it then (level-triggered items the kernel put back, items a
+ * wait left for lack of room), which are not news.  An epoch is the time
+ * between two returns; an item is news once per epoch, unless it was on
+ * the list at the return that began it.  Only the snapshots themselves
+ * decide, so -c, which has no wait records, counts what the stream
+ * shows.  (What sk_data_ready reported in the epoch the kernel side
+ * leaves out of the snapshot.) */
+static uint64_t rdlist_epoch(const struct epset *s)
+{
+	return s->rdlist_exits + 1;
+}
+
 static void on_ready(struct records *rc, const struct ev_ready *e)
 {
 	struct epset *s = records_set_of(rc, e->h.pid, e->epfd);
@@ -465,15 +476,13 @@ static void on_ready(struct records *rc, const struct ev_ready *e)
 	r->readies++;
 	if (e->flags & RF_QUEUED)
 		r->last_ready_ns = e->h.ts_ns;
-	r->requeued_lt = false;
+	if (e->flags & (RF_QUEUED | RF_COALESCED))
+		r->readied_epoch = rdlist_epoch(s);
 	verdict_on_ready(rc->verdicts, s, r, e->flags, e->flags & RF_BACKLOG ? &e->queue : NULL,
 			 e->h.ts_ns);
 	show_ready(rc, e->h.ts_ns, e->h.pid, e->epfd, e->fd, e->mask, e->source, e->flags);
 }
 
-/* Tracepoint backend: the ready list at a wait's entry holds items that
- * became ready since the last wait (besides level-triggered items the
- * kernel put back at the last exit, which are not news). */
 static void on_rdlist(struct records *rc, const struct ev_rdlist *e, size_t size)
 {
 	struct epset *s = records_set_of(rc, e->h.pid, e->epfd);
@@ -482,17 +491,20 @@ static void on_rdlist(struct records *rc, const struct ev_rdlist *e, size_t size
 
 	if (n > fit)	/* records carry only the items they hold */
 		n = fit;
+	if (e->at_exit)
+		s->rdlist_exits++;	/* a new epoch */
 	for (size_t i = 0; i < n; i++) {
 		struct reg *r = reg_find(s, e->items[i].fd);
 
 		if (!r)
 			continue;
 		if (e->at_exit) {
-			r->requeued_lt = true;
+			r->listed_epoch = rdlist_epoch(s);
 			continue;
 		}
-		if (r->requeued_lt || r->last_ready_ns)
-			continue;	/* not news, or sk_data_ready told us */
+		if (r->listed_epoch == rdlist_epoch(s) || r->readied_epoch == rdlist_epoch(s))
+			continue;	/* not news */
+		r->readied_epoch = rdlist_epoch(s);
 		r->readies++;
 		r->last_ready_ns = e->h.ts_ns;
 		verdict_on_ready(rc->verdicts, s, r, RF_QUEUED, NULL, e->h.ts_ns);

@@ -42,6 +42,19 @@ ready_part() {
 	echo "ok: $run, $part"
 }
 
+# summary_ready RUN RUN_C NAME [FACTS]: the -c run RUN_C of a workload
+# counted the readiness its streaming run RUN showed (tests/summary_ready.py;
+# FACTS: tools/hostile levels' stderr, with what it must count).
+summary_ready() {
+	local run=$1 run_c=$2 name=$3
+	shift 3
+	ran "$run"
+	ran "$run_c"
+	python3 "$ROOT/tests/summary_ready.py" "$R/$run.json" "$R/$run_c.json" "$name" "$@" ||
+		fail "$run_c: -c and the stream ($run) count readiness differently"
+	echo "ok: $run_c counts what $run shows"
+}
+
 # ready_kinds_ran RUN: tools/ready_kinds ran to its end under epolltrace,
 # which traced it and only it, well formed, nothing lost.
 ready_kinds_ran() {

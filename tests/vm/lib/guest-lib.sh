@@ -16,12 +16,13 @@ need_et() { [ -x "$ET" ] || fail "no epolltrace binary in the image"; }
 # launch NAME BACKEND CMD [ARGS]: epolltrace --json --backend=BACKEND
 # launching CMD.  Records NAME.json (the trace), NAME.out (CMD's stdout),
 # NAME.err (the tracer's stderr), NAME.rc (epolltrace's exit status,
-# which is CMD's).
+# which is CMD's).  ET_OPTS: more options (e.g. -c).
 launch() {
 	local name=$1 backend=$2
 	shift 2
 	need_et
-	timeout 60 "$ET" --json --backend="$backend" -o "$T/$name.json" -- "$@" \
+	# shellcheck disable=SC2086
+	timeout 60 "$ET" --json ${ET_OPTS:-} --backend="$backend" -o "$T/$name.json" -- "$@" \
 		>"$T/$name.out" 2>"$T/$name.err"
 	echo $? >"$T/$name.rc"
 }
