@@ -1073,6 +1073,54 @@ static __always_inline void count_deliveries(struct syscall_call *c, __u32 tgid,
 	}
 }
 
+/* signal_struct.flags: the group is exiting (include/linux/sched/signal.h). */
+#define SIGNAL_GROUP_EXIT	0x00000004
+#define EINTR			4
+#define SIG_BIT(n)		(1ULL << ((n) - 1))
+/* Signals whose default action does not kill: CHLD, CONT, STOP, TSTP,
+ * TTIN, TTOU, URG, WINCH. */
+#define SIGS_NOT_FATAL		(SIG_BIT(17) | SIG_BIT(18) | SIG_BIT(19) | SIG_BIT(20) | \
+				 SIG_BIT(21) | SIG_BIT(22) | SIG_BIT(23) | SIG_BIT(28))
+
+/* Does the calling thread die as its call returns?  Its group is exiting
+ * (exit_group, or a fatal signal, which the kernel turns into SIGKILL for
+ * every thread), or a signal whose action is the default one, and that
+ * kills, is pending and not blocked (a core-dumping one is taken by the
+ * thread itself). */
+static __always_inline bool dies_on_return(void)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct sighand_struct *sh;
+	__u64 pending;
+	__u32 action_off, handler_off, action_size;
+
+	if (BPF_CORE_READ(task, signal, flags) & SIGNAL_GROUP_EXIT)
+		return true;
+	pending = (BPF_CORE_READ(task, pending.signal.sig[0]) |
+		   BPF_CORE_READ(task, signal, shared_pending.signal.sig[0])) &
+		  ~BPF_CORE_READ(task, blocked.sig[0]);
+	if (pending & SIG_BIT(9))	/* SIGKILL */
+		return true;
+	pending &= ~SIGS_NOT_FATAL;
+	if (!pending)
+		return false;
+	sh = BPF_CORE_READ(task, sighand);
+	action_off = bpf_core_field_offset(struct sighand_struct, action);
+	action_size = bpf_core_type_size(struct k_sigaction);
+	handler_off = bpf_core_field_offset(struct k_sigaction, sa.sa_handler);
+	for (__u32 i = 0; i < 64; i++) {
+		void *handler = (void *)1;
+
+		if (!(pending & (1ULL << i)))
+			continue;
+		bpf_probe_read_kernel(&handler, sizeof(handler),
+				      (void *)sh + action_off + i * action_size + handler_off);
+		if (!handler)	/* SIG_DFL */
+			return true;
+	}
+	return false;
+}
+
 static __always_inline void emit_wait(struct syscall_call *c, __u64 pid_tgid, __u64 now, long ret)
 {
 	__u32 zero = 0;
@@ -1093,6 +1141,8 @@ static __always_inline void emit_wait(struct syscall_call *c, __u64 pid_tgid, __
 	rec->fault = 0;
 	rec->before_attach = c->before_attach;
 	rec->entry_unknown = c->entry_unknown;
+	/* What strace shows as "= ?": the program never sees this return. */
+	rec->killed = ret == -EINTR && dies_on_return();
 
 	for (int chunk = 0; chunk < MAX_WAIT_CHUNKS; chunk++) {
 		__u32 count = total - first;

@@ -152,7 +152,9 @@ struct ev_wait {
 	unsigned char before_attach;	/* entered before the attach (see struct seeded_call) */
 	unsigned char entry_unknown;	/* before_attach, entry time unknown: h.ts_ns is
 					 * the exit, dur_ns 0 */
-	unsigned char pad[3];
+	unsigned char killed;		/* interrupted by a signal that kills the thread
+					 * now: its result never reaches the program */
+	unsigned char pad[2];
 	/* count * USER_EVENT_SIZE raw bytes copied from the caller's array;
 	 * sized to a power of two so the BPF side can bound a copy with a mask */
 	unsigned char items[WAIT_ITEMS_BYTES];

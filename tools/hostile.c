@@ -15,6 +15,9 @@
  *                       and the kernel drops it), written again (news);
  *                       an eventfd left on the list by a wait with room for
  *                       one event: 3 readinesses of the pipe, 1 of the eventfd
+ *   hostile sleep MS    sleeps in epoll_wait on an empty set for MS ms (to
+ *                       be killed there); with a second thread in another
+ *                       wait when MS is negative (-MS ms)
  *   hostile chatter N   N lines of its own on stdout, written one by one
  *                       between epoll calls (the trace shares the pipe)
  *   hostile names DIR   a FIFO named "f\nX\1\377" in DIR registered and
@@ -23,6 +26,7 @@
  *
  * Each prints what the test needs to know as NAME=VALUE lines on stderr. */
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
@@ -162,6 +166,23 @@ static void levels(void)
 	fprintf(stderr, "pipe=%d\neventfd=%d\nepfd=%d\n", p[0], efd, ep);
 }
 
+static void *sleeper(void *arg)
+{
+	wait_for(*(int *)arg, 1, 60000);
+	return NULL;
+}
+
+static void sleep_in_wait(long ms)
+{
+	int ep = must(epoll_create1(0), "epoll_create1"), ep2 = must(epoll_create1(0), "epoll_create1");
+	pthread_t t;
+
+	if (ms < 0 && pthread_create(&t, NULL, sleeper, &ep2))
+		die("pthread_create");
+	fprintf(stderr, "waiting=%d\n", getpid());
+	wait_for(ep, 1, ms < 0 ? -ms : ms);
+}
+
 static void chatter(long n)
 {
 	struct epoll_event ev;
@@ -208,13 +229,15 @@ int main(int argc, char **argv)
 	long n = argc > 2 ? atol(argv[2]) : 0;
 
 	if (argc != 3)
-		die("usage: hostile big|churn|sets|fanout|chatter N | hostile levels 0 | hostile names DIR");
+		die("usage: hostile big|churn|sets|fanout|chatter N | hostile levels 0 | hostile sleep MS | hostile names DIR");
 	if (!strcmp(argv[1], "big"))
 		big(n);
 	else if (!strcmp(argv[1], "churn"))
 		churn(n);
 	else if (!strcmp(argv[1], "sets"))
 		sets(n);
+	else if (!strcmp(argv[1], "sleep"))
+		sleep_in_wait(n);
 	else if (!strcmp(argv[1], "levels"))
 		levels();
 	else if (!strcmp(argv[1], "fanout"))

@@ -133,7 +133,10 @@ static void print_wait(struct renderer *r, const struct event *ev)
 	json_kv_int(l, "epfd", w->epfd);
 	json_kv_int(l, "maxevents", w->maxevents);
 	json_kv_int(l, "timeout_ms", w->timeout_ns < 0 ? -1 : w->timeout_ns / 1000000LL);
-	result(l, w->ret);
+	if (w->killed)
+		json_kv_null(l, "ret");	/* the program never saw it return */
+	else
+		result(l, w->ret);
 	json_kv_fixed(l, "duration_us", w->dur_ns, 3);
 	json_key(l, "ready");
 	json_open(l, '[');

@@ -191,7 +191,10 @@ static void print_wait(struct renderer *r, const struct event *ev)
 	if (w->syscall != WS_EPOLL_WAIT)
 		line_append(l, ", ...", 5);
 	line_append(l, ")", 1);
-	result(l, w->ret);
+	if (w->killed)
+		line_str(l, " = ?");	/* as strace: the program never saw it return */
+	else
+		result(l, w->ret);
 	if (w->before_attach && w->entry_unknown)
 		line_str(l, " <?>");
 	else
