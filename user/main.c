@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "epoll_state.h"
 #include "options.h"
+#include "procs.h"
 #include "render.h"
 #include "sets.h"
 #include "sink.h"
@@ -43,6 +44,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "epolltrace: refusing to run set-user-ID or set-group-ID "
 			"(real uid %u, effective %u): run it as root instead\n", getuid(), geteuid());
 		return 1;
+	}
+	/* A command that cannot be run fails here, as in a shell: before
+	 * the programs are loaded, a header printed or -o's file made. */
+	if (opts.command && (rc = command_check(opts.command[0]))) {
+		fprintf(stderr, "epolltrace: cannot execute %s: %s\n", opts.command[0], strerror(rc));
+		return command_check_status(rc);
 	}
 	if (sink_open(&out, opts.output)) {
 		fprintf(stderr, "epolltrace: cannot open %s: %s\n", opts.output, strerror(errno));

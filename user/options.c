@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "options.h"
+#include "procs.h"
 
 #define EPOLLTRACE_VERSION "0.1.0"
 
@@ -70,16 +71,33 @@ static long parse_number(const char *arg, const char *what, long min, long max, 
 	return v;
 }
 
+/* "1234,1240": each pid once (-p 5,5 or -p 5 -p 5 traces 5 once). */
 static void parse_pids(struct options *opts, const char *arg, struct argp_state *state)
 {
 	char *copy = strdup(arg), *save = NULL;
+	bool any = false;
 
 	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint32_t pid = parse_number(tok, "pid", 1, INT_MAX, state);
+
+		any = true;
+		if (pid_listed(opts->pids, opts->npids, pid))
+			continue;
 		if (opts->npids == MAX_PIDS)
 			argp_error(state, "too many pids (at most %d)", MAX_PIDS);
-		opts->pids[opts->npids++] = parse_number(tok, "pid", 1, INT_MAX, state);
+		opts->pids[opts->npids++] = pid;
 	}
 	free(copy);
+	if (!any)
+		argp_error(state, "no pid in the list given to -p: '%s'", arg);
+}
+
+/* Options that only tracing uses: --sets, which only prints the sets,
+ * refuses them rather than ignore them. */
+static void tracing_only(struct options *opts, const char *name)
+{
+	if (!opts->tracing_option)
+		opts->tracing_option = name;
 }
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -88,26 +106,40 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'p': parse_pids(opts, arg, state); break;
-	case 'f': opts->follow = true; break;
+	case 'f': opts->follow = true; tracing_only(opts, "-f"); break;
 	case 'o': opts->output = arg; break;
-	case 'c': opts->summary = true; break;
+	case 'c': opts->summary = true; tracing_only(opts, "-c"); break;
 	case 'v': opts->verbose = true; break;
 	case 'h': argp_state_help(state, stdout, ARGP_HELP_STD_HELP); break;
 	case OPT_JSON: opts->json = true; break;
 	case OPT_SETS: opts->sets = true; break;
-	case OPT_EPFD: opts->filter_epfd = parse_number(arg, "epoll fd", 0, INT_MAX, state); break;
-	case OPT_FD: opts->filter_fd = parse_number(arg, "fd", 0, INT_MAX, state); break;
-	case OPT_STALL: opts->stall_ms = parse_number(arg, "stall threshold", 1, 3600000, state); break;
-	case OPT_CONFIRM: opts->confirm_ms = parse_number(arg, "confirmation window", 0, 3600000, state); break;
+	case OPT_EPFD:
+		opts->filter_epfd = parse_number(arg, "epoll fd", 0, INT_MAX, state);
+		tracing_only(opts, "--epfd");
+		break;
+	case OPT_FD:
+		opts->filter_fd = parse_number(arg, "fd", 0, INT_MAX, state);
+		tracing_only(opts, "--fd");
+		break;
+	case OPT_STALL:
+		opts->stall_ms = parse_number(arg, "stall threshold", 1, 3600000, state);
+		tracing_only(opts, "--stall");
+		break;
+	case OPT_CONFIRM:
+		opts->confirm_ms = parse_number(arg, "confirmation window", 0, 3600000, state);
+		tracing_only(opts, "--confirm");
+		break;
 	case OPT_RINGBUF: {
 		long kb = parse_number(arg, "ring buffer size", 4, 1 << 20, state);
 
 		if (kb & (kb - 1))
 			argp_error(state, "ring buffer size must be a power of two: '%s'", arg);
 		opts->ringbuf_kb = kb;
+		tracing_only(opts, "--ringbuf-kb");
 		break;
 	}
 	case OPT_SYSCALLS:
+		tracing_only(opts, "--syscall-hooks");
 		if (!strcmp(arg, "auto"))
 			opts->syscall_attach = SA_AUTO;
 		else if (!strcmp(arg, "tracepoint"))
@@ -118,6 +150,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "unknown syscall hook '%s' (auto, tracepoint, raw_tp)", arg);
 		break;
 	case OPT_BACKEND:
+		tracing_only(opts, "--backend");
 		if (!strcmp(arg, "auto"))
 			opts->backend = BK_NONE;
 		else if (!strcmp(arg, "fentry"))
@@ -137,6 +170,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (opts->sets && (opts->command || opts->npids == 0))
 			argp_error(state, "--sets needs -p PID and no command");
+		if (opts->sets && opts->tracing_option)
+			argp_error(state, "%s cannot be used with --sets, which prints the sets and exits",
+				   opts->tracing_option);
 		if (!opts->sets && !opts->command && opts->npids == 0)
 			argp_error(state, "give a COMMAND to run or -p PID to attach to");
 		if (opts->command && opts->npids)

@@ -24,6 +24,7 @@ struct options {
 	enum backend backend;	/* BK_NONE: auto */
 	unsigned int ringbuf_kb;
 	enum { SA_AUTO, SA_TRACEPOINT, SA_RAW_TP } syscall_attach;
+	const char *tracing_option;	/* the first option only tracing uses (not --sets) */
 };
 
 /* Fills *o from the command line; exits with a one-line error on bad input. */

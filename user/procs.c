@@ -4,11 +4,62 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/kcmp.h>
 #include "procs.h"
+
+static int file_check(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return errno == ENOTDIR ? ENOENT : errno;
+	if (S_ISDIR(st.st_mode))
+		return EISDIR;
+	if (!S_ISREG(st.st_mode) || access(path, X_OK))
+		return EACCES;
+	return 0;
+}
+
+int command_check(const char *name)
+{
+	const char *path = getenv("PATH"), *dir, *end;
+	int err = ENOENT;
+
+	if (!*name)
+		return ENOENT;
+	if (strchr(name, '/'))
+		return file_check(name);
+	if (!path)
+		path = "/bin:/usr/bin";		/* execvp's when PATH is unset */
+	for (dir = path; ; dir = end + 1) {
+		size_t len;
+		char *full;
+		int e;
+
+		end = strchr(dir, ':');
+		len = end ? (size_t)(end - dir) : strlen(dir);
+		/* An empty entry is the current directory. */
+		if (asprintf(&full, "%.*s%s%s", (int)len, len ? dir : ".", "/", name) < 0)
+			return ENOMEM;
+		e = file_check(full);
+		free(full);
+		if (!e)
+			return 0;
+		if (e != ENOENT)
+			err = e;	/* found, not executable: unless found further on */
+		if (!end)
+			return err;
+	}
+}
+
+int command_check_status(int err)
+{
+	return err == ENOENT ? 127 : 126;
+}
 
 int launch_held(char **argv, struct launch *l)
 {
@@ -63,6 +114,31 @@ void launch_abort(struct launch *l)
 	waitpid(l->pid, NULL, 0);
 }
 
+/* PF_KTHREAD in the flags of /proc/PID/stat (include/linux/sched.h). */
+#define PF_KTHREAD 0x00200000u
+
+static bool is_kernel_thread(uint32_t pid)
+{
+	char path[64], buf[512], *after;
+	unsigned int flags = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	/* The name may hold anything: the fields go on after its last ')'. */
+	after = strrchr(buf, ')');
+	return after && sscanf(after + 1, " %*c %*d %*d %*d %*d %*d %u", &flags) == 1 &&
+	       (flags & PF_KTHREAD);
+}
+
 uint32_t pid_to_tgid(uint32_t pid)
 {
 	char path[64], line[256];
@@ -79,9 +155,22 @@ uint32_t pid_to_tgid(uint32_t pid)
 		if (sscanf(line, "Tgid: %u", &tgid) == 1)
 			break;
 	fclose(f);
-	if (!tgid)
+	if (!tgid) {
 		fprintf(stderr, "epolltrace: cannot read /proc/%u/status\n", pid);
+	} else if (is_kernel_thread(tgid)) {
+		fprintf(stderr, "epolltrace: pid %u is a kernel thread: it makes no system calls "
+			"to trace\n", pid);
+		tgid = 0;
+	}
 	return tgid;
+}
+
+bool pid_listed(const uint32_t *list, int n, uint32_t pid)
+{
+	for (int i = 0; i < n; i++)
+		if (list[i] == pid)
+			return true;
+	return false;
 }
 
 int pid_alive(uint32_t pid)

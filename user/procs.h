@@ -12,6 +12,12 @@ struct launch {
 	int error_fd;	/* the child writes its exec errno here */
 };
 
+/* Can `name` be executed, found as a shell finds a command (a name with a
+ * '/' is a path, any other is looked for in PATH)?  0, or why not:
+ * ENOENT (not found), EACCES (not executable), EISDIR. */
+int command_check(const char *name);
+/* The exit status a shell gives such a command: 127 not found, 126 else. */
+int command_check_status(int err);
 /* Forks a child that waits on a pipe before it execs argv. */
 int launch_held(char **argv, struct launch *l);
 /* Lets it exec; returns 0, or the errno of a failed exec. */
@@ -20,9 +26,12 @@ int launch_release(struct launch *l);
 void launch_abort(struct launch *l);
 
 /* The thread group of `pid` (it may name a thread), or 0 with one line
- * printed on stderr when there is no such process. */
+ * printed on stderr when there is no such process or it is a kernel
+ * thread. */
 uint32_t pid_to_tgid(uint32_t pid);
 int pid_alive(uint32_t pid);
+/* Is pid in the first n of list? */
+bool pid_listed(const uint32_t *list, int n, uint32_t pid);
 /* A pidfd of pid, or -errno. */
 int open_pidfd(uint32_t pid);
 /* Do fds a and b of pid name the same open file (kcmp)?  False also

@@ -258,13 +258,18 @@ static int dump_pid(struct renderer *out, struct state *st, uint32_t pid)
 
 int sets_main(const uint32_t *pids, int npids, struct renderer *out, struct state *st)
 {
-	int rc = 0;
+	uint32_t done[npids > 0 ? npids : 1];
+	int ndone = 0, rc = 0;
 
 	for (int i = 0; i < npids; i++) {
 		uint32_t tgid = pid_to_tgid(pids[i]);
 
+		if (tgid && pid_listed(done, ndone, tgid))
+			continue;	/* a thread of one shown already */
 		if (!tgid || dump_pid(out, st, tgid))
 			rc = 1;
+		if (tgid)
+			done[ndone++] = tgid;
 	}
 	return rc;
 }

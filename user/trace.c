@@ -75,7 +75,8 @@ static int exit_code_of(int status)
 	return 1;
 }
 
-/* The pids given with -p, as thread groups; 0 after one line saying why. */
+/* The pids given with -p, as thread groups (each once: two threads of
+ * one process are one process); -1 after one line saying why. */
 static int resolve_pids(struct trace *tr)
 {
 	for (int i = 0; i < tr->opts->npids; i++) {
@@ -87,7 +88,8 @@ static int resolve_pids(struct trace *tr)
 			fprintf(stderr, "epolltrace: will not trace itself (pid %u)\n", tgid);
 			return -1;
 		}
-		tr->pids[tr->npids++] = tgid;
+		if (!pid_listed(tr->pids, tr->npids, tgid))
+			tr->pids[tr->npids++] = tgid;
 	}
 	return 0;
 }

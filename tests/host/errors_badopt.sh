@@ -28,7 +28,24 @@ done <<'EOF'
 --backend=nonsense -- true	epolltrace: unknown backend 'nonsense' (auto, fentry, kprobe, tracepoint)
 --syscall-hooks=zz -- true	epolltrace: unknown syscall hook 'zz' (auto, tracepoint, raw_tp)
 --sets	epolltrace: --sets needs -p PID and no command
+-p ,,,	epolltrace: no pid in the list given to -p: ',,,'
+-p 1 -p ,	epolltrace: no pid in the list given to -p: ','
+--sets -c -p 1	epolltrace: -c cannot be used with --sets, which prints the sets and exits
+--sets -p 1 -f	epolltrace: -f cannot be used with --sets, which prints the sets and exits
+--stall 50 --sets -p 1	epolltrace: --stall cannot be used with --sets, which prints the sets and exits
+--sets --confirm 0 -p 1	epolltrace: --confirm cannot be used with --sets, which prints the sets and exits
+--sets --epfd 3 -p 1	epolltrace: --epfd cannot be used with --sets, which prints the sets and exits
+--sets --fd 3 -p 1	epolltrace: --fd cannot be used with --sets, which prints the sets and exits
+--sets --backend=fentry -p 1	epolltrace: --backend cannot be used with --sets, which prints the sets and exits
+--sets --syscall-hooks=raw_tp -p 1	epolltrace: --syscall-hooks cannot be used with --sets, which prints the sets and exits
+--sets --ringbuf-kb=64 -p 1	epolltrace: --ringbuf-kb cannot be used with --sets, which prints the sets and exits
 EOF
+# An empty pid list (a word the loop above cannot give).
+timeout 10 "$ET" -p '' >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" = 64 ] || fail "-p '': exit status $rc, wanted 64"
+printf '%s\n%s\n' "epolltrace: no pid in the list given to -p: ''" "$hint" >"$T/want"
+diff "$T/want" "$T/err" || fail "-p '': not the message wanted on stderr"
 # No arguments at all.
 timeout 10 "$ET" >"$T/out" 2>"$T/err"
 rc=$?
