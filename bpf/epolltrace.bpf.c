@@ -393,12 +393,12 @@ struct {
 	__type(value, __u64);
 } summary_dropped SEC(".maps");
 
-static __always_inline void count_dropped(__u32 table)
+static __always_inline void count_dropped(__u32 table, __u64 count)
 {
 	__u64 *n = bpf_map_lookup_elem(&summary_dropped, &table);
 
 	if (n)
-		(*n)++;
+		*n += count;
 }
 
 static __always_inline void count_lost(void)
@@ -1020,7 +1020,7 @@ static __always_inline void count_wait(struct syscall_call *c, __u32 tgid, __u64
 		bpf_map_update_elem(&wait_totals, &key, &zero, BPF_NOEXIST);
 		st = bpf_map_lookup_elem(&wait_totals, &key);
 		if (!st) {
-			count_dropped(ST_WAITS);
+			count_dropped(ST_WAITS, 1);
 			return;
 		}
 	}
@@ -1034,43 +1034,62 @@ static __always_inline void count_wait(struct syscall_call *c, __u32 tgid, __u64
 		__sync_fetch_and_add(&st->delivered, ret);
 }
 
-/* -c: count deliveries per (set, data) from the caller's array, read in
- * one copy into the per-CPU scratch record. */
+static __always_inline void count_delivery(struct deliver_key *key)
+{
+	__u64 *n = bpf_map_lookup_elem(&delivery_counts, key);
+	__u64 one = 1;
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
+	/* EEXIST: another CPU put it there first, and counted. */
+	else if (bpf_map_update_elem(&delivery_counts, key, &one, BPF_NOEXIST) &&
+		 !bpf_map_lookup_elem(&delivery_counts, key))
+		count_dropped(ST_DELIVERIES, 1);
+}
+
+/* Events of one wait -c counts; beyond them they are counted as dropped.
+ * With bpf_loop (Linux 5.17) the verifier checks one event's work once;
+ * without it, a loop it walks event by event, as many as one record of a
+ * streamed wait carries. */
+#define COUNTED_EVENTS_MAX	(1U << 20)
+
+struct delivery_walk {
+	struct deliver_key key;
+	__u64 events;		/* the caller's array */
+};
+
+static long count_one_delivery(__u32 i, void *ctx)
+{
+	struct delivery_walk *w = ctx;
+
+	if (bpf_probe_read_user(&w->key.data, sizeof(w->key.data),
+				(void *)w->events + (__u64)i * USER_EVENT_SIZE + 4))
+		return 1;	/* stop */
+	count_delivery(&w->key);
+	return 0;
+}
+
+/* -c: count deliveries per (set, data), each event's data read from the
+ * caller's array. */
 static __always_inline void count_deliveries(struct syscall_call *c, __u32 tgid, long ret)
 {
-	struct deliver_key key = { .pid = tgid, .epfd = (int)c->args[0] };
-	__u32 zero = 0, count = ret > 0 ? ret : 0, bytes;
-	struct ev_wait *scratch = bpf_map_lookup_elem(&wait_scratch, &zero);
+	struct delivery_walk w = { .key = { .pid = tgid, .epfd = (int)c->args[0] },
+				   .events = c->args[1] };
+	__u32 total = ret > 0 ? ret : 0, counted;
 
-	if (!scratch || !count)
+	if (!total)
 		return;
-	if (count > WAIT_CHUNK)
-		count = WAIT_CHUNK;
-	bytes = count * USER_EVENT_SIZE;
-	asm volatile("%[b] &= %[m]" : [b] "+r"(bytes) : [m] "i"(WAIT_ITEMS_BYTES - 1));
-	if (bpf_probe_read_user(scratch->items, bytes, (void *)c->args[1]))
-		return;
-	for (__u32 i = 0; i < WAIT_CHUNK; i++) {
-		__u32 off = i * USER_EVENT_SIZE + 4;
-		__u64 *n;
-
-		if (i >= count)
-			break;
-		if (off > WAIT_ITEMS_BYTES - 8)
-			break;
-		__builtin_memcpy(&key.data, &scratch->items[off], sizeof(key.data));
-		n = bpf_map_lookup_elem(&delivery_counts, &key);
-		if (n) {
-			__sync_fetch_and_add(n, 1);
-		} else {
-			__u64 one = 1;
-
-			/* EEXIST: another CPU put it there first, and counted. */
-			if (bpf_map_update_elem(&delivery_counts, &key, &one, BPF_NOEXIST) &&
-			    !bpf_map_lookup_elem(&delivery_counts, &key))
-				count_dropped(ST_DELIVERIES);
-		}
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) {
+		counted = total < COUNTED_EVENTS_MAX ? total : COUNTED_EVENTS_MAX;
+		bpf_loop(counted, count_one_delivery, &w, 0);
+	} else {
+		counted = total < WAIT_CHUNK ? total : WAIT_CHUNK;
+		for (__u32 i = 0; i < WAIT_CHUNK; i++)
+			if (i >= counted || count_one_delivery(i, &w))
+				break;
 	}
+	if (total > counted)
+		count_dropped(ST_DELIVERIES, total - counted);
 }
 
 /* signal_struct.flags: the group is exiting (include/linux/sched/signal.h). */
@@ -1377,7 +1396,7 @@ static __always_inline void count_ready(struct ep_owner *owner, int fd)
 
 		if (bpf_map_update_elem(&ready_counts, &key, &one, BPF_NOEXIST) &&
 		    !bpf_map_lookup_elem(&ready_counts, &key))
-			count_dropped(ST_READIES);
+			count_dropped(ST_READIES, 1);
 	}
 }
 

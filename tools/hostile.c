@@ -6,7 +6,8 @@
  *   hostile churn N     N rounds of epoll_create1, eventfd, ADD, wait, close
  *                       (closes racing the tracer's own looks at the fds);
  *                       says its own CPU time and how long the rounds took
- *   hostile sets N      N epoll sets, each waited on once (-c's tables)
+ *   hostile sets N [P]  N epoll sets, each waited on once (-c's tables), made
+ *                       by P processes (default 1: the fd limit may be below N)
  *   hostile fanout N    one eventfd registered in N epoll sets, then closed
  *                       (a close record naming more sets than it lists)
  *   hostile levels 0    readiness a tracer must count once each: a pipe read
@@ -33,6 +34,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include "workload.h"
 
 static void raise_fd_limit(long want)
@@ -102,7 +104,7 @@ static void churn(long n)
 		own_cpu_us());
 }
 
-static void sets(long n)
+static void sets_of_one(long n)
 {
 	struct epoll_event ev;
 	int *eps = calloc(n, sizeof(*eps));
@@ -116,8 +118,28 @@ static void sets(long n)
 	}
 	for (long i = 0; i < n; i++)
 		close(eps[i]);
-	fprintf(stderr, "sets=%ld\n", n);
 	free(eps);
+}
+
+/* n sets in all, made by `procs` processes (the fd limit may be below n). */
+static void sets(long n, long procs)
+{
+	long each = n / procs;
+
+	for (long p = 1; p < procs; p++) {
+		pid_t child = fork();
+
+		if (child < 0)
+			die("fork");
+		if (child == 0) {
+			sets_of_one(each);
+			exit(0);
+		}
+	}
+	sets_of_one(n - each * (procs - 1));
+	while (wait(NULL) > 0)
+		;
+	fprintf(stderr, "sets=%ld\n", n);
 }
 
 static void fanout(long n)
@@ -228,14 +250,14 @@ int main(int argc, char **argv)
 {
 	long n = argc > 2 ? atol(argv[2]) : 0;
 
-	if (argc != 3)
-		die("usage: hostile big|churn|sets|fanout|chatter N | hostile levels 0 | hostile sleep MS | hostile names DIR");
+	if (argc != 3 && !(argc == 4 && !strcmp(argv[1], "sets")))
+		die("usage: hostile big|churn|fanout|chatter N | hostile sets N [PROCS] | hostile levels 0 | hostile sleep MS | hostile names DIR");
 	if (!strcmp(argv[1], "big"))
 		big(n);
 	else if (!strcmp(argv[1], "churn"))
 		churn(n);
 	else if (!strcmp(argv[1], "sets"))
-		sets(n);
+		sets(n, argc == 4 && atol(argv[3]) > 0 ? atol(argv[3]) : 1);
 	else if (!strcmp(argv[1], "sleep"))
 		sleep_in_wait(n);
 	else if (!strcmp(argv[1], "levels"))
