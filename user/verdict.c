@@ -584,7 +584,14 @@ static void become_suspect(struct verdicts *v, struct epset *s, struct reg *r,
 	u->waits_at_suspect = s->wait_seq;
 	reg_set_suspicion(s, r, SUS_SUSPECT);
 	look_for_runtime(v, s->pid, now, 2);
-	if (v->cfg.verbose)
+	if (v->cfg.verbose && u->at_attach)
+		note(v, now, s->pid, "suspect", s->epfd, r->fd, NULL,
+		     "fd %s of epoll %d is readable (%s) and not queued while thread %u sleeps in "
+		     "epoll_wait on the set: suspect from the attach; confirmed if nothing is read "
+		     "in %llu ms.", fd_text(v, s->pid, r->fd, fdb, sizeof(fdb)), s->epfd,
+		     queued_text(q, backlog, sizeof(backlog)), u->blocked_tid,
+		     (unsigned long long)(v->cfg.confirm_ns / NS_PER_MS));
+	else if (v->cfg.verbose)
 		note(v, now, s->pid, "suspect", s->epfd, r->fd, NULL,
 		     "fd %s of epoll %d is still readable (%s) %llu ms after epoll reported it, "
 		     "and the program is back in epoll_wait: suspect; confirmed if nothing is read "
