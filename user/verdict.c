@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include "clock.h"
 #include "epoll_abi.h"
 #include "epoll_state.h"
@@ -1040,7 +1041,7 @@ void verdict_on_exit(struct verdicts *v, uint32_t pid, int status, bool known, u
 {
 	/* A process that chose to exit with a suspect unread never came back
 	 * for it; one killed by a signal had no say. */
-	struct exit_scan x = { v, pid, v->cfg.stall_checks && known && !(status & 0x7f) &&
+	struct exit_scan x = { v, pid, v->cfg.stall_checks && known && !WIFSIGNALED(status) &&
 			       !keeps_own_readiness(v, pid), ts_ns };
 
 	epset_each(v->st, exit_set, &x);
