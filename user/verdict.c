@@ -663,25 +663,37 @@ static void step_pending(struct tick *t, struct epset *s, struct reg *r, struct 
 	become_suspect(t->v, s, r, &q, t->now);
 }
 
+/* A suspect's or warned item's next look, if it is due: false when there
+ * is nothing more to judge (the fd is gone, or was read: cleared). */
+static bool look_again(struct tick *t, struct epset *s, struct reg *r, struct proc *p,
+		       uint64_t next, struct look *q)
+{
+	struct suspicion *u = &r->sus;
+
+	if (t->now < u->next_look_ns || t->looks <= 0)
+		return false;
+	t->looks--;
+	u->next_look_ns = t->now + next;
+	if (!look_at(t->v, p, r, q)) {
+		forget(s, r);
+		return false;
+	}
+	if (was_read(u, q)) {
+		cleared_by_read(t->v, s, r, q, t->now);
+		return false;
+	}
+	remember_look(u, q, t->now);
+	return true;
+}
+
 static void step_suspect(struct tick *t, struct epset *s, struct reg *r, struct proc *p)
 {
 	struct suspicion *u = &r->sus;
 	bool own = p->verdicts.own_readiness;
 	struct look q;
 
-	if (t->now < u->next_look_ns || t->looks <= 0)
+	if (!look_again(t, s, r, p, own ? SLOW_LOOK_NS : TICK_NS, &q))
 		return;
-	t->looks--;
-	if (!look_at(t->v, p, r, &q)) {
-		forget(s, r);
-		return;
-	}
-	if (was_read(u, &q)) {
-		cleared_by_read(t->v, s, r, &q, t->now);
-		return;
-	}
-	remember_look(u, &q, t->now);
-	u->next_look_ns = t->now + (own ? SLOW_LOOK_NS : TICK_NS);
 	/* Backpressure is looked for only where it would change the verdict. */
 	if (u->state == SUS_HELD_BACK) {
 		hold_back(t->v, s, r, p, held_back(t->v, p, t->now), t->now);
@@ -696,24 +708,12 @@ static void step_suspect(struct tick *t, struct epset *s, struct reg *r, struct 
 	warn_stuck(t->v, s, r, &q, CONF_WINDOW, t->now);
 }
 
+/* A warned item is looked at only for a read that retracts the warning. */
 static void step_warned(struct tick *t, struct epset *s, struct reg *r, struct proc *p)
 {
-	struct suspicion *u = &r->sus;
 	struct look q;
 
-	if (t->now < u->next_look_ns || t->looks <= 0)
-		return;
-	t->looks--;
-	u->next_look_ns = t->now + SLOW_LOOK_NS;
-	if (!look_at(t->v, p, r, &q)) {
-		forget(s, r);
-		return;
-	}
-	if (was_read(u, &q)) {
-		cleared_by_read(t->v, s, r, &q, t->now);
-		return;
-	}
-	remember_look(u, &q, t->now);
+	look_again(t, s, r, p, SLOW_LOOK_NS, &q);
 }
 
 static void tick_set(struct epset *s, void *arg)
