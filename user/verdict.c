@@ -19,7 +19,8 @@
 /* Suspicions move at most this often. */
 #define TICK_NS			(50 * NS_PER_MS)
 /* Looks (fd copies) per tick: on a busy server many delivered items
- * wait for their first look; the oldest go first, the rest next tick. */
+ * wait for their first look; the least recently looked at go first, the
+ * rest next tick. */
 #define LOOKS_PER_TICK		64
 /* Warned items, and the suspects of processes that keep their own
  * readiness, are looked at less often: only a read changes them. */
@@ -646,18 +647,16 @@ static void step_pending(struct tick *t, struct epset *s, struct reg *r, struct 
 	struct suspicion *u = &r->sus;
 	struct look q;
 
-	if (r->fd_closed || t->looks <= 0)
-		return;
-	if (u->delivered_ns && t->now - u->delivered_ns < t->v->cfg.stall_ns)
-		return;
-	if (s->wait_seq <= u->waits_at_delivery)
-		return;		/* not back in its loop */
 	t->looks--;
 	if (!look_at(t->v, p, r, &q) || !q.readable || is_doorbell(&q)) {
-		/* Drained (or a doorbell); a fired ONESHOT item stays pending
-		 * until re-armed. */
-		if (!u->oneshot)
+		/* Drained (or a doorbell).  A fired ONESHOT item stays pending
+		 * until re-armed: looked at again, less often. */
+		if (u->oneshot) {
+			u->last_look_ns = t->now;
+			u->next_look_ns = t->now + SLOW_LOOK_NS;
+		} else {
 			forget(s, r);
+		}
 		return;
 	}
 	become_suspect(t->v, s, r, &q, t->now);
@@ -670,8 +669,6 @@ static bool look_again(struct tick *t, struct epset *s, struct reg *r, struct pr
 {
 	struct suspicion *u = &r->sus;
 
-	if (t->now < u->next_look_ns || t->looks <= 0)
-		return false;
 	t->looks--;
 	u->next_look_ns = t->now + next;
 	if (!look_at(t->v, p, r, q)) {
@@ -716,41 +713,93 @@ static void step_warned(struct tick *t, struct epset *s, struct reg *r, struct p
 	look_again(t, s, r, p, SLOW_LOOK_NS, &q);
 }
 
-static void tick_set(struct epset *s, void *arg)
+/* Is the item due for a look this tick? */
+static bool is_due(const struct verdicts *v, const struct epset *s, const struct reg *r,
+		   uint64_t now)
 {
-	struct tick *t = arg;
+	const struct suspicion *u = &r->sus;
+
+	if (now < u->next_look_ns)
+		return false;
+	if (u->state != SUS_PENDING)
+		return u->state != SUS_NONE;
+	/* Pending: --stall after its delivery, with the program back in its
+	 * loop (a wait entered since). */
+	return !r->fd_closed && s->wait_seq > u->waits_at_delivery &&
+	       (!u->delivered_ns || now - u->delivered_ns >= v->cfg.stall_ns);
+}
+
+struct due_scan {
+	struct verdicts *v;
+	uint64_t now;
+};
+
+static void collect_due(struct epset *s, void *arg)
+{
+	struct due_scan *d = arg;
+	struct verdicts *v = d->v;
 	struct proc *p;
 	uint64_t k;
 	void *val;
 
 	if (!s->open_suspicions)
 		return;
-	p = proc_find(t->v->st, s->pid);
+	p = proc_find(v->st, s->pid);
 	if (!p || p->exited || p->pidfd < 0)
 		return;
 	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &val);) {
 		struct reg *r = val;
+		const struct suspicion *u = &r->sus;
 
-		switch (r->sus.state) {
-		case SUS_PENDING: step_pending(t, s, r, p); break;
-		case SUS_SUSPECT:
-		case SUS_HELD_BACK: step_suspect(t, s, r, p); break;
-		case SUS_WARNED: step_warned(t, s, r, p); break;
-		default: break;
+		if (!is_due(v, s, r, d->now))
+			continue;
+		if (v->ndue == v->due_cap) {
+			size_t cap = v->due_cap ? v->due_cap * 2 : 64;
+			struct due_item *bigger = realloc(v->due, cap * sizeof(*bigger));
+
+			if (!bigger)
+				return;
+			v->due = bigger;
+			v->due_cap = cap;
 		}
+		v->due[v->ndue++] = (struct due_item){ s, r, p,
+			u->last_look_ns ? u->last_look_ns : u->delivered_ns };
 	}
 }
 
+static int by_least_recent(const void *a, const void *b)
+{
+	uint64_t x = ((const struct due_item *)a)->since, y = ((const struct due_item *)b)->since;
+
+	return (x > y) - (x < y);
+}
+
+/* Items due for a look, the least recently looked at first, as many as
+ * the tick's budget of fd copies allows. */
 void verdict_tick(struct verdicts *v, uint64_t now_ns)
 {
 	struct tick t = { v, now_ns, LOOKS_PER_TICK };
+	struct due_scan d = { v, now_ns };
 
 	if (v->nstale)
 		check_stale_closes(v, now_ns);
 	if (!v->cfg.stall_checks || now_ns - v->last_tick_ns < TICK_NS)
 		return;
 	v->last_tick_ns = now_ns;
-	epset_each(v->st, tick_set, &t);
+	v->ndue = 0;
+	epset_each(v->st, collect_due, &d);
+	qsort(v->due, v->ndue, sizeof(*v->due), by_least_recent);
+	for (size_t i = 0; i < v->ndue && t.looks > 0; i++) {
+		struct due_item *it = &v->due[i];
+
+		switch (it->r->sus.state) {
+		case SUS_PENDING: step_pending(&t, it->s, it->r, it->p); break;
+		case SUS_SUSPECT:
+		case SUS_HELD_BACK: step_suspect(&t, it->s, it->r, it->p); break;
+		case SUS_WARNED: step_warned(&t, it->s, it->r, it->p); break;
+		default: break;
+		}
+	}
 }
 
 /* ---- what the records tell ------------------------------------------------------ */
@@ -1142,6 +1191,9 @@ void verdicts_free(struct verdicts *v)
 	free(v->stale);
 	v->stale = NULL;
 	v->nstale = v->stale_cap = 0;
+	free(v->due);
+	v->due = NULL;
+	v->ndue = v->due_cap = 0;
 }
 
 void verdict_recap(struct verdicts *v, uint64_t now_ns)
