@@ -14,7 +14,8 @@ usage: check_records.py TRACE.json [--pids PID,...] [--no-loss]
   happen: a warning found while the thread sleeps in epoll_wait comes
   before that wait's record and after its entry;
 - a "lost" record, if any, has an integer count (0 with --no-loss) and
-  comes after every call record;
+  comes after every call record; with nothing lost, no record says it is
+  "incomplete";
 - call records have the keys and types of the JSON scheme (man page):
   duration_us, data as unpadded lowercase hex, "error" exactly when ret < 0,
   a "ready" list as long as ret (an epoll_wait's ret is null when a signal
@@ -158,6 +159,13 @@ def main():
     for n, r in recs:
         for b in scheme(r):
             errors.append(f"line {n} ({r.get('event')}): {b}")
+    # A wait is incomplete only when a part of it was lost: with nothing
+    # lost, none may say so.
+    lost_total = sum(r.get("count", 0) for _, r in recs if r.get("event") == "lost")
+    if lost_total == 0:
+        for n, r in recs:
+            if r.get("incomplete"):
+                errors.append(f"line {n}: an incomplete {r.get('event')} although nothing was lost")
     calls = [n for n, r in recs if r.get("event") in ("epoll_create", "epoll_ctl", "epoll_wait", "close")]
     for n, r in recs:
         if r.get("event") != "lost":

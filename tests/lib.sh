@@ -79,3 +79,24 @@ launch_run() {
 # check_records OUT.json: every line is a JSON object with the common keys,
 # the first one is the start record.
 check_records() { python3 "$ROOT/tests/check_records.py" "$@"; }
+
+# nginx_conf_head: the first lines of an nginx.conf of the tests: one
+# process in the foreground, everything under $T, the http block opened
+# (the caller adds its servers and the closing brace).
+nginx_conf_head() {
+	cat <<CONF
+daemon off;
+master_process off;
+worker_processes 1;
+pid $T/nginx.pid;
+error_log $T/error.log info;
+events { worker_connections 256; }
+http {
+	access_log off;
+	client_body_temp_path $T/body;
+	proxy_temp_path $T/proxy;
+	fastcgi_temp_path $T/fastcgi;
+	uwsgi_temp_path $T/uwsgi;
+	scgi_temp_path $T/scgi;
+CONF
+}

@@ -3,22 +3,22 @@
 #include <stdio.h>
 #include <string.h>
 #include "decode.h"
+#include "epoll_abi.h"
 #include "epolltrace.h"
 
-/* Bit values from epoll(7); written out so BPF and user space agree
- * without the uapi header. */
+/* The names of epoll's bits (epoll_abi.h), in bit order. */
 static const struct {
 	uint32_t bit;
 	const char *name;
 } epoll_flags[] = {
-	{ 0x001, "EPOLLIN" },       { 0x002, "EPOLLPRI" },
-	{ 0x004, "EPOLLOUT" },      { 0x008, "EPOLLERR" },
-	{ 0x010, "EPOLLHUP" },      { 0x020, "EPOLLNVAL" },
-	{ 0x040, "EPOLLRDNORM" },   { 0x080, "EPOLLRDBAND" },
-	{ 0x100, "EPOLLWRNORM" },   { 0x200, "EPOLLWRBAND" },
-	{ 0x400, "EPOLLMSG" },      { 0x2000, "EPOLLRDHUP" },
-	{ 1U << 28, "EPOLLEXCLUSIVE" }, { 1U << 29, "EPOLLWAKEUP" },
-	{ 1U << 30, "EPOLLONESHOT" },   { 1U << 31, "EPOLLET" },
+	{ EP_IN, "EPOLLIN" },		{ EP_PRI, "EPOLLPRI" },
+	{ EP_OUT, "EPOLLOUT" },		{ EP_ERR, "EPOLLERR" },
+	{ EP_HUP, "EPOLLHUP" },		{ EP_NVAL, "EPOLLNVAL" },
+	{ EP_RDNORM, "EPOLLRDNORM" },	{ EP_RDBAND, "EPOLLRDBAND" },
+	{ EP_WRNORM, "EPOLLWRNORM" },	{ EP_WRBAND, "EPOLLWRBAND" },
+	{ EP_MSG, "EPOLLMSG" },		{ EP_RDHUP, "EPOLLRDHUP" },
+	{ EP_EXCLUSIVE, "EPOLLEXCLUSIVE" }, { EP_WAKEUP, "EPOLLWAKEUP" },
+	{ EP_ONESHOT, "EPOLLONESHOT" },	{ EP_ET, "EPOLLET" },
 };
 
 void epoll_events_each(uint32_t events, void (*fn)(const char *, void *), void *arg)
@@ -67,9 +67,9 @@ const char *epoll_events_str(uint32_t events, char *buf, size_t len)
 const char *epoll_op_name(int op)
 {
 	switch (op) {
-	case 1: return "ADD";
-	case 2: return "DEL";
-	case 3: return "MOD";
+	case EP_CTL_ADD: return "ADD";
+	case EP_CTL_DEL: return "DEL";
+	case EP_CTL_MOD: return "MOD";
 	default: return NULL;
 	}
 }

@@ -263,7 +263,7 @@ static void finish_wait(struct records *rc, const struct ev_wait *w, const unsig
 	struct delivered *items = delivered_room(rc, n);
 	struct event ev = event_of(EVK_WAIT, &w->h);
 
-	if (!items) {		/* out of memory: the call without its events */
+	if (n && !items) {	/* out of memory: the call without its events */
 		n = 0;
 		incomplete = true;
 	}

@@ -1,6 +1,8 @@
 /* The JSON format: NDJSON, one object per record, each with ts, pid,
  * tid, comm and event first (the man page lists every event's keys). */
 #include <stdio.h>
+#include <sys/wait.h>
+#include "clock.h"
 #include "decode.h"
 #include "epoll_abi.h"
 #include "epoll_state.h"
@@ -132,7 +134,7 @@ static void print_wait(struct renderer *r, const struct event *ev)
 	json_kv_str(l, "syscall", wait_syscall_name(w->syscall));
 	json_kv_int(l, "epfd", w->epfd);
 	json_kv_int(l, "maxevents", w->maxevents);
-	json_kv_int(l, "timeout_ms", w->timeout_ns < 0 ? -1 : w->timeout_ns / 1000000LL);
+	json_kv_int(l, "timeout_ms", w->timeout_ns < 0 ? -1 : w->timeout_ns / (long long)NS_PER_MS);
 	if (w->killed)
 		json_kv_null(l, "ret");	/* the program never saw it return */
 	else
@@ -233,10 +235,10 @@ static void print_exit(struct renderer *r, const struct event *ev)
 	head(r, ev, "exit");
 	if (!e->known)
 		json_kv_null(l, "exit_code");
-	else if (e->status & 0x7f)
-		json_kv_str(l, "signal", signal_name(e->status & 0x7f));
+	else if (WIFSIGNALED(e->status))
+		json_kv_str(l, "signal", signal_name(WTERMSIG(e->status)));
 	else
-		json_kv_int(l, "exit_code", (e->status >> 8) & 0xff);
+		json_kv_int(l, "exit_code", WEXITSTATUS(e->status));
 	finish(r);
 }
 
@@ -369,8 +371,8 @@ static void print_summary(struct renderer *r, const struct event *ev)
 	json_kv_int(l, "epfd", s->epfd);
 	json_kv_int(l, "waits", s->waits);
 	json_kv_int(l, "empty_waits", s->empty_waits);
-	json_kv_double(l, "wait_avg_us", s->waits ? s->wait_total_ns / 1e3 / s->waits : 0.0, 3);
-	json_kv_double(l, "wait_max_us", s->wait_max_ns / 1e3, 3);
+	json_kv_double(l, "wait_avg_us", s->waits ? s->wait_total_ns / (double)NS_PER_US / s->waits : 0.0, 3);
+	json_kv_double(l, "wait_max_us", s->wait_max_ns / (double)NS_PER_US, 3);
 	json_kv_int(l, "delivered", s->delivered);
 	json_kv_int(l, "warnings", s->warnings);
 	json_key(l, "fds");
@@ -390,8 +392,8 @@ static void print_summary(struct renderer *r, const struct event *ev)
 		json_kv_int(l, "delivered", t->deliveries);
 		if (t->ready_latency_n) {
 			json_kv_double(l, "ready_to_delivery_avg_us",
-				       t->ready_latency_total_ns / 1e3 / t->ready_latency_n, 3);
-			json_kv_double(l, "ready_to_delivery_max_us", t->ready_latency_max_ns / 1e3, 3);
+				       t->ready_latency_total_ns / (double)NS_PER_US / t->ready_latency_n, 3);
+			json_kv_double(l, "ready_to_delivery_max_us", t->ready_latency_max_ns / (double)NS_PER_US, 3);
 		}
 		json_kv_int(l, "warnings", t->warnings);
 		json_close(l, '}');

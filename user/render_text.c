@@ -1,5 +1,7 @@
 /* The text format: strace-like lines, "TS [PID/TID] call(args) = ret <dur>". */
 #include <stdio.h>
+#include <sys/wait.h>
+#include "clock.h"
 #include "decode.h"
 #include "epoll_abi.h"
 #include "epoll_state.h"
@@ -51,7 +53,7 @@ static void result(struct line *l, long ret)
 /* " <0.000965>"; create and ctl round like printf, waits truncate. */
 static void duration_rounded(struct line *l, uint64_t ns)
 {
-	line_printf(l, " <%.6f>", ns / 1e9);
+	line_printf(l, " <%.6f>", ns / (double)NS_PER_SEC);
 }
 
 static void duration(struct line *l, uint64_t ns)
@@ -142,14 +144,14 @@ static void print_ctl(struct renderer *r, const struct event *ev)
 static void timeout_arg(struct line *l, const struct ev_wait *w)
 {
 	if (w->syscall != WS_EPOLL_PWAIT2)
-		line_i64(l, w->timeout_ns < 0 ? -1LL : w->timeout_ns / 1000000LL);
+		line_i64(l, w->timeout_ns < 0 ? -1LL : w->timeout_ns / (long long)NS_PER_MS);
 	else if (w->timeout_ns == -1)
 		line_str(l, "NULL");
 	else if (w->timeout_ns == -2)
 		line_str(l, "0x? /* unreadable */");
 	else
 		line_printf(l, "{tv_sec=%lld, tv_nsec=%lld}",
-			    w->timeout_ns / 1000000000LL, w->timeout_ns % 1000000000LL);
+			    w->timeout_ns / (long long)NS_PER_SEC, w->timeout_ns % (long long)NS_PER_SEC);
 }
 
 static void print_wait(struct renderer *r, const struct event *ev)
@@ -281,10 +283,10 @@ static void print_exit(struct renderer *r, const struct event *ev)
 	head(r, ev);
 	if (!e->known)
 		line_str(l, "+++ exited +++");
-	else if (e->status & 0x7f)
-		line_printf(l, "+++ killed by %s +++", signal_name(e->status & 0x7f));
+	else if (WIFSIGNALED(e->status))
+		line_printf(l, "+++ killed by %s +++", signal_name(WTERMSIG(e->status)));
 	else
-		line_printf(l, "+++ exited with %d +++", (e->status >> 8) & 0xff);
+		line_printf(l, "+++ exited with %d +++", WEXITSTATUS(e->status));
 	render_emit(r);
 }
 
@@ -386,7 +388,7 @@ static void print_summary(struct renderer *r, const struct event *ev)
 	line_printf(l, "): %llu waits (%llu returned nothing), avg %.3f ms, max %.3f ms; "
 		    "%llu events delivered; %llu warnings",
 		    (unsigned long long)s->waits, (unsigned long long)s->empty_waits,
-		    s->waits ? s->wait_total_ns / 1e6 / s->waits : 0.0, s->wait_max_ns / 1e6,
+		    s->waits ? s->wait_total_ns / (double)NS_PER_MS / s->waits : 0.0, s->wait_max_ns / (double)NS_PER_MS,
 		    (unsigned long long)s->delivered, (unsigned long long)s->warnings);
 	render_emit(r);
 	line_reset(l);

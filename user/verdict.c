@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include "clock.h"
 #include "epoll_abi.h"
 #include "epoll_state.h"
@@ -19,7 +20,8 @@
 /* Suspicions move at most this often. */
 #define TICK_NS			(50 * NS_PER_MS)
 /* Looks (fd copies) per tick: on a busy server many delivered items
- * wait for their first look; the oldest go first, the rest next tick. */
+ * wait for their first look; the least recently looked at go first, the
+ * rest next tick. */
 #define LOOKS_PER_TICK		64
 /* Warned items, and the suspects of processes that keep their own
  * readiness, are looked at less often: only a read changes them. */
@@ -608,7 +610,14 @@ static void become_suspect(struct verdicts *v, struct epset *s, struct reg *r,
 	u->waits_at_suspect = s->wait_seq;
 	reg_set_suspicion(s, r, SUS_SUSPECT);
 	look_for_runtime(v, s->pid, now, 2);
-	if (v->cfg.verbose)
+	if (v->cfg.verbose && u->at_attach)
+		note(v, now, s->pid, "suspect", s->epfd, r->fd, NULL,
+		     "fd %s of epoll %d is readable (%s) and not queued while thread %u sleeps in "
+		     "epoll_wait on the set: suspect from the attach; confirmed if nothing is read "
+		     "in %llu ms.", fd_text(v, s->pid, r->fd, fdb, sizeof(fdb)), s->epfd,
+		     queued_text(q, backlog, sizeof(backlog)), u->blocked_tid,
+		     (unsigned long long)(v->cfg.confirm_ns / NS_PER_MS));
+	else if (v->cfg.verbose)
 		note(v, now, s->pid, "suspect", s->epfd, r->fd, NULL,
 		     "fd %s of epoll %d is still readable (%s) %llu ms after epoll reported it, "
 		     "and the program is back in epoll_wait: suspect; confirmed if nothing is read "
@@ -662,21 +671,40 @@ static void step_pending(struct tick *t, struct epset *s, struct reg *r, struct 
 	struct suspicion *u = &r->sus;
 	struct look q;
 
-	if (r->fd_closed || t->looks <= 0)
-		return;
-	if (u->delivered_ns && t->now - u->delivered_ns < t->v->cfg.stall_ns)
-		return;
-	if (s->wait_seq <= u->waits_at_delivery)
-		return;		/* not back in its loop */
 	t->looks--;
 	if (!look_at(t->v, p, r, &q) || !q.readable || is_doorbell(&q)) {
-		/* Drained (or a doorbell); a fired ONESHOT item stays pending
-		 * until re-armed. */
-		if (!u->oneshot)
+		/* Drained (or a doorbell).  A fired ONESHOT item stays pending
+		 * until re-armed: looked at again, less often. */
+		if (u->oneshot) {
+			u->last_look_ns = t->now;
+			u->next_look_ns = t->now + SLOW_LOOK_NS;
+		} else {
 			forget(s, r);
+		}
 		return;
 	}
 	become_suspect(t->v, s, r, &q, t->now);
+}
+
+/* A suspect's or warned item's next look, if it is due: false when there
+ * is nothing more to judge (the fd is gone, or was read: cleared). */
+static bool look_again(struct tick *t, struct epset *s, struct reg *r, struct proc *p,
+		       uint64_t next, struct look *q)
+{
+	struct suspicion *u = &r->sus;
+
+	t->looks--;
+	u->next_look_ns = t->now + next;
+	if (!look_at(t->v, p, r, q)) {
+		forget(s, r);
+		return false;
+	}
+	if (was_read(u, q)) {
+		cleared_by_read(t->v, s, r, q, t->now);
+		return false;
+	}
+	remember_look(u, q, t->now);
+	return true;
 }
 
 static void step_suspect(struct tick *t, struct epset *s, struct reg *r, struct proc *p)
@@ -685,19 +713,8 @@ static void step_suspect(struct tick *t, struct epset *s, struct reg *r, struct 
 	bool own = p->verdicts.own_readiness;
 	struct look q;
 
-	if (t->now < u->next_look_ns || t->looks <= 0)
+	if (!look_again(t, s, r, p, own ? SLOW_LOOK_NS : TICK_NS, &q))
 		return;
-	t->looks--;
-	if (!look_at(t->v, p, r, &q)) {
-		forget(s, r);
-		return;
-	}
-	if (was_read(u, &q)) {
-		cleared_by_read(t->v, s, r, &q, t->now);
-		return;
-	}
-	remember_look(u, &q, t->now);
-	u->next_look_ns = t->now + (own ? SLOW_LOOK_NS : TICK_NS);
 	/* Backpressure is looked for only where it would change the verdict. */
 	if (u->state == SUS_HELD_BACK) {
 		hold_back(t->v, s, r, p, held_back(t->v, p, t->now), t->now);
@@ -712,61 +729,101 @@ static void step_suspect(struct tick *t, struct epset *s, struct reg *r, struct 
 	warn_stuck(t->v, s, r, &q, CONF_WINDOW, t->now);
 }
 
+/* A warned item is looked at only for a read that retracts the warning. */
 static void step_warned(struct tick *t, struct epset *s, struct reg *r, struct proc *p)
 {
-	struct suspicion *u = &r->sus;
 	struct look q;
 
-	if (t->now < u->next_look_ns || t->looks <= 0)
-		return;
-	t->looks--;
-	u->next_look_ns = t->now + SLOW_LOOK_NS;
-	if (!look_at(t->v, p, r, &q)) {
-		forget(s, r);
-		return;
-	}
-	if (was_read(u, &q)) {
-		cleared_by_read(t->v, s, r, &q, t->now);
-		return;
-	}
-	remember_look(u, &q, t->now);
+	look_again(t, s, r, p, SLOW_LOOK_NS, &q);
 }
 
-static void tick_set(struct epset *s, void *arg)
+/* Is the item due for a look this tick? */
+static bool is_due(const struct verdicts *v, const struct epset *s, const struct reg *r,
+		   uint64_t now)
 {
-	struct tick *t = arg;
+	const struct suspicion *u = &r->sus;
+
+	if (now < u->next_look_ns)
+		return false;
+	if (u->state != SUS_PENDING)
+		return u->state != SUS_NONE;
+	/* Pending: --stall after its delivery, with the program back in its
+	 * loop (a wait entered since). */
+	return !r->fd_closed && s->wait_seq > u->waits_at_delivery &&
+	       (!u->delivered_ns || now - u->delivered_ns >= v->cfg.stall_ns);
+}
+
+struct due_scan {
+	struct verdicts *v;
+	uint64_t now;
+};
+
+static void collect_due(struct epset *s, void *arg)
+{
+	struct due_scan *d = arg;
+	struct verdicts *v = d->v;
 	struct proc *p;
 	uint64_t k;
 	void *val;
 
 	if (!s->open_suspicions)
 		return;
-	p = proc_find(t->v->st, s->pid);
+	p = proc_find(v->st, s->pid);
 	if (!p || p->exited || p->pidfd < 0)
 		return;
 	for (size_t i = 0; hashmap_next(&s->by_fd, &i, &k, &val);) {
 		struct reg *r = val;
+		const struct suspicion *u = &r->sus;
 
-		switch (r->sus.state) {
-		case SUS_PENDING: step_pending(t, s, r, p); break;
-		case SUS_SUSPECT:
-		case SUS_HELD_BACK: step_suspect(t, s, r, p); break;
-		case SUS_WARNED: step_warned(t, s, r, p); break;
-		default: break;
+		if (!is_due(v, s, r, d->now))
+			continue;
+		if (v->ndue == v->due_cap) {
+			size_t cap = v->due_cap ? v->due_cap * 2 : 64;
+			struct due_item *bigger = realloc(v->due, cap * sizeof(*bigger));
+
+			if (!bigger)
+				return;
+			v->due = bigger;
+			v->due_cap = cap;
 		}
+		v->due[v->ndue++] = (struct due_item){ s, r, p,
+			u->last_look_ns ? u->last_look_ns : u->delivered_ns };
 	}
 }
 
+static int by_least_recent(const void *a, const void *b)
+{
+	uint64_t x = ((const struct due_item *)a)->since, y = ((const struct due_item *)b)->since;
+
+	return (x > y) - (x < y);
+}
+
+/* Items due for a look, the least recently looked at first, as many as
+ * the tick's budget of fd copies allows. */
 void verdict_tick(struct verdicts *v, uint64_t now_ns)
 {
 	struct tick t = { v, now_ns, LOOKS_PER_TICK };
+	struct due_scan d = { v, now_ns };
 
 	if (v->nstale)
 		check_stale_closes(v, now_ns);
 	if (!v->cfg.stall_checks || now_ns - v->last_tick_ns < TICK_NS)
 		return;
 	v->last_tick_ns = now_ns;
-	epset_each(v->st, tick_set, &t);
+	v->ndue = 0;
+	epset_each(v->st, collect_due, &d);
+	qsort(v->due, v->ndue, sizeof(*v->due), by_least_recent);
+	for (size_t i = 0; i < v->ndue && t.looks > 0; i++) {
+		struct due_item *it = &v->due[i];
+
+		switch (it->r->sus.state) {
+		case SUS_PENDING: step_pending(&t, it->s, it->r, it->p); break;
+		case SUS_SUSPECT:
+		case SUS_HELD_BACK: step_suspect(&t, it->s, it->r, it->p); break;
+		case SUS_WARNED: step_warned(&t, it->s, it->r, it->p); break;
+		default: break;
+		}
+	}
 }
 
 /* ---- what the records tell ------------------------------------------------------ */
@@ -1056,7 +1113,7 @@ void verdict_on_exit(struct verdicts *v, uint32_t pid, int status, bool known, u
 {
 	/* A process that chose to exit with a suspect unread never came back
 	 * for it; one killed by a signal had no say. */
-	struct exit_scan x = { v, v->cfg.stall_checks && known && !(status & 0x7f) &&
+	struct exit_scan x = { v, v->cfg.stall_checks && known && !WIFSIGNALED(status) &&
 			       !keeps_own_readiness(v, pid), ts_ns };
 
 	epset_each_of(v->st, pid, exit_set, &x);
@@ -1160,6 +1217,9 @@ void verdicts_free(struct verdicts *v)
 	free(v->stale);
 	v->stale = NULL;
 	v->nstale = v->stale_cap = 0;
+	free(v->due);
+	v->due = NULL;
+	v->ndue = v->due_cap = 0;
 }
 
 void verdict_recap(struct verdicts *v, uint64_t now_ns)

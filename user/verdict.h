@@ -32,6 +32,7 @@
 #include "event.h"
 
 struct epset;
+struct proc;
 struct reg;
 struct renderer;
 struct state;
@@ -56,6 +57,14 @@ struct stale_check {
 	char *message;
 };
 
+/* An item due for a look this tick (verdict.c). */
+struct due_item {
+	struct epset *s;
+	struct reg *r;
+	struct proc *p;
+	uint64_t since;		/* its last look, or its delivery: the oldest go first */
+};
+
 struct verdicts {
 	struct verdict_config cfg;
 	struct state *st;
@@ -71,6 +80,8 @@ struct verdicts {
 	uint64_t last_tick_ns;
 	struct stale_check *stale;	/* closes waiting to be confirmed */
 	size_t nstale, stale_cap;
+	struct due_item *due;		/* this tick's looks, kept from tick to tick */
+	size_t ndue, due_cap;
 };
 
 void verdicts_init(struct verdicts *v, const struct verdict_config *cfg, struct state *st,

@@ -31,19 +31,7 @@ REAL_MIN="adds=4 et_adds=4 deliveries=4"
 mkdir -p "$T/store" "$T/body"
 for i in 1 2 3 4; do head -c $((256 << 10)) /dev/urandom >"$T/up$i.bin"; done
 cat >"$T/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $T/nginx.pid;
-error_log $T/error.log info;
-events { worker_connections 256; }
-http {
-	access_log off;
-	client_body_temp_path $T/body;
-	proxy_temp_path $T/proxy;
-	fastcgi_temp_path $T/fastcgi;
-	uwsgi_temp_path $T/uwsgi;
-	scgi_temp_path $T/scgi;
+$(nginx_conf_head)
 	limit_req_zone \$binary_remote_addr zone=uploads:1m rate=1r/s;
 	server {
 		listen 127.0.0.1:$REAL_PORT;

@@ -38,19 +38,7 @@ REAL_MIN="adds=12 et_adds=12 deliveries=20"
 mkdir -p "$T/www"
 head -c $((24 << 10)) /dev/urandom >"$T/www/big.bin"
 cat >"$T/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $T/nginx.pid;
-error_log $T/error.log info;
-events { worker_connections 256; }
-http {
-	access_log off;
-	client_body_temp_path $T/body;
-	proxy_temp_path $T/proxy;
-	fastcgi_temp_path $T/fastcgi;
-	uwsgi_temp_path $T/uwsgi;
-	scgi_temp_path $T/scgi;
+$(nginx_conf_head)
 	# The backend.
 	server {
 		listen 127.0.0.1:$backend;

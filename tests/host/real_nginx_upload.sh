@@ -38,19 +38,7 @@ BG_PIDS+=("$!")
 real_wait_port "$backend" "$!" || fail "the backend (tests/real_backend.py) is not serving: $(cat "$T/backend.log")"
 for i in 1 2; do head -c $((1 << 20)) /dev/urandom >"$T/up$i.bin"; done
 cat >"$T/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $T/nginx.pid;
-error_log $T/error.log info;
-events { worker_connections 256; }
-http {
-	access_log off;
-	client_body_temp_path $T/body;
-	proxy_temp_path $T/proxy;
-	fastcgi_temp_path $T/fastcgi;
-	uwsgi_temp_path $T/uwsgi;
-	scgi_temp_path $T/scgi;
+$(nginx_conf_head)
 	server {
 		listen 127.0.0.1:$REAL_PORT;
 		client_max_body_size 8m;

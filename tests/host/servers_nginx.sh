@@ -13,19 +13,7 @@ mkdir -p "$T/www"
 head -c 3000 /dev/urandom | base64 >"$T/www/file.html"
 # One process (no master), in the foreground, everything under $T.
 cat >"$T/nginx.conf" <<CONF
-daemon off;
-master_process off;
-worker_processes 1;
-pid $T/nginx.pid;
-error_log $T/error.log;
-events { worker_connections 256; }
-http {
-	access_log off;
-	client_body_temp_path $T/body;
-	proxy_temp_path $T/proxy;
-	fastcgi_temp_path $T/fastcgi;
-	uwsgi_temp_path $T/uwsgi;
-	scgi_temp_path $T/scgi;
+$(nginx_conf_head)
 	server {
 		listen 127.0.0.1:$port;
 		root $T/www;
