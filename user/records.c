@@ -620,6 +620,8 @@ int records_handle(void *ctx, void *data, size_t size)
 	case EV_FORK: on_fork(rc, data); break;
 	case EV_EXIT: on_exit_record(rc, data); break;
 	}
+	if (rc->batch_left && --rc->batch_left == 0)
+		return RECORDS_BATCH_DONE;	/* this record is taken; the next call goes on */
 	return 0;
 }
 

@@ -3,6 +3,7 @@
  * renderer (unless the filters hide it). */
 #ifndef RECORDS_H
 #define RECORDS_H
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +26,11 @@ struct records {
 	struct tracer *tracer;		/* told when a traced process is gone */
 	struct hashmap pending_waits;	/* tid -> struct pending_wait: a split epoll_wait */
 	uint64_t malformed;		/* records too short for their type, dropped */
+	/* Records a call of the ring buffer's consumer is handed at most (0:
+	 * no bound), then records_handle() returns RECORDS_BATCH_DONE, which
+	 * ends the call: a producer as fast as the consumer would keep it in
+	 * there for ever, deaf to a signal. */
+	unsigned int batch_left;
 	struct delivered *room;		/* one wait's events (records.c) */
 	size_t room_cap;
 };
@@ -34,6 +40,8 @@ void records_init(struct records *rc, const struct options *opts, struct state *
 /* The set epfd of pid names: known, another fd of a known set (a dup),
  * or new. */
 struct epset *records_set_of(struct records *rc, uint32_t pid, int epfd);
+#define RECORDS_BATCH_DONE (-EAGAIN)
+
 /* ring_buffer_sample_fn: ctx is a struct records. */
 int records_handle(void *ctx, void *data, size_t size);
 /* An exit learned without the kernel's record (waitpid, a pid gone). */

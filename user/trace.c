@@ -23,6 +23,8 @@
 #define POLL_MS			20
 #define LIVENESS_NS		(100 * NS_PER_MS)
 #define FILE_FLUSH_NS		(100 * NS_PER_MS)
+/* Records handled between two looks at the signals and the processes. */
+#define BATCH_RECORDS		65536
 
 /* Set by SIGINT, SIGTERM and SIGHUP (the terminal gone): each detaches
  * and ends the trace whole.  The only thing a signal handler may touch. */
@@ -46,6 +48,19 @@ struct trace {
 	int npids;
 };
 
+/* Hands the records in the ring buffer to records.c: at most `budget`
+ * (0: all; only once nothing new can come), waiting up to timeout_ms for
+ * the first.  0, or -errno. */
+static int take_records(struct trace *tr, int timeout_ms, unsigned int budget)
+{
+	int err;
+
+	tr->records.batch_left = budget;
+	err = timeout_ms ? ring_buffer__poll(tr->tracer.rb, timeout_ms) :
+			   ring_buffer__consume(tr->tracer.rb);
+	return err == RECORDS_BATCH_DONE || err == -EINTR || err > 0 ? 0 : err;
+}
+
 static void check_liveness(struct trace *tr)
 {
 	int status;
@@ -53,14 +68,14 @@ static void check_liveness(struct trace *tr)
 	if (tr->child.pid > 0 && tr->child_status < 0 &&
 	    waitpid(tr->child.pid, &status, WNOHANG) == tr->child.pid) {
 		tr->child_status = status;
-		ring_buffer__consume(tr->tracer.rb);	/* its exit record, if it is there */
+		take_records(tr, 0, BATCH_RECORDS);	/* its exit record, if it is there */
 		records_exit_unseen(&tr->records, tr->child.pid, status, monotonic_ns());
 	}
 	for (int i = 0; i < tr->npids; i++) {
 		struct proc *p = proc_find(&tr->state, tr->pids[i]);
 
 		if (p && !p->exited && !pid_alive(p->pid)) {
-			ring_buffer__consume(tr->tracer.rb);
+			take_records(tr, 0, BATCH_RECORDS);
 			records_exit_unseen(&tr->records, p->pid, -1, monotonic_ns());
 		}
 	}
@@ -114,13 +129,13 @@ static void loop(struct trace *tr)
 	while (!stop_requested) {
 		uint64_t now;
 
-		err = ring_buffer__poll(tr->tracer.rb, POLL_MS);
-		if (err < 0 && err != -EINTR) {
+		err = take_records(tr, POLL_MS, BATCH_RECORDS);
+		if (err < 0) {
 			fprintf(stderr, "epolltrace: reading the ring buffer: %s\n", strerror(-err));
 			break;
 		}
 		/* Records are written without waking us (see wakeup_flag()). */
-		ring_buffer__consume(tr->tracer.rb);
+		take_records(tr, 0, BATCH_RECORDS);
 		now = monotonic_ns();
 		verdict_tick(&tr->verdicts, now);
 		if (now - last_check > LIVENESS_NS) {
@@ -135,7 +150,9 @@ static void loop(struct trace *tr)
 			last_flush = now;
 		}
 	}
-	ring_buffer__consume(tr->tracer.rb);
+	/* Nothing new from here: then what is there is all there is. */
+	tracer_untrace_all(&tr->tracer);
+	take_records(tr, 0, 0);
 }
 
 static void finish(struct trace *tr)

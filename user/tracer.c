@@ -474,6 +474,16 @@ void tracer_forget_pid(struct tracer *t, uint32_t pid)
 	} while (n == cap);
 }
 
+void tracer_untrace_all(struct tracer *t)
+{
+	int map = bpf_map__fd(t->skel->maps.traced_tgids);
+	uint64_t bits, none = 0;
+
+	for (uint32_t word = 0; word < TRACED_TGID_WORDS; word++)
+		if (!bpf_map_lookup_elem(map, &word, &bits) && bits)
+			bpf_map_update_elem(map, &word, &none, BPF_ANY);
+}
+
 static uint64_t percpu_sum(int map, uint32_t key)
 {
 	int ncpu = libbpf_num_possible_cpus();

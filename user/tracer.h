@@ -55,6 +55,9 @@ int tracer_ready_list(struct tracer *t, int pidfd, int epfd, struct ready_list_a
  * 0, -ENOTSOCK, or -errno. */
 int tracer_sock_info(struct tracer *t, int pidfd, int fd, struct sock_info *out);
 void tracer_forget_pid(struct tracer *t, uint32_t pid);
+/* Trace no process any more (the programs stay attached but send
+ * nothing new): what is in the ring buffer then is all there is. */
+void tracer_untrace_all(struct tracer *t);
 uint64_t tracer_lost(struct tracer *t);
 /* -c: counts the kernel's full tables could not take (enum summary_table). */
 void tracer_summary_dropped(struct tracer *t, uint64_t dropped[ST_COUNT]);
