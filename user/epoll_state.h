@@ -72,7 +72,7 @@ struct proc {
 	struct hashmap aliases;
 	struct hashmap regs_by_fd;	/* fd -> struct reg: the first of its list */
 	size_t registrations;	/* live, in all its sets */
-	int pidfd;		/* for pidfd_getfd, or -errno of pidfd_open (-1: none yet) */
+	int pidfd;		/* for pidfd_getfd, or -1 */
 	struct proc_verdicts verdicts;	/* what the verdict model learned (verdict.c) */
 };
 

@@ -195,9 +195,7 @@ int pid_alive(uint32_t pid)
 
 int open_pidfd(uint32_t pid)
 {
-	int fd = syscall(SYS_pidfd_open, pid, 0);
-
-	return fd < 0 ? -errno : fd;
+	return syscall(SYS_pidfd_open, pid, 0);
 }
 
 bool same_open_file(uint32_t pid, int a, int b)

@@ -32,7 +32,7 @@ uint32_t pid_to_tgid(uint32_t pid);
 int pid_alive(uint32_t pid);
 /* Is pid in the first n of list? */
 bool pid_listed(const uint32_t *list, int n, uint32_t pid);
-/* A pidfd of pid, or -errno. */
+/* A pidfd of pid, or -1 with errno set. */
 int open_pidfd(uint32_t pid);
 /* Do fds a and b of pid name the same open file (kcmp)?  False also
  * when that cannot be told. */

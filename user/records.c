@@ -368,8 +368,20 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static int highest_of(const int *v, int n)
+{
+	int at = 0;
+
+	for (int i = 1; i < n; i++)
+		if (v[i] > v[at])
+			at = i;
+	return at;
+}
+
 static void sets_of_fd(const struct state *st, uint32_t pid, int fd, struct close_scan *cs)
 {
+	int highest = 0;	/* where the highest number kept is, once full */
+
 	cs->n = cs->total = 0;
 	for (const struct reg *r = regs_of_fd(st, pid, fd); r; r = r->next_of_fd) {
 		int epfd = r->set->epfd;
@@ -377,12 +389,12 @@ static void sets_of_fd(const struct state *st, uint32_t pid, int fd, struct clos
 		cs->total++;
 		if (cs->n < CLOSE_SETS_MAX) {
 			cs->epfds[cs->n++] = epfd;
-			continue;
+			if (cs->n == CLOSE_SETS_MAX)
+				highest = highest_of(cs->epfds, cs->n);
+		} else if (epfd < cs->epfds[highest]) {	/* keep the lowest numbers */
+			cs->epfds[highest] = epfd;
+			highest = highest_of(cs->epfds, cs->n);
 		}
-		/* Keep the lowest numbers: replace the highest kept. */
-		qsort(cs->epfds, cs->n, sizeof(cs->epfds[0]), cmp_int);
-		if (epfd < cs->epfds[cs->n - 1])
-			cs->epfds[cs->n - 1] = epfd;
 	}
 	qsort(cs->epfds, cs->n, sizeof(cs->epfds[0]), cmp_int);
 }

@@ -2,6 +2,7 @@
  * (/proc/PID/fdinfo), each item probed for readiness through a copy of
  * the fd, what the state tells (an edge that will never come, input held
  * back), and the user's watch count against fs.epoll.max_user_watches. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ struct probed_item {
 
 struct sets_ctx {
 	uint32_t pid;
-	int pidfd;		/* or -errno */
+	int pidfd;		/* or -1 */
 	bool probed;		/* its fds could be copied and probed */
 	int *epfds;
 	size_t nsets, epfds_cap;
@@ -189,13 +190,16 @@ static void print_item(struct renderer *out, struct state *st, uint32_t pid,
 	render(out, &ev);
 }
 
-/* Its fds are probed through copies (pidfd_getfd), which need ptrace
- * access to it; its sets are read from /proc, which needs it too.  When
- * it is missing, say so once. */
-static bool can_probe(struct renderer *out, const struct sets_ctx *c)
+/* Opens its pidfd.  Its fds are probed through copies (pidfd_getfd),
+ * which need ptrace access to it; its sets are read from /proc, which
+ * needs it too.  When it is missing, say so once. */
+static bool can_probe(struct renderer *out, struct sets_ctx *c)
 {
-	int err = c->pidfd < 0 ? -c->pidfd : fd_probe_access(c->pidfd);
 	char message[512];
+	int err;
+
+	c->pidfd = open_pidfd(c->pid);
+	err = c->pidfd < 0 ? errno : fd_probe_access(c->pidfd);
 
 	if (!err)
 		return true;
@@ -210,7 +214,7 @@ static bool can_probe(struct renderer *out, const struct sets_ctx *c)
 
 static int dump_pid(struct renderer *out, struct state *st, uint32_t pid)
 {
-	struct sets_ctx c = { .pid = pid, .pidfd = open_pidfd(pid) };
+	struct sets_ctx c = { .pid = pid, .pidfd = -1 };
 	struct scan_callbacks cb = { on_set, on_item, NULL, &c };
 	struct blocked_wait bw[BLOCKED_MAX];
 	unsigned int uid = proc_uid(pid);

@@ -12,6 +12,7 @@
 #include "fd_desc.h"
 #include "fd_probe.h"
 #include "proc_scan.h"
+#include "procs.h"
 #include "render.h"
 #include "runtime.h"
 #include "tracer.h"
@@ -124,7 +125,9 @@ void verdict_check_access(struct verdicts *v, uint32_t pid, uint64_t ts_ns)
 
 	if (!p || p->verdicts.checks_off_said)
 		return;
-	err = p->pidfd < 0 ? -p->pidfd : fd_probe_access(p->pidfd);
+	if (p->pidfd < 0)
+		p->pidfd = open_pidfd(pid);	/* again: errno says why not */
+	err = p->pidfd < 0 ? errno : fd_probe_access(p->pidfd);
 	if (!err || err == ESRCH)	/* gone: nothing left to check */
 		return;
 	p->verdicts.checks_off_said = true;
