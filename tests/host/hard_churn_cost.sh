@@ -63,7 +63,9 @@ for mode in ("text", "summary"):
               f"({ms / max(plain, 1):.2f}x)", flush=True)
         if ms > 4 * max(plain, 1):
             failed.append(f"{mode} {n}: traced rounds took {ms} ms, over 4x the {plain} ms untraced")
-    if per_round[100000] > 1.5 * per_round[25000] + 0.5:
+    # 1 us a round of slack: the start's CPU varies by some 30 ms, a
+    # microsecond a round at 25,000 (before the fix: 24 -> 82 us a round).
+    if per_round[100000] > 1.5 * per_round[25000] + 1.0:
         failed.append(f"{mode}: tracer CPU per round grew from {per_round[25000]:.2f} us at 25k "
                       f"to {per_round[100000]:.2f} us at 100k")
 if failed:
