@@ -6,13 +6,29 @@
  * must warn missed_edge on that socket, once. */
 #include "scenario.h"
 
+static int rx, tx;
+
+/* Both datagrams queued before the one wakeup is collected.  Loopback
+ * delivers within the send, so nothing sleeps between the two (in during
+ * mode the sleeper would run and collect the first alone). */
+static void trigger(void)
+{
+	unsigned int was = sc_rmem(rx), queued;
+
+	sc_write(tx, 100);
+	queued = sc_rmem(rx);
+	if (queued <= was)
+		queued = sc_await_rmem_above(rx, was);
+	sc_write(tx, 37);
+	sc_await_rmem_above(rx, queued);
+}
+
 int main(void)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	socklen_t len = sizeof(addr);
 	char buf[256];
-	unsigned int queued;
-	int ep, rx, tx;
+	int ep;
 
 	ep = sc_epoll();
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -25,17 +41,11 @@ int main(void)
 	sc_add(ep, rx, EPOLLIN | EPOLLET);
 	sc_sync();
 
-	/* Both datagrams queued before the one wakeup is collected. */
-	queued = sc_rmem(rx);
-	sc_write(tx, 100);
-	queued = sc_await_rmem_above(rx, queued);
-	sc_write(tx, 37);
-	sc_await_rmem_above(rx, queued);
+	sc_trigger(trigger);
 	sc_wait_one(ep, 1000, rx);
 	if (recv(rx, buf, sizeof(buf), 0) != 100)
 		die("recv: not the first datagram");
-	expect("\"event\":\"warning\",\"kind\":\"missed_edge\",\"epfd\":%d,"
-	       "\"fd\":%d,\"_read\":1", ep, rx);
+	sc_expect_stuck("missed_edge", ep, rx, -1, 1);
 	sc_stall(ep);
 	return 0;
 }
