@@ -14,7 +14,8 @@ usage: check_records.py TRACE.json [--pids PID,...] [--no-loss]
   happen: a warning found while the thread sleeps in epoll_wait comes
   before that wait's record and after its entry;
 - a "lost" record, if any, has an integer count (0 with --no-loss) and
-  comes after every call record;
+  comes after every call record; with --no-loss no wait is "incomplete"
+  either (a part of its results lost, which nothing lost cannot be);
 - call records have the keys and types of the JSON scheme (man page):
   duration_us, data as unpadded lowercase hex, "error" exactly when ret < 0,
   a "ready" list as long as ret.
@@ -165,6 +166,11 @@ def main():
             errors.append(f"line {n}: {r['count']} records lost")
         if calls and n < calls[-1]:
             errors.append(f"line {n}: lost record before the end of the calls")
+    if no_loss:
+        for n, r in recs:
+            if r.get("event") == "epoll_wait" and r.get("incomplete"):
+                errors.append(f"line {n}: epoll_wait marked incomplete though nothing was lost: "
+                              f"{json.dumps(r)[:200]}")
     for e in errors[:10]:
         print(e)
     if errors:
