@@ -16,16 +16,18 @@
  *            (sc_stall()), a loop of SC_TICK_MS waits; a helper thread
  *            writes PATH.ready once the thread is asleep in epoll_wait
  *            (/proc/self/task/TID/syscall), and the loop goes on until
- *            PATH.go and SC_STALL_MS after it;
+ *            PATH.go and sc_stuck_ms() after it;
  *   forever  the same, asleep in one epoll_wait with no timeout; a helper
- *            thread ends it SC_STALL_MS after PATH.go through an eventfd
+ *            thread ends it sc_stuck_ms() after PATH.go through an eventfd
  *            (level-triggered) added to the set for that, as a server's
  *            shutdown does;
  *   during   while the program sleeps, with nothing ready, in the
  *            epoll_wait (no timeout) that the bug's trigger ends: after
  *            PATH.go a helper thread fires the trigger (sc_trigger()) at
  *            real-time priority on the sleeper's CPU, so that all of it is
- *            queued before the sleeper can collect its events.
+ *            queued before the sleeper can collect its events (or, for a
+ *            trigger of several units the kernel may deliver apart, the
+ *            program handles each report of the fd: sc_on_report()).
  * A scenario runs in every mode when it makes its trigger through
  * sc_trigger(), says what is stuck with sc_expect_stuck() and ends with
  * sc_stall().  After its "# sync" line it prints, as ever, what the trace
@@ -74,8 +76,11 @@
 /* epolltrace's default --stall. */
 #define SC_ET_STALL_MS 200
 /* How far a duration epolltrace tells may be from the workload's own
- * measure of it (both sides read CLOCK_MONOTONIC around the call). */
+ * measure of it (both sides read CLOCK_MONOTONIC around the call); for a
+ * wait entered before the attach, whose entry epolltrace learns from the
+ * thread's state, also SC_CLOCK_SLACK_PCT percent of it. */
 #define SC_CLOCK_SLACK_MS 25
+#define SC_CLOCK_SLACK_PCT 2
 /* After the attach, a stuck program is warned about within --confirm and
  * this: the attach itself, the looks every 50 ms, and the program's own
  * next wake-up (a tick's end plus 150 ms) where it comes after the
@@ -83,6 +88,9 @@
 #define SC_ATTACH_SLACK_MS 400
 
 enum sc_mode { SC_BEFORE, SC_HUNG, SC_FOREVER, SC_DURING };
+
+static inline enum sc_mode sc_mode(void);
+static inline long sc_env_ms(const char *name, long dflt);
 
 static inline enum sc_mode sc_mode(void)
 {
@@ -115,6 +123,18 @@ static inline long sc_env_ms(const char *name, long dflt)
 	return v && *v ? atol(v) : dflt;
 }
 
+/* How long a program of the attach modes sleeps, stuck, after the go
+ * (hung, forever) or after the bug (during): SC_STALL_MS, or longer where
+ * the test gives epolltrace a longer --confirm (the VM tier), so that the
+ * warning comes while it sleeps, not at its exit. */
+static inline long sc_stuck_ms(void)
+{
+	long ms = SC_ET_STALL_MS + sc_env_ms("WL_CONFIRM_MS", 500) +
+		  sc_env_ms("WL_ATTACH_SLACK_MS", SC_ATTACH_SLACK_MS) + SC_TICK_MS;
+
+	return ms > SC_STALL_MS ? ms : SC_STALL_MS;
+}
+
 /* The state of the attach point, shared with the helper thread. */
 struct sc_reg {
 	int ep, fd;
@@ -129,6 +149,8 @@ static struct {
 	pthread_t helper;
 	bool has_helper;
 	void (*trigger)(void);	/* during: fired by the helper after PATH.go */
+	int report_fd;		/* during: the fd the stall hands to report() */
+	void (*report)(void);
 	int quit;		/* forever: the eventfd that ends the sleep */
 	char stuck[1024];	/* hung, forever: the warning, printed at the attach point */
 	struct sc_reg regs[64];
@@ -363,6 +385,26 @@ static inline void sc_attach_point(void (*then)(void))
 	sc_start_helper(then);
 }
 
+/* during: the helper's job once the sleeper sleeps.  The sleeper is
+ * pinned to its CPU and the helper fires the trigger there at real-time
+ * priority, so the sleeper, woken by the trigger's first unit, cannot run
+ * and collect its events before the helper is done or sleeps.  (It may
+ * have to sleep: where the kernel defers the network's softirq work to
+ * ksoftirqd, as under load, a later unit is delivered only then, and may
+ * come as an edge of its own.  A trigger of several units therefore sends
+ * one more than the bug needs, and the program handles every report of
+ * the fd the buggy way: see sc_on_report().) */
+static void sc_fire_after_go(void)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+
+	sc_await_go();
+	if (sched_setscheduler(0, SCHED_FIFO, &sp))
+		fprintf(stderr, "%s: no SCHED_FIFO for the trigger (%s): it may race the sleeper\n",
+			program_invocation_short_name, strerror(errno));
+	sc.trigger();
+}
+
 /* Pin the calling thread (and the threads it makes from now on) to the
  * CPU it runs on. */
 static inline void sc_pin_here(void)
@@ -374,20 +416,6 @@ static inline void sc_pin_here(void)
 	CPU_SET(cpu < 0 ? 0 : cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
 		die("sched_setaffinity");
-}
-
-/* during: the helper's job once the sleeper sleeps.  At real-time
- * priority, pinned where the sleeper is, it is not preempted by it: the
- * whole trigger is queued before the sleeper collects anything. */
-static void sc_fire_after_go(void)
-{
-	struct sched_param sp = { .sched_priority = 1 };
-
-	sc_await_go();
-	if (sched_setscheduler(0, SCHED_FIFO, &sp))
-		fprintf(stderr, "%s: no SCHED_FIFO for the trigger (%s): it may race the sleeper\n",
-			program_invocation_short_name, strerror(errno));
-	sc.trigger();
 }
 
 /* The bug's trigger (a write, a connect...): now, or in during mode by
@@ -406,11 +434,11 @@ static inline void sc_trigger(void (*fire)(void))
  * (where the thread's state does not tell it). */
 static inline const char *sc_duration_json(long long us, char *buf, size_t len)
 {
-	long long lo = us - SC_CLOCK_SLACK_MS * 1000LL;
+	long long slack = SC_CLOCK_SLACK_MS * 1000LL + us * SC_CLOCK_SLACK_PCT / 100;
+	long long lo = us - slack;
 
 	snprintf(buf, len, ",\"$any_of\":[{\"duration_us\":{\"$ge\":%lld,\"$le\":%lld}},"
-		 "{\"before_attach\":true,\"entry_unknown\":true}]", lo < 0 ? 0 : lo,
-		 us + SC_CLOCK_SLACK_MS * 1000LL);
+		 "{\"before_attach\":true,\"entry_unknown\":true}]", lo < 0 ? 0 : lo, us + slack);
 	return buf;
 }
 
@@ -568,7 +596,7 @@ static inline void sc_expect_warning(const char *kind, int ep, int fd)
 	       kind, ep, fd);
 }
 
-/* hung: the stall loop goes on until go and SC_STALL_MS after it. */
+/* hung: the stall loop goes on until go and sc_stuck_ms() after it. */
 static inline void sc_stall_hung(int ep)
 {
 	long start = wl_now_ms();
@@ -576,7 +604,7 @@ static inline void sc_stall_hung(int ep)
 	sc_attach_point(NULL);
 	for (;;) {
 		sc_wait_none(ep, SC_TICK_MS);
-		if (sc_after_go_ms() >= SC_STALL_MS)
+		if (sc_after_go_ms() >= sc_stuck_ms())
 			break;
 		errno = 0;
 		if (!sc_go_seen() && wl_now_ms() - start > 60000)
@@ -585,13 +613,13 @@ static inline void sc_stall_hung(int ep)
 	sc_join_helper();
 }
 
-/* forever: the helper's job, SC_STALL_MS after go: end the sleep. */
+/* forever: the helper's job, sc_stuck_ms() after go: end the sleep. */
 static void sc_quit_after_stall(void)
 {
 	uint64_t one = 1;
 
 	sc_await_go();
-	msleep(SC_STALL_MS);
+	msleep(sc_stuck_ms());
 	if (write(sc.quit, &one, sizeof(one)) != sizeof(one))
 		die("write to the quit eventfd");
 }
@@ -627,7 +655,8 @@ static inline void sc_stall_forever(int ep)
 	go = __atomic_load_n(&sc.go_ms, __ATOMIC_ACQUIRE);
 	if (sc.stuck[0])
 		expect("%s,\"blocked_ms\":{\"$or\":[{\"$ge\":%ld,\"$le\":%ld},null]}}", sc.stuck,
-		       ready - entered - SC_CLOCK_SLACK_MS, go - entered + SC_CLOCK_SLACK_MS);
+		       (ready - entered) * (100 - SC_CLOCK_SLACK_PCT) / 100 - SC_CLOCK_SLACK_MS,
+		       (go - entered) * (100 + SC_CLOCK_SLACK_PCT) / 100 + SC_CLOCK_SLACK_MS);
 }
 
 /* A correct program's attach point in hung mode, in the middle of its
@@ -653,6 +682,39 @@ static inline void sc_expect_sets_mark(int ep, int fd, const char *verdict)
 		r->verdict = verdict;
 }
 
+/* during: a trigger of several units (datagrams, connections) may reach
+ * the sleeper as more than one edge, if the kernel delivers a unit after
+ * the sleeper collected the first.  Its stall then hands each report of
+ * fd to report(), which handles it as the bug does (one recv, one
+ * accept), and sends one unit more than the bug needs, so that one is
+ * left whatever the split; report() dies if none is. */
+static inline void sc_on_report(int fd, void (*report)(void))
+{
+	sc.report_fd = fd;
+	sc.report = report;
+}
+
+/* during: asleep in epoll_wait, in ticks, until sc_stuck_ms() after the
+ * last report of the trigger's fd (sc_on_report()); what each wait
+ * returned is printed as it came. */
+static inline void sc_stall_during(int ep)
+{
+	struct epoll_event ev[16];
+	long last = wl_now_ms();
+
+	while (wl_now_ms() - last < sc_stuck_ms()) {
+		int n = sc_wait_any(ep, SC_TICK_MS, ev);
+
+		errno = 0;
+		if (n == 1 && sc.report && (int)ev[0].data.u64 == sc.report_fd) {
+			sc.report();
+			last = wl_now_ms();
+		} else if (n) {
+			die("epoll_wait(%d) = %d in the stall (fd %d)", ep, n, (int)ev[0].data.u64);
+		}
+	}
+}
+
 /* The scenario's end: asleep in epoll_wait on the set, nothing reported
  * (hung, forever: the attach point). */
 static inline void sc_stall(int ep)
@@ -661,6 +723,8 @@ static inline void sc_stall(int ep)
 		sc_stall_hung(ep);
 	else if (sc_mode() == SC_FOREVER)
 		sc_stall_forever(ep);
+	else if (sc_mode() == SC_DURING)
+		sc_stall_during(ep);
 	else
 		sc_stall_for(ep, SC_STALL_MS);
 }
