@@ -80,9 +80,9 @@ run_scenario() {
 # run_attach MODE NAME [ARGS]: the workload tools/scen_NAME.c in attach
 # mode MODE (WL_ATTACH, tools/scenario.h): epolltrace -p attached after
 # the bug has fired, the program asleep in epoll_wait in a loop of waits
-# with a timeout (hung) or in one without (forever), or while it sleeps in
-# a wait entered before the attach, which the bug's trigger then ends
-# (during).  Held to what the workload printed after its "# sync" line:
+# with a timeout (hung) or in one without (forever), or busy between two
+# such waits (busy), or while it sleeps in a wait entered before the
+# attach, which the bug's trigger then ends (during).  Held to what the workload printed after its "# sync" line:
 #  - JSON: its records in order, exactly as many epoll_ctl and epoll_wait
 #    records as it made calls traced for sure, plus at most its
 #    "$optional" ones (expect.py --exact), a wait entered before the
@@ -105,8 +105,8 @@ run_attach() {
 	[ -x "$wl" ] || fail "$wl is missing: run make"
 	case $mode in
 	hung|forever) sets=1 ;;
-	during) ;;
-	*) fail "unknown attach mode $mode (hung, forever, during)" ;;
+	during|busy) ;;
+	*) fail "unknown attach mode $mode (hung, forever, during, busy)" ;;
 	esac
 
 	echo "== $name: attached $mode, JSON"

@@ -21,6 +21,9 @@
  *            thread ends it sc_stuck_ms() after PATH.go through an eventfd
  *            (level-triggered) added to the set for that, as a server's
  *            shutdown does;
+ *   busy     the same as hung, but at the attach the thread is not in
+ *            epoll_wait: between two waits, it works (spins) until
+ *            PATH.go, then sleeps in its loop of waits as in hung, stuck;
  *   during   while the program sleeps, with nothing ready, in the
  *            epoll_wait (no timeout) that the bug's trigger ends: after
  *            PATH.go a helper thread fires the trigger (sc_trigger()) at
@@ -87,7 +90,7 @@
  * window. */
 #define SC_ATTACH_SLACK_MS 400
 
-enum sc_mode { SC_BEFORE, SC_HUNG, SC_FOREVER, SC_DURING };
+enum sc_mode { SC_BEFORE, SC_HUNG, SC_FOREVER, SC_DURING, SC_BUSY };
 
 static inline enum sc_mode sc_mode(void);
 static inline long sc_env_ms(const char *name, long dflt);
@@ -109,8 +112,10 @@ static inline enum sc_mode sc_mode(void)
 		mode = SC_FOREVER;
 	else if (!strcmp(m, "during"))
 		mode = SC_DURING;
+	else if (!strcmp(m, "busy"))
+		mode = SC_BUSY;
 	else
-		die("WL_ATTACH=%s: not hung, forever or during", m);
+		die("WL_ATTACH=%s: not hung, forever, during or busy", m);
 	if (mode != SC_BEFORE && !getenv("WL_SYNC"))
 		die("WL_ATTACH needs WL_SYNC");
 	return mode;
@@ -209,7 +214,8 @@ static inline void sc_await_go(void)
  * before go may have returned before the attach. */
 static inline bool sc_optional(bool go)
 {
-	return (sc_mode() == SC_HUNG || sc_mode() == SC_FOREVER) && sc.synced && !go;
+	return (sc_mode() == SC_HUNG || sc_mode() == SC_FOREVER || sc_mode() == SC_BUSY) &&
+	       sc.synced && !go;
 }
 
 /* A call's record, marked "$optional" when it may be missing. */
@@ -561,7 +567,7 @@ static inline void sc_expect_stuck(const char *kind, int ep, int fd, long left, 
 
 	if (left >= 0)
 		n += snprintf(facts + n, sizeof(facts) - n, ",\"_left\":%ld", left);
-	if (read >= 0 && sc_mode() != SC_HUNG && sc_mode() != SC_FOREVER)
+	if (read >= 0 && (sc_mode() == SC_BEFORE || sc_mode() == SC_DURING))
 		n += snprintf(facts + n, sizeof(facts) - n, ",\"_read\":%ld", read);
 	if (r)
 		r->verdict = oneshot ? "oneshot_stuck" : "stuck";
@@ -585,6 +591,13 @@ static inline void sc_expect_stuck(const char *kind, int ep, int fd, long left, 
 			 "\"blocked_tid\":%d", kind, ep, fd, facts, confirm + slack, gettid());
 		if (sc_mode() == SC_HUNG)
 			strncat(sc.stuck, "}", sizeof(sc.stuck) - strlen(sc.stuck) - 1);
+		break;
+	case SC_BUSY:
+		/* Stuck as in hung; what the evidence says is free (the thread
+		 * was not asleep in epoll_wait at the attach). */
+		snprintf(sc.stuck, sizeof(sc.stuck), "\"event\":\"warning\",\"kind\":\"%s\","
+			 "\"epfd\":%d,\"fd\":%d%s,\"_by_ms\":%ld", kind, ep, fd, facts,
+			 confirm + slack);
 		break;
 	}
 }
@@ -611,6 +624,31 @@ static inline void sc_stall_hung(int ep)
 			die("no go from the test in 60 s");
 	}
 	sc_join_helper();
+}
+
+/* busy: at the attach point the thread works, off epoll_wait, until go,
+ * then sleeps in its loop of waits as in hung. */
+static inline void sc_stall_busy(int ep)
+{
+	long start = wl_now_ms();
+	volatile unsigned long spins = 0;
+
+	printf("# sync\n");
+	fflush(stdout);
+	sc.synced = true;
+	if (sc.stuck[0])
+		expect("%s", sc.stuck);
+	wl_sync_ready();
+	__atomic_store_n(&sc.ready_ms, wl_now_ms(), __ATOMIC_RELEASE);
+	while (!sc_go_seen()) {
+		for (int i = 0; i < 100000; i++)
+			spins++;
+		errno = 0;
+		if (wl_now_ms() - start > 60000)
+			die("no go from the test in 60 s");
+	}
+	while (sc_after_go_ms() < sc_stuck_ms())
+		sc_wait_none(ep, SC_TICK_MS);
 }
 
 /* forever: the helper's job, sc_stuck_ms() after go: end the sleep. */
@@ -721,6 +759,8 @@ static inline void sc_stall(int ep)
 {
 	if (sc_mode() == SC_HUNG)
 		sc_stall_hung(ep);
+	else if (sc_mode() == SC_BUSY)
+		sc_stall_busy(ep);
 	else if (sc_mode() == SC_FOREVER)
 		sc_stall_forever(ep);
 	else if (sc_mode() == SC_DURING)

@@ -26,10 +26,11 @@ run_id() { echo "$*" | tr ' ' _; }
 # stderr), ID.pid, ID.rc; sets.txt, sets.json (--sets of the hung and
 # forever runs); attach.json, attach.err, attach.rc.
 attach_record() {
-	local mode name args id pids="" held="" tpid
+	local mode name args id pids="" held="" gos="" tpid
 	need_et
 	while read -r mode name args; do
 		id=$(run_id "$mode" "$name" $args)
+		gos="$gos $T/$id.sync.go"
 		rm -f "$T/$id.sync.ready" "$T/$id.sync.go"
 		WL_ATTACH=$mode WL_SYNC=$T/$id.sync WL_CONFIRM_MS=$ATTACH_CONFIRM_MS \
 			WL_ATTACH_SLACK_MS=$ATTACH_SLACK_MS \
@@ -48,10 +49,11 @@ attach_record() {
 		-p "${pids#,}" 2>"$T/attach.err" &
 	tpid=$!
 	wait_start "$T/attach.json"
-	# All at once: a touch per run would take a tenth of a second each
-	# under TCG, and the last go would come seconds after the attach.
-	# shellcheck disable=SC2046
-	touch $(while read -r mode name args; do echo "$T/$(run_id "$mode" "$name" $args).sync.go"; done <"$T/runs")
+	# All at once, names made beforehand: a process per run takes a tenth
+	# of a second under TCG, and the last go would come seconds after the
+	# attach.
+	# shellcheck disable=SC2086
+	touch $gos
 	while read -r mode name args; do
 		id=$(run_id "$mode" "$name" $args)
 		wait "$(cat "$T/$id.pid")"
