@@ -29,9 +29,13 @@ static void *client(void *arg)
 {
 	char buf[65536];
 	long total = 0, want = *(long *)arg;
+	int big = 1 << 20;
 
 	while (sc_after_go_ms() < RELEASE_MS)
 		msleep(10);
+	/* A tiny receive window would trickle through zero-window probes. */
+	if (setsockopt(c_peer, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big)))
+		die("setsockopt");
 	while (total < want) {
 		ssize_t n = read(c_peer, buf, sizeof(buf));
 
@@ -54,6 +58,7 @@ int main(void)
 	ep = sc_epoll();
 	sc_tcp_pair(&u, &u_peer);
 	sc_tcp_pair(&c, &c_peer);
+	/* Small buffers fill at once and stay full while nobody reads. */
 	if (setsockopt(c, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)) ||
 	    setsockopt(c_peer, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)))
 		die("setsockopt");

@@ -29,7 +29,7 @@ judge_attach() {
 		pids="$pids,$(cat "$R/$id.pid")"
 		sed -n '/^# sync$/,$p' "$R/$id.out" >"$T/$id.exp"
 		pairs+=("$id=$T/$id.exp")
-		[ "$mode" = during ] || held+=("$R/$id.out")
+		case $mode in hung|forever) held+=("$R/$id.out") ;; esac
 	done <"$R/runs"
 	[ -z "$failed" ] || fail "workloads failed:$failed"
 	ran attach

@@ -37,7 +37,7 @@ attach_record() {
 			"$TOOLS/scen_$name" $args >"$T/$id.out" 2>&1 </dev/null &
 		echo $! >"$T/$id.pid"
 		pids="$pids,$!"
-		[ "$mode" = during ] || held="$held,$!"
+		case $mode in hung|forever) held="$held,$!" ;; esac
 	done <"$T/runs"
 	while read -r mode name args; do
 		id=$(run_id "$mode" "$name" $args)
