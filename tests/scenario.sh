@@ -1,7 +1,10 @@
 # shellcheck shell=bash
 # The diagnostics scenarios of tests/diag.list, run by tests/run as
-# diag_NAME; by hand: bash tests/scenario.sh NAME [ARGS].  Also sourced
-# (after tests/lib.sh) by tests/host/diag_*.sh that need more.
+# diag_NAME; by hand: bash tests/scenario.sh NAME [ARGS].  Those of
+# tests/attach.list in their attach modes (run_attach, below), run as
+# attach_MODE_NAME; by hand: bash tests/scenario.sh --attach MODE NAME
+# [ARGS].  Also sourced (after tests/lib.sh) by tests/host/diag_*.sh that
+# need more.
 # run_scenario NAME [ARGS]: run the workload tools/scen_NAME.c under
 # epolltrace three times -- launch mode with --json, attach mode (-p after
 # the workload's registrations), launch mode with text output -- and hold
