@@ -15,7 +15,7 @@ usage: check_records.py TRACE.json [--pids PID,...] [--no-loss]
   before that wait's record and after its entry;
 - a "lost" record, if any, has an integer count (0 with --no-loss) and
   comes after every call record; with nothing lost, no record says it is
-  "incomplete";
+  "incomplete" (a part of its results lost);
 - call records have the keys and types of the JSON scheme (man page):
   duration_us, data as unpadded lowercase hex, "error" exactly when ret < 0,
   a "ready" list as long as ret (an epoll_wait's ret is null when a signal

@@ -12,12 +12,19 @@ record of the same thread, with equal values for every key it names:
 - {"$ge": N} (also $gt, $le, $lt) matches a number in that range;
   {"$ne": V} any value but V; {"$has": [A, B]} a list holding A and B
   (and maybe more); {"$lacks": [A]} a list without A.  Operators combine:
-  {"$has": ["EPOLLIN"], "$lacks": ["EPOLLET"]}.
+  {"$has": ["EPOLLIN"], "$lacks": ["EPOLLET"]}.  "$any_of": [A, B] in an
+  object: the record matches its other keys and at least one of A, B
+  (each an object of keys to match).
 An expected record without "tid" may come from any thread of its pid.
 An expected record with "$absent": true is a pattern no record of its
 pid (and tid, if named) may match, anywhere in the trace.
+An expected record with "$optional": true may or may not be in the trace
+(a call a workload made about when epolltrace attached): it is not looked
+for in order, it only allows --exact one more record it matches.
 --exact EVENT: for each expected pid, the trace holds exactly as many
-records of that event type as the expectations list.
+records of that event type as the expectations list (those not
+"$optional"), plus at most one for each "$optional" one, which must match
+it.
 """
 import json
 import sys
@@ -57,6 +64,9 @@ def load(path):
 
 
 def matches(want, got):
+    if isinstance(want, dict) and "$any_of" in want:
+        rest = {k: v for k, v in want.items() if k != "$any_of"}
+        return matches(rest, got) and any(matches(alt, got) for alt in want["$any_of"])
     if isinstance(want, dict) and want and all(k in COMPARE for k in want):
         return all(COMPARE[k](v, got) for k, v in want.items())
     if isinstance(want, dict):
@@ -91,17 +101,21 @@ def main(argv=None):
         sys.exit(__doc__)
     trace, expected = load(args[0]), load(args[1])
     absent = [{k: v for k, v in w.items() if k != "$absent"} for w in expected if w.get("$absent")]
-    expected = [w for w in expected if not w.get("$absent")]
+    optional = [{k: v for k, v in w.items() if k != "$optional"} for w in expected
+                if w.get("$optional") and not w.get("$absent")]
+    expected = [w for w in expected if not w.get("$absent") and not w.get("$optional")]
     if not expected:
         sys.exit("no expectations: the workload printed nothing")
     pos = {}
     bad = 0
+    claimed = set()  # trace indexes the expectations matched
     for want in expected:
         thread = (want.get("pid"), want.get("tid"))
         start = pos.get(thread, 0)
         for i in range(start, len(trace)):
             if same_thread(want, trace[i]) and matches(want, trace[i]):
                 pos[thread] = i + 1
+                claimed.add(i)
                 break
         else:
             bad += 1
@@ -116,14 +130,26 @@ def main(argv=None):
     for ev in exact:
         for pid in pids:
             n_want = sum(1 for w in expected if w.get("event") == ev and w.get("pid") == pid)
-            got = [r for r in trace if r.get("event") == ev and r.get("pid") == pid]
-            if len(got) != n_want:
+            maybe = [w for w in optional if w.get("event") == ev and w.get("pid") == pid]
+            got = [(i, r) for i, r in enumerate(trace) if r.get("event") == ev and r.get("pid") == pid]
+            # Records no sure expectation matched: each must be one of the
+            # optional ones (a workload's calls around the attach).
+            extra = [r for i, r in got if i not in claimed]
+            unclaimed = []
+            for r in extra:
+                for j, w in enumerate(maybe):
+                    if same_thread(w, r) and matches(w, r):
+                        del maybe[j]
+                        break
+                else:
+                    unclaimed.append(r)
+            if len(got) < n_want or unclaimed:
                 bad += 1
-                print(f"count of {ev} for pid {pid}: expected {n_want}, traced {len(got)}")
-                wanted = [w for w in expected if w.get("event") == ev and w.get("pid") == pid]
-                for r in got:
-                    if not any(matches(w, r) for w in wanted):
-                        print("   extra:", json.dumps(r))
+                n_opt = sum(1 for w in optional if w.get("event") == ev and w.get("pid") == pid)
+                print(f"count of {ev} for pid {pid}: expected {n_want}"
+                      + (f" (and up to {n_opt} optional)" if n_opt else "") + f", traced {len(got)}")
+                for r in unclaimed:
+                    print("   extra:", json.dumps(r))
     for pattern in absent:
         found = [r for r in trace if same_thread(pattern, r) and matches(pattern, r)]
         if found:

@@ -30,12 +30,12 @@ wait_bounded() {
 	return 0
 }
 
-# wait_start OUT.json: wait (10 s at most) for epolltrace's start record,
-# written once its programs are attached.
+# wait_start OUT: wait (10 s at most) for epolltrace's start record (JSON)
+# or first line (text), written once its programs are attached.
 wait_start() {
 	local i
 	for ((i = 0; i < 1000; i++)); do
-		grep -q '"event": *"start"' "$1" 2>/dev/null && return 0
+		grep -q -e '"event": *"start"' -e '^epolltrace: tracing' "$1" 2>/dev/null && return 0
 		sleep 0.01
 	done
 	return 1
@@ -45,16 +45,24 @@ wait_start() {
 # point, attach epolltrace -p to it, then let it go on.  The workload's
 # expectations land in $T/NAME.expect.  Extra epolltrace options (e.g. -f)
 # may be given in ATTACH_OPTS.  epolltrace must end by itself, with status
-# 0, once the workload has exited.
+# 0, once the workload has exited.  ATTACH_TEXT=1: text output instead of
+# JSON; ATTACH_SETS=1: at the sync point, before the attach, epolltrace
+# --sets -p in text and JSON into $T/NAME.sets.txt and .sets.json.  The
+# workload's pid is left in $T/NAME.ready.
 attach_run() {
-	local name=$1 out=$2; shift 2
+	local name=$1 out=$2 fmt=--json; shift 2
+	[ "${ATTACH_TEXT:-0}" = 1 ] && fmt=
 	WL_SYNC=$T/$name "$@" >"$T/$name.expect" &
 	local wpid=$!
 	BG_PIDS+=("$wpid")
-	for _ in $(seq 300); do [ -e "$T/$name.ready" ] && break; sleep 0.01; done
+	for _ in $(seq 1000); do [ -e "$T/$name.ready" ] && break; sleep 0.01; done
 	[ -e "$T/$name.ready" ] || fail "$name: workload never reached its sync point"
+	if [ "${ATTACH_SETS:-0}" = 1 ]; then
+		"$ET" --sets -p "$wpid" >"$T/$name.sets.txt" 2>&1 || fail "$name: epolltrace --sets failed"
+		"$ET" --sets --json -p "$wpid" >"$T/$name.sets.json" || fail "$name: epolltrace --sets --json failed"
+	fi
 	# shellcheck disable=SC2086
-	"$ET" $ATTACH_OPTS --json -o "$out" -p "$wpid" 2>"$T/$name.stderr" &
+	"$ET" $ATTACH_OPTS $fmt -o "$out" -p "$wpid" 2>"$T/$name.stderr" &
 	local tpid=$!
 	BG_PIDS+=("$tpid")
 	wait_start "$out" || { cat "$T/$name.stderr"; fail "$name: no start record from epolltrace -p $wpid"; }

@@ -77,6 +77,23 @@ real_stale() { # BINARY SOURCE_DIR
 	[ -n "$(find "$2" -newer "$1" -type f -print -quit)" ]
 }
 
+# real_go_build: tools/go/slowserver built with Debian's golang-go, once,
+# as build/go/slowserver (offline); sets GO_SLOWSERVER.  Skips the test
+# when go is missing.
+real_go_build() {
+	local src=$ROOT/tools/go/slowserver
+	command -v go >/dev/null || skip "go is not installed (make deps: golang-go)"
+	GO_SLOWSERVER=$ROOT/build/go/slowserver
+	if real_stale "$GO_SLOWSERVER" "$src"; then
+		echo "building $GO_SLOWSERVER"
+		mkdir -p "$ROOT/build/go"
+		(cd "$src" && GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=0 \
+			GOCACHE=$ROOT/build/go/cache GOPATH=$ROOT/build/go/path \
+			go build -o "$GO_SLOWSERVER.tmp" . && mv "$GO_SLOWSERVER.tmp" "$GO_SLOWSERVER") ||
+			fail "go build failed"
+	fi
+}
+
 # real_netty_build: tools/java/NettySlowServer.java compiled with the JDK
 # against Debian's libnetty-java jars (offline), once, under build/java;
 # sets NETTY_CP (the class path to run it with).  Skips the test when javac

@@ -21,6 +21,8 @@ stall is the tracer's choice) and keys that start with "_":
   "_states": N the same test, for any number the warning must state
                (a limit, say).
   "_says": S   the message contains the text S.
+  "_by_ms": N  the verdict was given at most N ms after the start record
+               (its ts, which counts from the start, times 1000).
   "_read": N   the program took N of what the socket held at its last
                edge: the warning's since_edge.read is N.  Only a trace
                whose start record says edges carry the socket's queue
@@ -29,6 +31,10 @@ stall is the tracer's choice) and keys that start with "_":
                --no-read is given (the caller knows its backend cannot
                tell): then those warnings are matched without _read and
                a "note: _read not checked" line says how many.
+A value that is an object matches an object holding at least its keys,
+each matching in turn (the warning's "evidence"), and {"$ge": N} (also
+$gt, $le, $lt, $ne, combined) a number in that range; {"$or": [A, B]}
+a value that matches A or B.
 A trace verdict no expectation claims fails the check (a false alarm), and
 so does an expectation no trace verdict meets (a missed diagnosis).  Every
 trace verdict must also carry a non-empty "message".
@@ -66,6 +72,41 @@ def states_amount(got, amount):
 
 EDGE_QUEUES_SEEN = False
 
+COMPARE = {
+    "$ge": lambda w, g: g >= w,
+    "$gt": lambda w, g: g > w,
+    "$le": lambda w, g: g <= w,
+    "$lt": lambda w, g: g < w,
+}
+
+
+def is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def value_matches(want, got):
+    """An expected value against a traced one (see above)."""
+    if isinstance(want, dict) and want and all(k.startswith("$") for k in want):
+        for k, v in want.items():
+            if k == "$ne":
+                if value_matches(v, got):
+                    return False
+            elif k == "$or":
+                if not any(value_matches(alt, got) for alt in v):
+                    return False
+            elif k in COMPARE:
+                if not (is_number(got) and COMPARE[k](v, got)):
+                    return False
+            else:
+                sys.exit(f"unknown operator {k}")
+        return True
+    if isinstance(want, dict):
+        return isinstance(got, dict) and all(
+            k in got and value_matches(v, got[k]) for k, v in want.items())
+    if isinstance(want, bool) or isinstance(got, bool):
+        return type(want) is type(got) and want == got
+    return want == got
+
 
 def matches(want, got):
     for k, v in want.items():
@@ -81,8 +122,14 @@ def matches(want, got):
         elif k == "_says":
             if v not in got.get("message", ""):
                 return False
+        elif k == "_by_ms":
+            if not is_number(got.get("ts")) or got["ts"] * 1000 > v:
+                return False
         elif k.startswith("_"):
             sys.exit(f"unknown expectation key {k}")
+        elif isinstance(v, dict):
+            if k not in got or not value_matches(v, got[k]):
+                return False
         elif got.get(k, object()) != v:
             return False
     return True

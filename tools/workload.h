@@ -67,24 +67,44 @@ static inline long wl_now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* Rendezvous with a test that attaches after setup (see above). */
-static inline void wl_sync_point(void)
+/* Rendezvous with a test that attaches after setup (see above), in two
+ * halves for a workload that must signal from one thread and go on in
+ * another: wl_sync_ready() writes PATH.ready (false: no WL_SYNC),
+ * wl_sync_go() is whether PATH.go exists yet. */
+static inline bool wl_sync_ready(void)
 {
 	const char *base = getenv("WL_SYNC");
 	char path[4096];
-	struct stat st;
 	FILE *f;
 
 	if (!base)
-		return;
+		return false;
 	snprintf(path, sizeof(path), "%s.ready", base);
 	f = fopen(path, "w");
 	if (!f)
 		die("cannot write %s", path);
 	fprintf(f, "%d\n", getpid());
 	fclose(f);
+	return true;
+}
+
+static inline bool wl_sync_go(void)
+{
+	const char *base = getenv("WL_SYNC");
+	char path[4096];
+	struct stat st;
+
+	if (!base)
+		return true;
 	snprintf(path, sizeof(path), "%s.go", base);
-	for (int i = 0; i < 3000 && stat(path, &st) != 0; i++)
+	return stat(path, &st) == 0;
+}
+
+static inline void wl_sync_point(void)
+{
+	if (!wl_sync_ready())
+		return;
+	for (int i = 0; i < 3000 && !wl_sync_go(); i++)
 		msleep(10);
 }
 

@@ -9,17 +9,8 @@
 # each on the same connections.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/real.sh"
-command -v go >/dev/null || skip "go is not installed (make deps: golang-go)"
-
-bin=$ROOT/build/go/slowserver
-src=$ROOT/tools/go/slowserver
-if real_stale "$bin" "$src"; then
-	echo "building $bin"
-	mkdir -p "$ROOT/build/go"
-	(cd "$src" && GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=0 \
-		GOCACHE=$ROOT/build/go/cache GOPATH=$ROOT/build/go/path \
-		go build -o "$bin.tmp" . && mv "$bin.tmp" "$bin") || fail "go build failed"
-fi
+real_go_build
+bin=$GO_SLOWSERVER
 
 REAL_NAME="Go slowserver"
 REAL_PORT=$(free_port)

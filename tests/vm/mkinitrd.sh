@@ -1,7 +1,7 @@
 #!/bin/bash
 # Build the VM tier's initramfs (newc cpio, gzip): busybox with its applet
 # links, the static tracer and workloads under /et, the guest tests, their
-# library and tests/diag.list, and tests/vm/init as /init.  Prints the
+# library, tests/diag.list and tests/attach.list, and tests/vm/init as /init.  Prints the
 # image's path.
 # usage: mkinitrd.sh ROOT VMDIR
 set -e
@@ -38,6 +38,7 @@ done
 ls "$stage"/et/guest/*.sh >/dev/null 2>&1 || { echo "vm: no guest test matches '$VM_TESTS'" >&2; exit 1; }
 cp "$root"/tests/vm/lib/*.sh "$stage/et/lib/"
 cp "$root/tests/diag.list" "$stage/et/diag.list"
+cp "$root/tests/attach.list" "$stage/et/attach.list"
 
 if is_static "$root/build/epolltrace"; then
 	cp "$root/build/epolltrace" "$stage/et/epolltrace"
