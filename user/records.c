@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "clock.h"
 #include "epoll_abi.h"
 #include "epoll_state.h"
 #include "epolltrace.h"
@@ -141,12 +142,12 @@ static void apply_ctl(struct records *rc, const struct ev_ctl *e)
 		r = reg_add(s, e->fd, e->events, e->data);
 		r->adds++;
 		r->fd_closed = false;
-		verdict_on_register(rc->verdicts, s, r, e->h.ts_ns);
+		verdict_on_register(rc->verdicts, s, r, e->h.ts_ns, false);
 		break;
 	case EP_CTL_MOD:
 		r = reg_add(s, e->fd, e->events, e->data);
 		r->mods++;
-		verdict_on_register(rc->verdicts, s, r, e->h.ts_ns);
+		verdict_on_register(rc->verdicts, s, r, e->h.ts_ns, false);
 		break;
 	case EP_CTL_DEL:
 		r = reg_find(s, e->fd);
@@ -587,7 +588,7 @@ void records_learn_registration(struct records *rc, uint32_t pid, int epfd, int 
 	struct epset *s = records_set_of(rc, pid, epfd);
 	struct reg *r = reg_add(s, fd, events, data);
 
-	verdict_on_register(rc->verdicts, s, r, 0);
+	verdict_on_register(rc->verdicts, s, r, monotonic_ns(), true);
 }
 
 /* ---- dispatch ------------------------------------------------------------------ */

@@ -141,6 +141,10 @@ static void describe_state(const struct probed_item *p, const struct blocked_wai
 	*kind = NULL;
 	if (!p->backlog.readable || (!et && !fired))
 		return;
+	/* An eventfd in counter mode never read is a doorbell: each write is
+	 * a new edge (the verdict model's rule, verdict.c). */
+	if (p->backlog.count >= 0 && p->backlog.eventfd_semaphore == 0)
+		return;
 	if (holder && et) {
 		*kind = "held_back";
 		snprintf(buf, len, "(held back: the program waits for EPOLLOUT on fd %d, whose send "

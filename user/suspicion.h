@@ -35,7 +35,8 @@ struct suspicion {
 	bool at_attach;		/* found at attach: ready, not queued, a thread blocked */
 	uint32_t blocked_tid;	/* at_attach: that thread */
 	long long blocked_ms;	/* at_attach: how long it had been blocked, -1 unknown */
-	uint64_t delivered_ns;	/* the delivery that made it pending (0: before the attach) */
+	bool before_attach;	/* registered before the attach: delivered_ns is the attach */
+	uint64_t delivered_ns;	/* the delivery that made it pending */
 	uint64_t waits_at_delivery;	/* the set's wait count then */
 	uint64_t suspect_ns;	/* became a suspect (or was released from holding back) */
 	/* When the program's own timer would wake it: the deadline of the

@@ -1,4 +1,5 @@
 #include <dirent.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,13 +61,49 @@ static double exec_start_ms(const char *path)
 	return v;
 }
 
-/* How long a sleeping thread has not run: our own last start (now, as
- * we are running) minus its. */
+/* The CPU a thread last ran on (field 39 of its stat), -1 unknown. */
+static int last_cpu(uint32_t pid, uint32_t tid)
+{
+	char path[64], buf[1024], *p;
+	int cpu = -1, field = 3;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/stat", pid, tid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	/* After "pid (comm)" come the fields from 3 on, space separated. */
+	for (p = p ? p + 2 : NULL; p && field < 39; field++) {
+		p = strchr(p, ' ');
+		p = p ? p + 1 : NULL;
+	}
+	if (p)
+		cpu = atoi(p);
+	return cpu;
+}
+
+/* How long a sleeping thread has not run: the scheduler's clock of the
+ * CPU it last ran on, now (our own last start there: we move there to
+ * read it), minus its last start.  Each CPU keeps its own clock, so the
+ * two must come from the same one; where we cannot run on that CPU the
+ * time is unknown. */
 static long long asleep_ms(uint32_t pid, uint32_t tid)
 {
 	char path[64];
-	double now = exec_start_ms("/proc/thread-self/sched"), then;
+	cpu_set_t saved, there;
+	int cpu = last_cpu(pid, tid);
+	double now = -1, then;
 
+	if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(0, sizeof(saved), &saved))
+		return -1;
+	CPU_ZERO(&there);
+	CPU_SET(cpu, &there);
+	if (sched_setaffinity(0, sizeof(there), &there) == 0) {
+		now = exec_start_ms("/proc/thread-self/sched");
+		sched_setaffinity(0, sizeof(saved), &saved);
+	}
 	snprintf(path, sizeof(path), "/proc/%u/task/%u/sched", pid, tid);
 	then = exec_start_ms(path);
 	if (now < 0 || then < 0 || then > now)

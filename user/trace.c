@@ -205,19 +205,21 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 		return 1;
 	}
 	tr.out.start_ns = monotonic_ns();
-	for (int i = 0; i < tr.npids; i++) {
-		if (attach_pid(&tr.records, &tr.tracer, tr.pids[i])) {
-			tracer_stop(&tr.tracer);
-			return 1;
-		}
-	}
 	if (tr.child.pid > 0) {
 		tr.pids[0] = tr.child.pid;
 		tr.npids = 1;
 		proc_get(&tr.state, tr.child.pid)->pidfd = open_pidfd(tr.child.pid);
 		tracer_add_pid(&tr.tracer, tr.child.pid);
 	}
+	/* The start record first: attaching may already say something (a
+	 * runtime recognised, an item found stuck). */
 	say_start(&tr);
+	for (int i = 0; i < tr.npids && tr.child.pid <= 0; i++) {
+		if (attach_pid(&tr.records, &tr.tracer, tr.pids[i])) {
+			tracer_stop(&tr.tracer);
+			return 1;
+		}
+	}
 	if (tr.child.pid > 0) {
 		proc_read_comm(&tr.state, tr.child.pid);
 		exec_err = launch_release(&tr.child);

@@ -181,12 +181,13 @@ static void learn_own_readiness(struct verdicts *v, struct epset *s, struct reg 
 		return;
 	pv->own_readiness_said = true;
 	note(v, now, s->pid, "own_readiness", s->epfd, r->fd, NULL,
-	     "fd %s of epoll %d was %s %llu ms after epoll reported it, with no new edge: "
+	     "fd %s of epoll %d was %s %llu ms after %s, with no new edge: "
 	     "the program keeps readiness in user space (its own ready queue, or a worker "
 	     "that takes the fd later). From now on its stalls are warned about only when an "
 	     "fd is closed with its input unread.",
 	     fd_text(v, s->pid, r->fd, fdb, sizeof(fdb)), s->epfd, how,
-	     (unsigned long long)ms_between(r->sus.delivered_ns ? r->sus.delivered_ns : r->sus.suspect_ns, now));
+	     (unsigned long long)ms_between(r->sus.delivered_ns ? r->sus.delivered_ns : r->sus.suspect_ns, now),
+	     r->sus.before_attach || r->sus.at_attach ? "the attach" : "epoll reported it");
 }
 
 static bool keeps_own_readiness(struct verdicts *v, uint32_t pid)
@@ -504,10 +505,12 @@ static void warn_stuck(struct verdicts *v, struct epset *s, struct reg *r, const
 		snprintf(since, sizeof(since), "was found at attach ready but not queued, with "
 			 "thread %u blocked in epoll_wait on this set for %s", u->blocked_tid, blocked);
 	} else if (oneshot) {
-		snprintf(since, sizeof(since), "fired %llu ms ago and was not re-armed with "
-			 "EPOLL_CTL_MOD", (unsigned long long)w.since_delivery_ms);
+		snprintf(since, sizeof(since), "fired %s%llu ms ago and was not re-armed with "
+			 "EPOLL_CTL_MOD", u->before_attach ? "before the attach, more than " : "",
+			 (unsigned long long)w.since_delivery_ms);
 	} else {
-		snprintf(since, sizeof(since), "was reported %llu ms ago but not drained",
+		snprintf(since, sizeof(since), "was reported %s%llu ms ago but not drained",
+			 u->before_attach ? "before the attach, more than " : "",
 			 (unsigned long long)w.since_delivery_ms);
 	}
 	if (oneshot)
@@ -622,12 +625,14 @@ static void become_suspect(struct verdicts *v, struct epset *s, struct reg *r,
 		     (unsigned long long)(v->cfg.confirm_ns / NS_PER_MS));
 	else if (v->cfg.verbose)
 		note(v, now, s->pid, "suspect", s->epfd, r->fd, NULL,
-		     "fd %s of epoll %d is still readable (%s) %llu ms after epoll reported it, "
+		     "fd %s of epoll %d is still readable (%s) %llu ms after %s, "
 		     "and the program is back in epoll_wait: suspect; confirmed if nothing is read "
 		     "in %llu ms.", fd_text(v, s->pid, r->fd, fdb, sizeof(fdb)), s->epfd,
 		     queued_text(q, backlog, sizeof(backlog)),
 		     (unsigned long long)ms_between(u->delivered_ns, now),
-		     (unsigned long long)(v->cfg.confirm_ns / NS_PER_MS));
+		     u->before_attach ? "the attach" : "epoll reported it",
+		     (unsigned long long)(window_of(v, proc_get(v->st, s->pid)->verdicts.own_readiness) /
+					  NS_PER_MS));
 }
 
 static void hold_back(struct verdicts *v, struct epset *s, struct reg *r, struct proc *p,
@@ -831,18 +836,24 @@ void verdict_tick(struct verdicts *v, uint64_t now_ns)
 
 /* ---- what the records tell ------------------------------------------------------ */
 
-void verdict_on_register(struct verdicts *v, struct epset *s, struct reg *r, uint64_t ts_ns)
+void verdict_on_register(struct verdicts *v, struct epset *s, struct reg *r, uint64_t ts_ns,
+			 bool at_attach)
 {
 	struct suspicion *u = &r->sus;
 
-	/* At attach a fired ONESHOT item shows only its private bits. */
-	if (ts_ns == 0) {
+	/* Found at the attach: an edge-triggered item may have been reported
+	 * before and not drained (a fired ONESHOT item shows only its private
+	 * bits).  Pending from the attach on, judged as any: a look once the
+	 * program is back in its loop, whatever it was doing at the attach. */
+	if (at_attach) {
 		forget(s, r);
-		if (ep_oneshot_disarmed(r->events)) {
-			u->oneshot = true;
-			u->waits_at_delivery = s->wait_seq;
-			reg_set_suspicion(s, r, SUS_PENDING);
-		}
+		if (!(r->events & EP_ET) && !ep_oneshot_disarmed(r->events))
+			return;
+		u->oneshot = ep_oneshot_disarmed(r->events);
+		u->before_attach = true;
+		u->delivered_ns = ts_ns;
+		u->waits_at_delivery = s->wait_seq;
+		reg_set_suspicion(s, r, SUS_PENDING);
 		return;
 	}
 	/* A fired ONESHOT item re-armed after a stall: a hand-off to a worker
@@ -1129,7 +1140,8 @@ void verdict_found_at_attach(struct verdicts *v, struct epset *s, struct reg *r,
 	struct suspicion *u = &r->sus;
 	struct look q;
 
-	if (!v->cfg.stall_checks || !p || p->pidfd < 0 || !look_at(v, p, r, &q) || !q.readable)
+	if (!v->cfg.stall_checks || !p || p->pidfd < 0 || !look_at(v, p, r, &q) || !q.readable ||
+	    is_doorbell(&q))
 		return;
 	forget(s, r);
 	u->oneshot = ep_oneshot_disarmed(r->events);

@@ -90,8 +90,9 @@ void verdicts_init(struct verdicts *v, const struct verdict_config *cfg, struct 
 /* A process seen for the first time (at attach, or its first epoll call
  * after its exec): recognise its runtime. */
 void verdict_on_process(struct verdicts *v, uint32_t pid, uint64_t ts_ns);
-/* ADD or MOD (ts_ns 0: learned at attach). */
-void verdict_on_register(struct verdicts *v, struct epset *s, struct reg *r, uint64_t ts_ns);
+/* ADD or MOD, or (at_attach) a registration learned at the attach. */
+void verdict_on_register(struct verdicts *v, struct epset *s, struct reg *r, uint64_t ts_ns,
+			 bool at_attach);
 /* A wait on the set began at start_ns with this timeout (ns, -1 none;
  * 0 for one that never sleeps). */
 void verdict_on_wait(struct verdicts *v, struct epset *s, uint64_t start_ns, long long timeout_ns);
