@@ -10,9 +10,18 @@ struct file___old {
 	struct list_head f_ep_links;
 };
 
-/* Before 6.13 a file counted its references in f_count. */
+/* Before 6.13 a file counted its references in f_count; since, in a
+ * file_ref_t (written out here: a vmlinux.h of an older kernel has none). */
 struct file___count {
 	atomic_long_t f_count;
+};
+
+struct file_ref___new {
+	atomic_long_t refcnt;
+};
+
+struct file___ref {
+	struct file_ref___new f_ref;
 };
 
 /* Does something besides this fd hold the file open (a dup, a fork)?
@@ -20,11 +29,12 @@ struct file___count {
 static __always_inline bool file_shared(struct file *file)
 {
 	struct file___count *old = (void *)file;
+	struct file___ref *new = (void *)file;
 
 	if (bpf_core_field_exists(old->f_count))
 		return BPF_CORE_READ(old, f_count.counter) > 1;
 	/* file_ref_t: a count of 0 means one reference. */
-	return (long)BPF_CORE_READ(file, f_ref.refcnt.counter) > 0;
+	return (long)BPF_CORE_READ(new, f_ref.refcnt.counter) > 0;
 }
 
 /* Before 5.15 the per-user watch count was an atomic_long_t. */

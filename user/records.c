@@ -1,7 +1,9 @@
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include "epoll_abi.h"
 #include "epoll_state.h"
 #include "epolltrace.h"
@@ -13,6 +15,11 @@
 #include "render.h"
 #include "tracer.h"
 #include "verdict.h"
+
+/* The kernel side copies the callers' arrays raw, laid out as here. */
+_Static_assert(sizeof(struct epoll_event) == USER_EVENT_SIZE &&
+	       offsetof(struct epoll_event, data) == USER_EVENT_DATA_OFF,
+	       "USER_EVENT_SIZE/USER_EVENT_DATA_OFF: not this architecture's struct epoll_event");
 
 void records_init(struct records *rc, const struct options *opts, struct state *st,
 		  struct verdicts *v, struct renderer *out, struct tracer *t)
@@ -221,7 +228,7 @@ static void deliver_items(struct records *rc, struct epset *s, const struct ev_w
 		struct reg *r;
 
 		memcpy(&d->events, raw + i * USER_EVENT_SIZE, 4);
-		memcpy(&d->data, raw + i * USER_EVENT_SIZE + 4, 8);
+		memcpy(&d->data, raw + i * USER_EVENT_SIZE + USER_EVENT_DATA_OFF, 8);
 		r = reg_by_data(s, d->data);
 		d->fd = r ? r->fd : -1;
 		d->ready_us = -1;
