@@ -1105,9 +1105,15 @@ void verdict_on_watch_count(struct verdicts *v, uint32_t pid, uint32_t tid, int 
 	    (v->watches_near_said || watches < 0 || watches * 5 < limit * 4))
 		return;
 	user_epoll_watches(uid, top, 3, 0, 0);
-	for (int i = 0; i < 3 && top[i].pid && used < sizeof(holders); i++)
+	for (int i = 0; i < 3 && top[i].pid && used < sizeof(holders); i++) {
+		/* A traced holder that exits while the holders are counted
+		 * (the record is read after the fact) has no /proc/PID/comm
+		 * any more: its name is known from its records. */
+		struct proc *p = top[i].comm[0] ? NULL : proc_find(v->st, top[i].pid);
+
 		used += snprintf(holders + used, sizeof(holders) - used, "%s%u (%s) %lld",
-				 i ? ", " : "", top[i].pid, top[i].comm, top[i].watches);
+				 i ? ", " : "", top[i].pid, p ? p->comm : top[i].comm, top[i].watches);
+	}
 	if (failed)
 		v->watches_exhausted_said = true;
 	else
