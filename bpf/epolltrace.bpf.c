@@ -976,12 +976,13 @@ static __always_inline void emit_ctl(struct syscall_call *c, __u64 pid_tgid, __u
 	__builtin_memcpy(rec->fd_dname, c->fd_dname, sizeof(rec->fd_dname));
 	rec->sock = c->sock;
 	rec->user_watches = -1;
+	rec->watches_approx = 0;
 	rec->uid = 0;
 	if (rec->op == EP_CTL_ADD) {
 		struct eventpoll *ep = epfd_to_ep(rec->epfd);
 
 		if (ep)
-			rec->user_watches = ep_user_watches(ep, &rec->uid);
+			rec->user_watches = ep_user_watches(ep, &rec->uid, &rec->watches_approx);
 	}
 	bpf_ringbuf_submit(rec, wakeup_flag());
 }

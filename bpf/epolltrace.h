@@ -122,7 +122,9 @@ struct ev_ctl {
 	int ret;
 	unsigned int events;
 	unsigned char fault;		/* the event pointer could not be read */
-	unsigned char pad[3];
+	unsigned char watches_approx;	/* user_watches is a percpu_counter's global
+					 * count (5.15+): off by up to a batch per CPU */
+	unsigned char pad[2];
 	/* What the target fd is (ADD only), for when /proc cannot tell. */
 	unsigned long long fd_ino;
 	unsigned int fd_mode;

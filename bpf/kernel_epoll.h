@@ -43,18 +43,24 @@ struct user_struct___atomic {
 };
 
 /* The epoll watches charged to the user who created `ep`: what
- * fs.epoll.max_user_watches limits.  A percpu_counter's global count
- * lags its per-CPU parts by up to a batch per CPU. */
-static __always_inline long long ep_user_watches(struct eventpoll *ep, __u32 *uid)
+ * fs.epoll.max_user_watches limits.  An atomic_long_t before 5.15, exact;
+ * since, a percpu_counter, whose global count is off by up to a batch per
+ * CPU (*approx; its per-CPU parts cannot be found from here on every
+ * kernel: that needs per-CPU offsets, which kallsyms hides without
+ * CONFIG_KALLSYMS_ALL, as on Debian's arm64 kernels). */
+static __always_inline long long ep_user_watches(struct eventpoll *ep, __u32 *uid,
+						 unsigned char *approx)
 {
 	struct user_struct *user = BPF_CORE_READ(ep, user);
 	struct user_struct___atomic *old = (void *)user;
 
+	*approx = 0;
 	if (!user)
 		return -1;
 	*uid = BPF_CORE_READ(user, uid.val);
 	if (bpf_core_field_size(old->epoll_watches) == sizeof(long))
 		return BPF_CORE_READ(old, epoll_watches.counter);
+	*approx = 1;
 	return BPF_CORE_READ(user, epoll_watches.count);
 }
 

@@ -137,9 +137,9 @@ static void apply_ctl(struct records *rc, const struct ev_ctl *e)
 
 	if (e->op == EP_CTL_ADD)
 		name_added_fd(rc, e);
-	if (e->op == EP_CTL_ADD && (e->ret == 0 || e->ret == -ENOSPC))
+	if (e->op == EP_CTL_ADD && e->ret == -ENOSPC)
 		verdict_on_watch_count(rc->verdicts, e->h.pid, e->h.tid, e->epfd, e->fd, e->uid,
-				       e->user_watches, e->ret == -ENOSPC, e->h.ts_ns);
+				       e->user_watches, e->watches_approx, true, e->h.ts_ns);
 	if (e->ret < 0)
 		return;
 	s = records_set_of(rc, e->h.pid, e->epfd);
@@ -150,6 +150,9 @@ static void apply_ctl(struct records *rc, const struct ev_ctl *e)
 		r->adds++;
 		r->fd_closed = false;
 		verdict_on_register(rc->verdicts, s, r, e->h.ts_ns);
+		/* The count the kernel read includes this watch: so must ours. */
+		verdict_on_watch_count(rc->verdicts, e->h.pid, e->h.tid, e->epfd, e->fd, e->uid,
+				       e->user_watches, e->watches_approx, false, e->h.ts_ns);
 		break;
 	case EP_CTL_MOD:
 		r = reg_add(s, e->fd, e->events, e->data);
