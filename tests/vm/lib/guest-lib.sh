@@ -24,14 +24,15 @@ skip_unavailable() {
 }
 
 # launch NAME BACKEND CMD [ARGS]: epolltrace --json --backend=BACKEND
-# launching CMD.  Records NAME.json (the trace), NAME.out (CMD's stdout),
-# NAME.err (the tracer's stderr), NAME.rc (epolltrace's exit status,
-# which is CMD's).
+# (and ET_OPTS, e.g. -c) launching CMD.  Records NAME.json (the trace),
+# NAME.out (CMD's stdout), NAME.err (the tracer's stderr), NAME.rc
+# (epolltrace's exit status, which is CMD's).
 launch() {
 	local name=$1 backend=$2
 	shift 2
 	need_et
-	timeout 60 "$ET" --json --backend="$backend" -o "$T/$name.json" -- "$@" \
+	# shellcheck disable=SC2086
+	timeout 60 "$ET" ${ET_OPTS:-} --json --backend="$backend" -o "$T/$name.json" -- "$@" \
 		>"$T/$name.out" 2>"$T/$name.err"
 	echo $? >"$T/$name.rc"
 	[ "$(cat "$T/$name.rc")" = 0 ] || skip_unavailable "$T/$name.err" "$backend"

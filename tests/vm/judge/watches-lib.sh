@@ -1,13 +1,13 @@
-#!/bin/bash
-# tests/vm/guest/diag_watches.sh: with the user's epoll watch limit at 200,
-# tools/scen_watches fills it until EPOLL_CTL_ADD fails with ENOSPC; in
-# launch and in attach mode the trace holds each ADD (the failed one with
-# ENOSPC) and exactly one watches_near_limit and one watches_exhausted
-# warning, each stating the limit and naming scen_watches among the
-# holders (the workload's expectations: _states, _says).  100 watches
-# under a limit of 1000 (few): every ADD, and no warning.  The counts are
-# exact (exact_counts), whichever way the kernel keeps them.
-. "$(dirname "$0")/../judge-lib.sh"
+# Sourced by tests/vm/judge/diag_watches_*.sh after judge-lib.sh: the
+# records of tests/vm/lib/watches-record.sh.  With the user's epoll watch
+# limit at 200, tools/scen_watches fills it until EPOLL_CTL_ADD fails with
+# ENOSPC; in launch and in attach mode the trace holds each ADD (the
+# failed one with ENOSPC) and exactly one watches_near_limit and one
+# watches_exhausted warning, each stating the limit and naming
+# scen_watches among the holders (the workload's expectations: _states,
+# _says).  100 watches under a limit of 1000 (few): every ADD, and no
+# warning.  The counts are exact (exact_counts), whichever way the kernel
+# keeps them.
 
 # check RUN LIMIT: the records of run RUN, made with the limit at LIMIT.
 check() {
@@ -54,12 +54,21 @@ assert near["watches"] == want and at == want, "the count said or the ADD it cam
 PY
 }
 
-for run in launch attach; do
-	grep -q '"kind":"watches_exhausted"' "$R/$run.out" ||
-		fail "$run: scen_watches never got ENOSPC: $(tail -n 1 "$R/$run.out")"
-	grep -q '"kind":"watches_near_limit"' "$R/$run.out" ||
-		fail "$run: scen_watches expects no near-limit warning"
-	check "$run" 200
-done
-grep -q '"event":"warning"' "$R/few.out" && fail "few: scen_watches expects a warning far from the limit"
-check few 1000
+# judge_watches BACKEND: the three runs, each on BACKEND.
+judge_watches() {
+	local run
+	for run in launch attach; do
+		grep -q '"kind":"watches_exhausted"' "$R/$run.out" ||
+			fail "$run: scen_watches never got ENOSPC: $(tail -n 1 "$R/$run.out")"
+		grep -q '"kind":"watches_near_limit"' "$R/$run.out" ||
+			fail "$run: scen_watches expects no near-limit warning"
+		check "$run" 200
+	done
+	grep -q '"event":"warning"' "$R/few.out" && fail "few: scen_watches expects a warning far from the limit"
+	check few 1000
+	for run in launch attach few; do
+		grep -m1 '"event":"start"' "$R/$run.json" | grep -q "\"backend\":\"$1\"" ||
+			fail "$run: not traced with backend $1"
+	done
+	echo "ok: watch limits, backend $1"
+}
