@@ -1,13 +1,31 @@
 # epolltrace build.  `make V=1` shows the full commands.
 # Every generated file lives under build/.
 
+# ARCH=arm64 on an x86-64 machine cross-builds into build/arm64/ with
+# Debian's aarch64 cross compiler and the arm64 libraries `make deps
+# ARCH=arm64` unpacks into build/arm64/sysroot; vmlinux.h then comes from
+# the BTF of Debian's arm64 cloud kernel (tools/image_btf.py).
+HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH     := $(if $(filter command line,$(origin ARCH)),$(ARCH),$(HOST_ARCH))
+ifeq ($(ARCH),$(HOST_ARCH))
 OUTPUT   ?= build
+CROSS    :=
+else ifeq ($(ARCH),arm64)
+OUTPUT   ?= build/arm64
+CROSS    := aarch64-linux-gnu-
+SYSROOT  ?= build/arm64/sysroot
+else
+$(error ARCH=$(ARCH): only the machine's own architecture or arm64 (from x86) can be built)
+endif
 CLANG    ?= clang
 BPFTOOL  ?= bpftool
+ifneq ($(CROSS),)
+CC       := $(CROSS)gcc
+AR       := $(CROSS)ar
+endif
 CC       ?= gcc
 PREFIX   ?= /usr/local
 DESTDIR  ?=
-ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 VMLINUX_H ?=
 
 ifeq ($(V),1)
@@ -20,10 +38,15 @@ endif
 
 CFLAGS   ?= -O2 -g -Wall -Wextra -Wno-unused-parameter
 ALL_CFLAGS := $(CFLAGS) -I$(OUTPUT) -Ibpf -Iuser -MMD -MP -D_GNU_SOURCE
+LIBDIRS  :=
+ifneq ($(CROSS),)
+ALL_CFLAGS += -isystem $(SYSROOT)/usr/include -isystem $(SYSROOT)/usr/include/aarch64-linux-gnu
+LIBDIRS  := -L$(SYSROOT)/usr/lib/aarch64-linux-gnu
+endif
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf -MMD -MP \
 	-Wall -Wno-unused-function -Wno-compare-distinct-pointer-types
 # One static binary: it also runs inside the VM tier on another kernel.
-LDLIBS   := -static -Wl,--start-group -lbpf -lelf -lz -lzstd -Wl,--end-group -lpthread
+LDLIBS   := $(LIBDIRS) -static -Wl,--start-group -lbpf -lelf -lz -lzstd -Wl,--end-group -lpthread
 
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(OUTPUT)/user/%.o,$(USER_SRCS))
@@ -32,13 +55,22 @@ TOOLS     := $(patsubst tools/%.c,$(OUTPUT)/tools/%,$(TOOL_SRCS))
 BPF_OBJ   := $(OUTPUT)/epolltrace.bpf.o
 SKEL      := $(OUTPUT)/epolltrace.skel.h
 
-.PHONY: all deps demo test vmtest bench install clean tools
+.PHONY: all deps deps-matrix matrix-builds demo test vmtest bench install clean tools
 all: $(OUTPUT)/epolltrace tools
 
 tools: $(TOOLS)
 
 deps:
-	$(Q)sh tools/deps.sh
+	$(Q)sh tools/deps.sh $(ARCH)
+
+# The VM tier boots arm64 too (tests/vm/kernels): what it needs, and its build.
+deps-matrix:
+	$(Q)sh tools/deps.sh $(HOST_ARCH) arm64
+
+matrix-builds: all
+ifeq ($(HOST_ARCH),x86)
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 all
+endif
 
 $(OUTPUT) $(OUTPUT)/user $(OUTPUT)/tools:
 	$(Q)mkdir -p $@
@@ -47,6 +79,10 @@ $(OUTPUT)/vmlinux.h: | $(OUTPUT)
 	$(call msg,GEN,$@)
 ifneq ($(VMLINUX_H),)
 	$(Q)cp $(VMLINUX_H) $@
+else ifneq ($(CROSS),)
+	$(Q)img=$$(bash tests/vm/fetch-kernel.sh build/vm $$(awk '$$2 == "$(ARCH)" { print $$1, $$2, $$3, $$4; exit }' tests/vm/kernels)) && \
+		python3 tools/image_btf.py "$$img" $@.btf && \
+		$(BPFTOOL) btf dump file $@.btf format c > $@.tmp && mv $@.tmp $@ && rm -f $@.btf
 else
 	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
 endif
@@ -93,10 +129,12 @@ $(FRONTEND_TOOLS): $(OUTPUT)/tools/%: tools/%.c $(FRONTEND_LIB) | $(OUTPUT)/tool
 demo: deps all
 	$(Q)sh tools/demo.sh
 
-test: deps all
+test: deps-matrix
+	$(Q)$(MAKE) --no-print-directory matrix-builds
 	$(Q)bash tests/run
 
-vmtest: deps all
+vmtest: deps-matrix
+	$(Q)$(MAKE) --no-print-directory matrix-builds
 	$(Q)bash tests/vm/run
 
 bench: deps all

@@ -93,9 +93,14 @@ static __always_inline struct inflight_slot *inflight_slot_of(__u32 tid)
 	return bpf_map_lookup_elem(&inflight_slots, &idx);
 }
 
-static __always_inline void inflight_put(__u32 tid, struct syscall_call *call)
+/* `slots`: claim the thread's slot with a compare-and-swap, which kernels
+ * before 5.12 do not take (their verifier refuses every BPF atomic but
+ * add, even in code it would never run): the entry programs come in two
+ * sets (ENTRY_PROGRAMS below), and on those kernels the set without it
+ * keeps every call in the hash. */
+static __always_inline void inflight_put(__u32 tid, struct syscall_call *call, bool slots)
 {
-	struct inflight_slot *slot = inflight_slot_of(tid);
+	struct inflight_slot *slot = slots ? inflight_slot_of(tid) : NULL;
 	__u64 held;
 
 	/* A slot still held by this thread is a call whose exit was missed
@@ -459,14 +464,19 @@ static __always_inline bool is_traced(__u32 tgid)
 static __always_inline void set_traced(__u32 tgid, bool on)
 {
 	__u32 word = tgid / 64;
+	__u64 bit = 1ULL << (tgid % 64);
 	__u64 *bits = bpf_map_lookup_elem(&traced_tgids, &word);
 
 	if (!bits)
 		return;
-	if (on)
-		__sync_fetch_and_or(bits, 1ULL << (tgid % 64));
-	else
-		__sync_fetch_and_and(bits, ~(1ULL << (tgid % 64)));
+	/* Adding the bit where it is clear sets it, subtracting it where it
+	 * is set clears it, and leaves the other bits alone: an atomic add,
+	 * which every kernel takes (atomic or/and came in 5.12).  A tgid's bit
+	 * is set by its fork and cleared by its last exit, never both at once. */
+	if (on && !(*bits & bit))
+		__sync_fetch_and_add(bits, bit);
+	else if (!on && (*bits & bit))
+		__sync_fetch_and_add(bits, -bit);
 }
 
 static __always_inline struct eventpoll *epfd_to_ep(int epfd)
@@ -730,13 +740,13 @@ static __always_inline void call_begin(struct syscall_call *call, long nr)
 }
 
 /* epoll_create(size), epoll_create1(flags): the rest is learned at exit. */
-static __always_inline int enter_create(long nr, __u64 pid_tgid, __u64 size_or_flags)
+static __always_inline int enter_create(long nr, __u64 pid_tgid, __u64 size_or_flags, bool slots)
 {
 	struct syscall_call call = {};
 
 	call_begin(&call, nr);
 	call.args[0] = size_or_flags;
-	inflight_put((__u32)pid_tgid, &call);
+	inflight_put((__u32)pid_tgid, &call, slots);
 	return 0;
 }
 
@@ -757,9 +767,10 @@ static __always_inline void read_added_fd(struct syscall_call *call, int fd)
 }
 
 /* epoll_ctl(epfd, op, fd, event): the caller's struct as it is now. */
-static __always_inline int enter_ctl(__u64 pid_tgid, __u64 epfd, __u64 op, __u64 fd, __u64 uevent)
+static __always_inline int enter_ctl(__u64 pid_tgid, __u64 epfd, __u64 op, __u64 fd, __u64 uevent,
+				     bool slots)
 {
-	struct { __u32 events; __u64 data; } __attribute__((packed)) uev;
+	char uev[USER_EVENT_SIZE];
 	struct syscall_call call = {};
 
 	call_begin(&call, NR_epoll_ctl);
@@ -767,9 +778,9 @@ static __always_inline int enter_ctl(__u64 pid_tgid, __u64 epfd, __u64 op, __u64
 	call.args[1] = op;
 	call.args[2] = fd;
 	call.args[3] = uevent;
-	if (uevent && bpf_probe_read_user(&uev, sizeof(uev), (void *)uevent) == 0) {
-		call.ev_events = uev.events;
-		call.ev_data = uev.data;
+	if (uevent && bpf_probe_read_user(uev, sizeof(uev), (void *)uevent) == 0) {
+		__builtin_memcpy(&call.ev_events, uev, sizeof(call.ev_events));
+		__builtin_memcpy(&call.ev_data, uev + USER_EVENT_DATA_OFF, sizeof(call.ev_data));
 	} else if (uevent) {
 		call.ev_fault = 1;
 	}
@@ -777,7 +788,7 @@ static __always_inline int enter_ctl(__u64 pid_tgid, __u64 epfd, __u64 op, __u64
 	learn_epoll(pid_tgid >> 32, (int)epfd, call.ep);
 	if ((int)op == EP_CTL_ADD)
 		read_added_fd(&call, (int)fd);
-	inflight_put((__u32)pid_tgid, &call);
+	inflight_put((__u32)pid_tgid, &call, slots);
 	return 0;
 }
 
@@ -803,7 +814,7 @@ static __always_inline void emit_wait_enter(struct syscall_call *c, __u64 pid_tg
 /* epoll_wait(epfd, events, maxevents, timeout), epoll_pwait (the same and
  * a sigmask), epoll_pwait2 (a timespec for the timeout). */
 static __always_inline int enter_wait(long nr, __u64 pid_tgid, __u64 epfd, __u64 events,
-				      __u64 maxevents, __u64 timeout)
+				      __u64 maxevents, __u64 timeout, bool slots)
 {
 	struct syscall_call call = {};
 	__u64 since;
@@ -820,12 +831,12 @@ static __always_inline int enter_wait(long nr, __u64 pid_tgid, __u64 epfd, __u64
 	call.snapshots = wants_snapshots(call.ep, &since);
 	if (call.snapshots)
 		snapshot_ready_list(pid_tgid, (int)epfd, call.ep, false, since);
-	inflight_put((__u32)pid_tgid, &call);
+	inflight_put((__u32)pid_tgid, &call, slots);
 	return 0;
 }
 
 /* close(fd): only of an epoll fd or of a file some set watches. */
-static __always_inline int enter_close(__u64 pid_tgid, __u64 fd)
+static __always_inline int enter_close(__u64 pid_tgid, __u64 fd, bool slots)
 {
 	struct file *file = current_fd_file((int)fd);
 	struct syscall_call call = {};
@@ -847,7 +858,7 @@ static __always_inline int enter_close(__u64 pid_tgid, __u64 fd)
 		if (sk)
 			sock_queue(sk, &call.close_queue);
 	}
-	inflight_put((__u32)pid_tgid, &call);
+	inflight_put((__u32)pid_tgid, &call, slots);
 	return 0;
 }
 
@@ -999,12 +1010,13 @@ static __always_inline void emit_ctl(struct syscall_call *c, __u64 pid_tgid, __u
 	__builtin_memcpy(rec->fd_dname, c->fd_dname, sizeof(rec->fd_dname));
 	rec->sock = c->sock;
 	rec->user_watches = -1;
+	rec->watches_approx = 0;
 	rec->uid = 0;
 	if (rec->op == EP_CTL_ADD) {
 		struct eventpoll *ep = epfd_to_ep(rec->epfd);
 
 		if (ep)
-			rec->user_watches = ep_user_watches(ep, &rec->uid);
+			rec->user_watches = ep_user_watches(ep, &rec->uid, &rec->watches_approx);
 	}
 	bpf_ringbuf_submit(rec, wakeup_flag());
 }
@@ -1063,7 +1075,7 @@ static long count_one_delivery(__u32 i, void *ctx)
 	struct delivery_walk *w = ctx;
 
 	if (bpf_probe_read_user(&w->key.data, sizeof(w->key.data),
-				(void *)w->events + (__u64)i * USER_EVENT_SIZE + 4))
+				(void *)w->events + (__u64)i * USER_EVENT_SIZE + USER_EVENT_DATA_OFF))
 		return 1;	/* stop */
 	count_delivery(&w->key);
 	return 0;
@@ -1280,8 +1292,7 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 
 /* Attach mode 1: raw tracepoints on every syscall; needs no tracefs, but
  * runs for every syscall on the machine. */
-SEC("raw_tp/sys_enter")
-int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int sys_enter(struct bpf_raw_tracepoint_args *ctx, bool slots)
 {
 	long nr = ctx->args[1];
 	struct pt_regs *regs = (void *)ctx->args[0];
@@ -1300,14 +1311,15 @@ int on_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	forget_seed(pid_tgid);
 	switch (nr) {
 	case NR_epoll_ctl:
-		return enter_ctl(pid_tgid, SC_ARG0(regs), SC_ARG1(regs), SC_ARG2(regs), SC_ARG3(regs));
+		return enter_ctl(pid_tgid, SC_ARG0(regs), SC_ARG1(regs), SC_ARG2(regs), SC_ARG3(regs),
+				 slots);
 	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
 		return enter_wait(nr, pid_tgid, SC_ARG0(regs), SC_ARG1(regs), SC_ARG2(regs),
-				  SC_ARG3(regs));
+				  SC_ARG3(regs), slots);
 	case NR_close:
-		return enter_close(pid_tgid, SC_ARG0(regs));
+		return enter_close(pid_tgid, SC_ARG0(regs), slots);
 	default:
-		return enter_create(nr, pid_tgid, SC_ARG0(regs));
+		return enter_create(nr, pid_tgid, SC_ARG0(regs), slots);
 	}
 }
 
@@ -1327,19 +1339,17 @@ int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
  * past that syscall's own arguments, so there is one enter program per
  * kind of call (user space attaches each syscall to its own).  The
  * syscall event's nr is an int. */
-SEC("tracepoint")
-int tp_enter_create(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int tp_enter_create_call(struct trace_event_raw_sys_enter *ctx, bool slots)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
 	if (!wanted(pid_tgid))
 		return 0;
 	forget_seed(pid_tgid);
-	return enter_create((int)ctx->id, pid_tgid, ctx->args[0]);
+	return enter_create((int)ctx->id, pid_tgid, ctx->args[0], slots);
 }
 
-SEC("tracepoint")
-int tp_enter_ctl(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int tp_enter_ctl_call(struct trace_event_raw_sys_enter *ctx, bool slots)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
@@ -1350,11 +1360,10 @@ int tp_enter_ctl(struct trace_event_raw_sys_enter *ctx)
 	if (!wanted(pid_tgid))
 		return 0;
 	forget_seed(pid_tgid);
-	return enter_ctl(pid_tgid, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]);
+	return enter_ctl(pid_tgid, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], slots);
 }
 
-SEC("tracepoint")
-int tp_enter_wait(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int tp_enter_wait_call(struct trace_event_raw_sys_enter *ctx, bool slots)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
@@ -1362,19 +1371,42 @@ int tp_enter_wait(struct trace_event_raw_sys_enter *ctx)
 		return 0;
 	forget_seed(pid_tgid);
 	return enter_wait((int)ctx->id, pid_tgid, ctx->args[0], ctx->args[1], ctx->args[2],
-			  ctx->args[3]);
+			  ctx->args[3], slots);
 }
 
-SEC("tracepoint")
-int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int tp_enter_close_call(struct trace_event_raw_sys_enter *ctx, bool slots)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
 	if (!wanted(pid_tgid))
 		return 0;
 	forget_seed(pid_tgid);
-	return enter_close(pid_tgid, ctx->args[0]);
+	return enter_close(pid_tgid, ctx->args[0], slots);
 }
+
+/* The entry programs, in two sets: SUFFIX "" keeps calls in the array
+ * slots (needs BPF compare-and-swap, Linux 5.12+), SUFFIX _hash in the
+ * hash only.  User space loads one set, after probing the kernel
+ * (tracer.c: bpf_cmpxchg_possible). */
+#define ENTRY_PROGRAMS(SUFFIX, SLOTS)						\
+SEC("raw_tp/sys_enter")								\
+int on_sys_enter##SUFFIX(struct bpf_raw_tracepoint_args *ctx)			\
+{ return sys_enter(ctx, SLOTS); }						\
+SEC("tracepoint")								\
+int tp_enter_create##SUFFIX(struct trace_event_raw_sys_enter *ctx)		\
+{ return tp_enter_create_call(ctx, SLOTS); }					\
+SEC("tracepoint")								\
+int tp_enter_ctl##SUFFIX(struct trace_event_raw_sys_enter *ctx)		\
+{ return tp_enter_ctl_call(ctx, SLOTS); }					\
+SEC("tracepoint")								\
+int tp_enter_wait##SUFFIX(struct trace_event_raw_sys_enter *ctx)		\
+{ return tp_enter_wait_call(ctx, SLOTS); }					\
+SEC("tracepoint")								\
+int tp_enter_close##SUFFIX(struct trace_event_raw_sys_enter *ctx)		\
+{ return tp_enter_close_call(ctx, SLOTS); }
+
+ENTRY_PROGRAMS(, true)
+ENTRY_PROGRAMS(_hash, false)
 
 SEC("tracepoint")
 int tp_exit(struct trace_event_raw_sys_exit *ctx)

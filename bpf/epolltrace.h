@@ -9,11 +9,16 @@
 #define WAIT_CHUNK 64
 #define MAX_WAIT_CHUNKS 16
 #define WAIT_ITEMS_BYTES 1024
-/* On x86-64 the uapi struct epoll_event is packed: 12 bytes, not 16. */
+/* The caller's struct epoll_event { u32 events; u64 data; }: packed on
+ * x86-64 (12 bytes, data at 4), naturally aligned elsewhere (arm64: 16
+ * bytes, data at 8).  Under -target bpf the uapi header would not pack
+ * it, so the BPF side reads user memory with these. */
 #if defined(__TARGET_ARCH_x86) || defined(__x86_64__)
 #define USER_EVENT_SIZE 12
+#define USER_EVENT_DATA_OFF 4
 #else
 #define USER_EVENT_SIZE 16
+#define USER_EVENT_DATA_OFF 8
 #endif
 /* Items listed per ready-list snapshot (tracepoint backend). */
 #define RDLIST_MAX 32
@@ -117,7 +122,9 @@ struct ev_ctl {
 	int ret;
 	unsigned int events;
 	unsigned char fault;		/* the event pointer could not be read */
-	unsigned char pad[3];
+	unsigned char watches_approx;	/* user_watches is a percpu_counter's global
+					 * count (5.15+): off by up to a batch per CPU */
+	unsigned char pad[2];
 	/* What the target fd is (ADD only), for when /proc cannot tell. */
 	unsigned long long fd_ino;
 	unsigned int fd_mode;

@@ -10,9 +10,18 @@ struct file___old {
 	struct list_head f_ep_links;
 };
 
-/* Before 6.13 a file counted its references in f_count. */
+/* Before 6.13 a file counted its references in f_count; since, in a
+ * file_ref_t (written out here: a vmlinux.h of an older kernel has none). */
 struct file___count {
 	atomic_long_t f_count;
+};
+
+struct file_ref___new {
+	atomic_long_t refcnt;
+};
+
+struct file___ref {
+	struct file_ref___new f_ref;
 };
 
 /* Does something besides this fd hold the file open (a dup, a fork)?
@@ -20,11 +29,12 @@ struct file___count {
 static __always_inline bool file_shared(struct file *file)
 {
 	struct file___count *old = (void *)file;
+	struct file___ref *new = (void *)file;
 
 	if (bpf_core_field_exists(old->f_count))
 		return BPF_CORE_READ(old, f_count.counter) > 1;
 	/* file_ref_t: a count of 0 means one reference. */
-	return (long)BPF_CORE_READ(file, f_ref.refcnt.counter) > 0;
+	return (long)BPF_CORE_READ(new, f_ref.refcnt.counter) > 0;
 }
 
 /* Before 5.15 the per-user watch count was an atomic_long_t. */
@@ -33,18 +43,24 @@ struct user_struct___atomic {
 };
 
 /* The epoll watches charged to the user who created `ep`: what
- * fs.epoll.max_user_watches limits.  A percpu_counter's global count
- * lags its per-CPU parts by up to a batch per CPU. */
-static __always_inline long long ep_user_watches(struct eventpoll *ep, __u32 *uid)
+ * fs.epoll.max_user_watches limits.  An atomic_long_t before 5.15, exact;
+ * since, a percpu_counter, whose global count is off by up to a batch per
+ * CPU (*approx; its per-CPU parts cannot be found from here on every
+ * kernel: that needs per-CPU offsets, which kallsyms hides without
+ * CONFIG_KALLSYMS_ALL, as on Debian's arm64 kernels). */
+static __always_inline long long ep_user_watches(struct eventpoll *ep, __u32 *uid,
+						 unsigned char *approx)
 {
 	struct user_struct *user = BPF_CORE_READ(ep, user);
 	struct user_struct___atomic *old = (void *)user;
 
+	*approx = 0;
 	if (!user)
 		return -1;
 	*uid = BPF_CORE_READ(user, uid.val);
 	if (bpf_core_field_size(old->epoll_watches) == sizeof(long))
 		return BPF_CORE_READ(old, epoll_watches.counter);
+	*approx = 1;
 	return BPF_CORE_READ(user, epoll_watches.count);
 }
 

@@ -20,6 +20,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include "workload.h"
 
 static void fact(const char *name, int value)
@@ -96,8 +97,8 @@ static void *waiter(void *arg)
 	return arg;
 }
 
-/* True once thread tid sleeps inside epoll_wait (syscall 232 on x86-64;
- * elsewhere: sleeping at all). */
+/* True once thread tid sleeps inside epoll_wait (libc's: the epoll_pwait
+ * syscall where there is no epoll_wait, as on arm64). */
 static int sleeps_in_epoll_wait(int tid)
 {
 	char path[64], buf[256];
@@ -113,8 +114,11 @@ static int sleeps_in_epoll_wait(int tid)
 	if (n <= 0)
 		return 0;
 	buf[n] = 0;
-#ifdef __x86_64__
-	if (strncmp(buf, "232 ", 4))
+#ifdef SYS_epoll_wait
+	if (atol(buf) != SYS_epoll_wait)
+		return 0;
+#else
+	if (atol(buf) != SYS_epoll_pwait)
 		return 0;
 #endif
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);

@@ -146,15 +146,50 @@ long long user_epoll_watches(unsigned int uid, struct watch_holder *top, int nto
 		if (n == 0)
 			continue;
 		total += n;
-		for (int i = 0; i < ntop; i++) {
-			if (n <= top[i].watches)
-				continue;
-			memmove(&top[i + 1], &top[i], (ntop - 1 - i) * sizeof(*top));
-			top[i].pid = pid;
-			top[i].watches = n;
+		watch_holder_insert(top, ntop, pid, n, NULL);
+	}
+	closedir(d);
+	return total;
+}
+
+void watch_holder_insert(struct watch_holder *top, int ntop, uint32_t pid, long long n,
+			 const char *comm)
+{
+	for (int i = 0; i < ntop; i++) {
+		if (n <= top[i].watches)
+			continue;
+		memmove(&top[i + 1], &top[i], (ntop - 1 - i) * sizeof(*top));
+		top[i].pid = pid;
+		top[i].watches = n;
+		if (comm)
+			snprintf(top[i].comm, sizeof(top[i].comm), "%s", comm);
+		else
 			read_comm(pid, top[i].comm, sizeof(top[i].comm));
-			break;
-		}
+		return;
+	}
+}
+
+long long user_epoll_watches_but(unsigned int uid, bool (*skip)(uint32_t pid, void *arg),
+				 void *arg, struct watch_holder *top, int ntop)
+{
+	struct scan_callbacks cb = { NULL, count_item, NULL, NULL };
+	long long total = 0;
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		uint32_t pid = strtoul(de->d_name, NULL, 10);
+		long long n = 0;
+
+		if (!pid || skip(pid, arg) || proc_uid(pid) != uid)
+			continue;
+		cb.arg = &n;
+		if (scan_epoll_sets(pid, &cb) <= 0 || n == 0)
+			continue;
+		total += n;
+		watch_holder_insert(top, ntop, pid, n, NULL);
 	}
 	closedir(d);
 	return total;

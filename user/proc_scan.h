@@ -2,6 +2,7 @@
  * /proc/PID/fdinfo (the "tfd: events: data:" lines of epoll fds). */
 #ifndef PROC_SCAN_H
 #define PROC_SCAN_H
+#include <stdbool.h>
 #include <stdint.h>
 
 struct scanned_item {
@@ -40,4 +41,12 @@ struct watch_holder {
 };
 long long user_epoll_watches(unsigned int uid, struct watch_holder *top, int ntop,
 			      uint32_t known_pid, long long known);
+/* The epoll watches of the processes of `uid` but those skip() names;
+ * the biggest holders among them into top[ntop] (ntop may be 0). */
+long long user_epoll_watches_but(unsigned int uid, bool (*skip)(uint32_t pid, void *arg),
+				 void *arg, struct watch_holder *top, int ntop);
+/* Put a holder into a list sorted by watches, if it is among the biggest
+ * (comm NULL: read from /proc). */
+void watch_holder_insert(struct watch_holder *top, int ntop, uint32_t pid, long long n,
+			 const char *comm);
 #endif

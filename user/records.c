@@ -1,7 +1,9 @@
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include "clock.h"
 #include "epoll_abi.h"
 #include "epoll_state.h"
@@ -14,6 +16,11 @@
 #include "render.h"
 #include "tracer.h"
 #include "verdict.h"
+
+/* The kernel side copies the callers' arrays raw, laid out as here. */
+_Static_assert(sizeof(struct epoll_event) == USER_EVENT_SIZE &&
+	       offsetof(struct epoll_event, data) == USER_EVENT_DATA_OFF,
+	       "USER_EVENT_SIZE/USER_EVENT_DATA_OFF: not this architecture's struct epoll_event");
 
 void records_init(struct records *rc, const struct options *opts, struct state *st,
 		  struct verdicts *v, struct renderer *out, struct tracer *t)
@@ -130,9 +137,9 @@ static void apply_ctl(struct records *rc, const struct ev_ctl *e)
 
 	if (e->op == EP_CTL_ADD)
 		name_added_fd(rc, e);
-	if (e->op == EP_CTL_ADD && (e->ret == 0 || e->ret == -ENOSPC))
+	if (e->op == EP_CTL_ADD && e->ret == -ENOSPC)
 		verdict_on_watch_count(rc->verdicts, e->h.pid, e->h.tid, e->epfd, e->fd, e->uid,
-				       e->user_watches, e->ret == -ENOSPC, e->h.ts_ns);
+				       e->user_watches, e->watches_approx, true, e->h.ts_ns);
 	if (e->ret < 0)
 		return;
 	s = records_set_of(rc, e->h.pid, e->epfd);
@@ -143,6 +150,9 @@ static void apply_ctl(struct records *rc, const struct ev_ctl *e)
 		r->adds++;
 		r->fd_closed = false;
 		verdict_on_register(rc->verdicts, s, r, e->h.ts_ns, false);
+		/* The count the kernel read includes this watch: so must ours. */
+		verdict_on_watch_count(rc->verdicts, e->h.pid, e->h.tid, e->epfd, e->fd, e->uid,
+				       e->user_watches, e->watches_approx, false, e->h.ts_ns);
 		break;
 	case EP_CTL_MOD:
 		r = reg_add(s, e->fd, e->events, e->data);
@@ -221,7 +231,7 @@ static void deliver_items(struct records *rc, struct epset *s, const struct ev_w
 		struct reg *r;
 
 		memcpy(&d->events, raw + i * USER_EVENT_SIZE, 4);
-		memcpy(&d->data, raw + i * USER_EVENT_SIZE + 4, 8);
+		memcpy(&d->data, raw + i * USER_EVENT_SIZE + USER_EVENT_DATA_OFF, 8);
 		r = reg_by_data(s, d->data);
 		d->fd = r ? r->fd : -1;
 		d->ready_us = -1;

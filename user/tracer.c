@@ -37,6 +37,13 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, args);
 }
 
+/* strerror(), and the kernel's own ENOTSUPP (524), which libc does not
+ * know: e.g. fentry on an arm64 kernel without ftrace direct calls. */
+static const char *error_text(int err)
+{
+	return err == 524 ? "not supported by this kernel (ENOTSUPP)" : strerror(err);
+}
+
 /* `what` must outlive the tracer (a literal, or text in *t). */
 static void note_attached(struct tracer *t, const char *what)
 {
@@ -49,7 +56,7 @@ static int attach_one(struct tracer *t, struct bpf_program *prog, const char *wh
 	struct bpf_link *link = bpf_program__attach(prog);
 
 	if (!link) {
-		snprintf(why, len, "cannot attach %s: %s", what, strerror(errno));
+		snprintf(why, len, "cannot attach %s: %s", what, error_text(errno));
 		return -1;
 	}
 	note_attached(t, what);
@@ -73,52 +80,76 @@ static const struct {
 	{ "epoll_pwait", CALL_WAIT }, { "epoll_pwait2", CALL_WAIT },
 };
 
-static struct bpf_program *enter_program(struct epolltrace_bpf *skel, enum call_kind kind)
+/* The entry programs come in two sets (ENTRY_PROGRAMS in the BPF code):
+ * with `cas`, the set that keeps calls in array slots claimed by a BPF
+ * compare-and-swap; else the set that keeps them in a hash. */
+static struct bpf_program *enter_program(struct epolltrace_bpf *skel, enum call_kind kind, bool cas)
 {
 	switch (kind) {
-	case CALL_CREATE: return skel->progs.tp_enter_create;
-	case CALL_CTL: return skel->progs.tp_enter_ctl;
-	case CALL_WAIT: return skel->progs.tp_enter_wait;
-	default: return skel->progs.tp_enter_close;
+	case CALL_CREATE: return cas ? skel->progs.tp_enter_create : skel->progs.tp_enter_create_hash;
+	case CALL_CTL: return cas ? skel->progs.tp_enter_ctl : skel->progs.tp_enter_ctl_hash;
+	case CALL_WAIT: return cas ? skel->progs.tp_enter_wait : skel->progs.tp_enter_wait_hash;
+	default: return cas ? skel->progs.tp_enter_close : skel->progs.tp_enter_close_hash;
 	}
 }
 
-/* The syscall programs come in two sets; exactly one set is loaded. */
-static void set_syscall_programs(struct epolltrace_bpf *skel, bool tracepoints)
+static struct bpf_program *raw_enter_program(struct epolltrace_bpf *skel, bool cas)
 {
-	bpf_program__set_autoload(skel->progs.tp_enter_create, tracepoints);
-	bpf_program__set_autoload(skel->progs.tp_enter_ctl, tracepoints);
-	bpf_program__set_autoload(skel->progs.tp_enter_wait, tracepoints);
-	bpf_program__set_autoload(skel->progs.tp_enter_close, tracepoints);
+	return cas ? skel->progs.on_sys_enter : skel->progs.on_sys_enter_hash;
+}
+
+/* The syscall programs come in two sets, tracepoints or raw tracepoints,
+ * each with its entry programs in two variants; exactly one set, with one
+ * variant of its entry programs, is loaded. */
+static void set_syscall_programs(struct epolltrace_bpf *skel, bool tracepoints, bool cas)
+{
+	static const enum call_kind kinds[] = { CALL_CREATE, CALL_CTL, CALL_WAIT, CALL_CLOSE };
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		bpf_program__set_autoload(enter_program(skel, kinds[i], true), tracepoints && cas);
+		bpf_program__set_autoload(enter_program(skel, kinds[i], false), tracepoints && !cas);
+	}
 	bpf_program__set_autoload(skel->progs.tp_exit, tracepoints);
-	bpf_program__set_autoload(skel->progs.on_sys_enter, !tracepoints);
+	bpf_program__set_autoload(raw_enter_program(skel, true), !tracepoints && cas);
+	bpf_program__set_autoload(raw_enter_program(skel, false), !tracepoints && !cas);
 	bpf_program__set_autoload(skel->progs.on_sys_exit, !tracepoints);
 }
 
 static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel, char *why, size_t len)
 {
-	size_t n = sizeof(hooked_syscalls) / sizeof(hooked_syscalls[0]);
+	size_t n = sizeof(hooked_syscalls) / sizeof(hooked_syscalls[0]), hooked = 0;
 	char name[64];
 
 	if (!t->syscall_tracepoints)
-		return attach_one(t, skel->progs.on_sys_enter, "raw_tp:sys_enter", why, len) ||
+		return attach_one(t, raw_enter_program(skel, t->bpf_cas), "raw_tp:sys_enter", why, len) ||
 		       attach_one(t, skel->progs.on_sys_exit, "raw_tp:sys_exit", why, len);
 	for (size_t i = 0; i < n; i++) {
-		struct bpf_program *enter = enter_program(skel, hooked_syscalls[i].kind);
+		struct bpf_program *enter = enter_program(skel, hooked_syscalls[i].kind, t->bpf_cas);
 
 		snprintf(name, sizeof(name), "sys_enter_%s", hooked_syscalls[i].syscall);
-		if (!bpf_program__attach_tracepoint(enter, "syscalls", name))
+		if (!bpf_program__attach_tracepoint(enter, "syscalls", name)) {
+			/* A syscall this kernel does not have (epoll_pwait2 before
+			 * 5.11; epoll_wait and epoll_create on arm64): nothing
+			 * can call it. */
+			if (errno == ENOENT)
+				continue;
 			goto fail;
+		}
 		snprintf(name, sizeof(name), "sys_exit_%s", hooked_syscalls[i].syscall);
 		if (!bpf_program__attach_tracepoint(skel->progs.tp_exit, "syscalls", name))
 			goto fail;
+		hooked++;
+	}
+	if (!hooked) {
+		snprintf(why, len, "no syscall tracepoint of the epoll calls");
+		return -1;
 	}
 	snprintf(t->syscalls_attached, sizeof(t->syscalls_attached),
-		 "tracepoint:syscalls (%zu syscalls)", n);
+		 "tracepoint:syscalls (%u syscalls)", (unsigned)hooked);
 	note_attached(t, t->syscalls_attached);
 	return 0;
 fail:
-	snprintf(why, len, "cannot attach tracepoint syscalls:%s: %s", name, strerror(errno));
+	snprintf(why, len, "cannot attach tracepoint syscalls:%s: %s", name, error_text(errno));
 	return -1;
 }
 
@@ -173,6 +204,31 @@ static bool fentry_possible(void)
 	return errno != EPERM;
 }
 
+/* Does the verifier take BPF atomics beyond add (compare-and-swap came
+ * with the other atomics in Linux 5.12)?  A program that does one on its
+ * stack tells: before, the verifier refuses it (EINVAL). */
+static bool bpf_cmpxchg_possible(void)
+{
+	struct bpf_insn insns[] = {
+		/* *(u64 *)(r10 - 8) = 0; r0 = 0; r1 = 1 */
+		{ .code = BPF_ST | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10, .off = -8, .imm = 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 1 },
+		/* r0 = cmpxchg_64(r10 - 8, r0, r1) */
+		{ .code = BPF_STX | BPF_ATOMIC | BPF_DW, .dst_reg = BPF_REG_10, .src_reg = BPF_REG_1,
+		  .off = -8, .imm = BPF_CMPXCHG },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "probe_cmpxchg", "GPL", insns,
+			       sizeof(insns) / sizeof(insns[0]), NULL);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 /* kprobes need the kprobe PMU or tracefs's kprobe_events. */
 static bool kprobes_possible(void)
 {
@@ -217,14 +273,14 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 		bpf_map__set_max_entries(skel->maps.delivery_counts, 1);
 		bpf_map__set_max_entries(skel->maps.ready_counts, 1);
 	}
-	set_syscall_programs(skel, t->syscall_tracepoints);
+	set_syscall_programs(skel, t->syscall_tracepoints, t->bpf_cas);
 	bpf_program__set_autoload(skel->progs.ready_fentry, b == BK_FENTRY);
 	bpf_program__set_autoload(skel->progs.ready_kprobe, b == BK_KPROBE);
 	bpf_program__set_autoload(skel->progs.ready_sk_data, b == BK_TRACEPOINT);
 
 	err = epolltrace_bpf__load(skel);
 	if (err) {
-		snprintf(why, len, "cannot load: %s", strerror(-err));
+		snprintf(why, len, "cannot load: %s", error_text(-err));
 		goto fail;
 	}
 	/* The readiness program first: when it cannot attach, nothing else
@@ -282,6 +338,10 @@ int tracer_start(struct tracer *t, const struct options *o, ring_buffer_sample_f
 		fprintf(stderr, "epolltrace: needs root, or CAP_BPF and CAP_PERFMON (or CAP_SYS_ADMIN)\n");
 		return -1;
 	}
+	t->bpf_cas = bpf_cmpxchg_possible();
+	if (opts->verbose && !t->bpf_cas)
+		fprintf(stderr, "epolltrace: the kernel takes no BPF compare-and-swap: "
+			"calls in progress are kept in a hash\n");
 	switch (opts->syscall_attach) {
 	case SA_RAW_TP:
 		t->syscall_tracepoints = false;

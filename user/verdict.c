@@ -1154,20 +1154,92 @@ void verdict_found_at_attach(struct verdicts *v, struct epset *s, struct reg *r,
 
 /* ---- watch limits ------------------------------------------------------------------ */
 
-/* With the counters' batching the kernel's global count may lag the
- * truth by a batch per CPU; what the traced processes registered is
- * known exactly here, and the larger of the two is nearer. */
-static long long watch_estimate(struct verdicts *v, long long kernel_count, bool failed,
-				long long limit)
+/* What a percpu_counter's global count may lag or lead the truth by: a
+ * batch (percpu_counter_batch: max(32, 2 * CPUs)) per online CPU. */
+static long long percpu_slack(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		n = 1;
+	return (n * 2 > 32 ? n * 2 : 32) * n;
+}
+
+/* The biggest holders of the user's watches: the traced processes by
+ * their registrations as of the record (one may have exited since), the
+ * others from /proc now. */
+struct watch_holders {
+	struct state *st;
+	struct watch_holder *top;
+	int ntop;
+	uint32_t pid;
+	long long n;
+};
+
+static void count_pid_regs(struct epset *s, void *arg)
+{
+	struct watch_holders *h = arg;
+
+	if (s->pid == h->pid && !s->inherited)
+		h->n += s->by_fd.count;
+}
+
+static void traced_holder(struct proc *p, void *arg)
+{
+	struct watch_holders *h = arg;
+
+	h->pid = p->pid;
+	h->n = 0;
+	epset_each(h->st, count_pid_regs, h);
+	if (h->n)
+		watch_holder_insert(h->top, h->ntop, p->pid, h->n, p->comm);
+}
+
+static bool traced_alive(uint32_t pid, void *arg);
+
+static void biggest_holders(struct verdicts *v, unsigned int uid, struct watch_holder *top,
+			    int ntop)
+{
+	struct watch_holders h = { v->st, top, ntop, 0, 0 };
+
+	memset(top, 0, ntop * sizeof(*top));
+	user_epoll_watches_but(uid, traced_alive, v->st, top, ntop);
+	proc_each(v->st, traced_holder, &h);
+}
+
+static bool traced_alive(uint32_t pid, void *arg)
+{
+	const struct proc *p = proc_find(arg, pid);
+
+	return p && !p->exited;
+}
+
+/* The user's watches: the kernel's count where it is exact (an atomic,
+ * before 5.15).  A percpu_counter's global count (approx) is off by up
+ * to percpu_slack(); near the warning's threshold it is replaced by an
+ * exact count: what the traced processes registered (known here from
+ * their records, as of this ADD) and what the user's other processes
+ * hold (/proc, counted again at most once a second). */
+static long long watch_estimate(struct verdicts *v, unsigned int uid, long long kernel_count,
+				bool approx, bool failed, long long limit)
 {
 	long long ours = state_registrations(v->st);
+	uint64_t now;
 
-	if (ours > kernel_count)
-		kernel_count = ours;
 	/* ENOSPC: the kernel's exact sum reached the limit. */
-	if (failed && kernel_count < limit)
-		kernel_count = limit;
-	return kernel_count;
+	if (failed)
+		return kernel_count > limit ? kernel_count : limit;
+	if (approx && kernel_count >= 0 && (kernel_count + percpu_slack()) * 5 >= limit * 4) {
+		now = monotonic_ns();
+		if (!v->others_ns || v->others_uid != uid || now - v->others_ns > NS_PER_SEC) {
+			v->others = user_epoll_watches_but(uid, traced_alive, v->st, NULL, 0);
+			v->others_uid = uid;
+			v->others_ns = now;
+		}
+		if (v->others >= 0)
+			return ours + v->others;
+	}
+	return ours > kernel_count ? ours : kernel_count;
 }
 
 static long long watch_limit(struct verdicts *v, uint64_t now_ns)
@@ -1180,7 +1252,8 @@ static long long watch_limit(struct verdicts *v, uint64_t now_ns)
 }
 
 void verdict_on_watch_count(struct verdicts *v, uint32_t pid, uint32_t tid, int epfd, int fd,
-			    unsigned int uid, long long watches, bool failed, uint64_t ts_ns)
+			    unsigned int uid, long long watches, bool approx, bool failed,
+			    uint64_t ts_ns)
 {
 	long long limit = failed ? epoll_max_user_watches() : watch_limit(v, ts_ns);
 	struct watch_holder top[3];
@@ -1190,11 +1263,11 @@ void verdict_on_watch_count(struct verdicts *v, uint32_t pid, uint32_t tid, int 
 
 	if (limit <= 0)
 		return;
-	watches = watch_estimate(v, watches, failed, limit);
+	watches = watch_estimate(v, uid, watches, approx, failed, limit);
 	if (failed ? v->watches_exhausted_said :
 	    (v->watches_near_said || watches < 0 || watches * 5 < limit * 4))
 		return;
-	user_epoll_watches(uid, top, 3, 0, 0);
+	biggest_holders(v, uid, top, 3);
 	for (int i = 0; i < 3 && top[i].pid && used < sizeof(holders); i++)
 		used += snprintf(holders + used, sizeof(holders) - used, "%s%u (%s) %lld",
 				 i ? ", " : "", top[i].pid, top[i].comm, top[i].watches);

@@ -77,6 +77,11 @@ struct verdicts {
 	bool watches_near_said, watches_exhausted_said;
 	long long watch_limit;		/* fs.epoll.max_user_watches, as last read */
 	uint64_t watch_limit_read_ns;
+	/* The watches of the user's untraced processes (a /proc scan),
+	 * counted at others_ns, for others_uid. */
+	long long others;
+	unsigned int others_uid;
+	uint64_t others_ns;
 	uint64_t last_tick_ns;
 	struct stale_check *stale;	/* closes waiting to be confirmed */
 	size_t nstale, stale_cap;
@@ -109,10 +114,11 @@ void verdict_on_unregister(struct verdicts *v, struct epset *s, struct reg *r, b
 			   const struct sock_queue *left, uint64_t ts_ns);
 void verdict_on_stale_close(struct verdicts *v, struct epset *s, struct reg *r, uint32_t tid,
 			    uint64_t ts_ns);
-/* After an ADD: the user's watch count as the kernel had it (-1 unknown);
- * failed tells an ENOSPC. */
+/* After an ADD: the user's watch count as the kernel had it (-1 unknown;
+ * approx: a percpu_counter's global count); failed tells an ENOSPC. */
 void verdict_on_watch_count(struct verdicts *v, uint32_t pid, uint32_t tid, int epfd, int fd,
-			    unsigned int uid, long long watches, bool failed, uint64_t ts_ns);
+			    unsigned int uid, long long watches, bool approx, bool failed,
+			    uint64_t ts_ns);
 /* The process is gone (status: wait status; known false: unknown). */
 void verdict_on_exit(struct verdicts *v, uint32_t pid, int status, bool known, uint64_t ts_ns);
 /* Attach: an item found ready but not queued while thread `tid` was

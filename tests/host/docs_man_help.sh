@@ -6,7 +6,9 @@
 #  - every \-\-name anywhere in the page is an option of the tool;
 #  - a "(default X)" that --help states is repeated in the man entry;
 #  - its "JSON events" subsection names every event the code emits
-#    (head(r, ev, "NAME") in user/render_json.c), and only those.
+#    (head(r, ev, "NAME") in user/render_json.c), and only those;
+#  - README's kernel table and its REQUIREMENTS agree on the kernels, the
+#    architectures and the backends that do not load.
 # Option tags in the page are written with inline font escapes, one per
 # .TP, e.g.  \fB\-o\fR, \fB\-\-output\fR=\fIFILE\fR
 # MAN (default man/epolltrace.8) and ET may be overridden, e.g. to check
@@ -108,6 +110,31 @@ missing=$(comm -23 "$T/code.events" "$T/man.events")
 stale=$(comm -13 "$T/code.events" "$T/man.events")
 [ -z "$missing" ] || fail "JSON events the code emits but the man page does not document: $(oneline "$missing")"
 [ -z "$stale" ] || fail "JSON events the man page documents but the code never emits: $(oneline "$stale")"
+
+# ---- the kernel matrix ------------------------------------------------------
+# README's table of the VM tier's last run (tests/vm/matrix_table.py) has a
+# row per kernel of tests/vm/kernels, and the man page's REQUIREMENTS name
+# each of those kernels and architectures, and each backend the table says
+# does not load, as not loading there.
+
+README=${README:-$ROOT/README.md}
+man_section REQUIREMENTS | roff_text | tr '\n' ' ' | sed -E 's/ +/ /g' >"$T/man.req"
+rows=0
+while read -r name arch _; do
+	row=$(grep -E "^\| $name(\.[0-9]+)? \([^)]*\) \| $arch \|" "$README") ||
+		fail "README's kernel table has no row for $name on $arch (tests/vm/kernels; make it with tests/vm/matrix_table.py)"
+	rows=$((rows + 1))
+	grep -qF -- "$name" "$T/man.req" && grep -qF -- "$arch" "$T/man.req" ||
+		fail "the man page's REQUIREMENTS do not name Linux $name on $arch, which README's table shows"
+	for b in fentry kprobe tracepoint; do
+		awk -F'|' -v b="$b" '{ i = (b == "fentry") ? 4 : (b == "kprobe") ? 5 : 6; print $i }' <<<"$row" |
+			grep -q 'does not load' || continue
+		grep -qE "$arch[^.;]*$b does not" "$T/man.req" ||
+			fail "README's table says $b does not load on $name $arch; the man page's REQUIREMENTS do not"
+	done
+done < <(sed 's/#.*//' "$ROOT/tests/vm/kernels" | grep -v '^[[:space:]]*$')
+[ "$(grep -cE '^\| [0-9]+\.[0-9]+(\.[0-9]+)? \(' "$README")" = "$rows" ] ||
+	fail "README's kernel table has rows for kernels tests/vm/kernels does not list"
 
 # ---- it renders -------------------------------------------------------------
 

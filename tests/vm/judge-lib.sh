@@ -7,6 +7,16 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 [ -d "${R:-}" ] || fail "no record directory (R=${R:-})"
 
+# guest_fact NAME: what the guest's /init found about its kernel
+# (tests/vm/init: release, arch, sk_data_ready_tp, epoll_pwait2, ...).
+guest_fact() { sed -n "s/^$1=//p" "$R/../guest.facts" 2>/dev/null; }
+
+# trace_attached TRACE WHAT: the trace's start record lists WHAT among the
+# hooks epolltrace attached (e.g. raw_tp:sk_data_ready).
+trace_attached() {
+	grep -m1 '"event":"start"' "$1" 2>/dev/null | grep -qF "\"$2\""
+}
+
 # ran NAME: the run recorded as NAME (tests/vm/lib/guest-lib.sh: launch or
 # attach) ended with status 0 and left a trace.
 ran() {

@@ -28,12 +28,22 @@ order it does it, for one PART:
   tracepoint       the tracepoint backend on a kernel without
                    sock:sk_data_ready: the waits, and no readiness from
                    ep_poll_callback or sk_data_ready
+  tracepoint-sk    the tracepoint backend with sock:sk_data_ready
+                   attached: the waits, no readiness from
+                   ep_poll_callback, and each socket's readiness from
+                   sk_data_ready (queued) before the wait that returns it
   rdllist          each fd read off the ready list at epoll_wait (source
                    rdllist) before the wait that returns it
+  rdllist-sk       with sock:sk_data_ready attached: the pipe and the
+                   eventfd read off the ready list, the sockets told by
+                   sk_data_ready, each before the wait that returns it
   auto             some readiness from ep_poll_callback
 """
 import json
 import sys
+
+# The steps' fds that are sockets (sock:sk_data_ready tells their input).
+SOCKETS = ("UDP", "LISTEN", "TCP_ONESHOT", "TCP_ET")
 
 ARMED = {"source": "ep_poll_callback", "events": {"$has": ["EPOLLIN"]}, "queued": True,
          "coalesced": False, "disarmed": False, "mismatch": False}
@@ -98,15 +108,20 @@ def main():
         create(f["INNER"])
         add(f["INNER"], f["NESTED_PIPE_R"], "EPOLLIN")
         add(f["OUTER"], f["INNER"], "EPOLLIN")
-    elif part in ("waits", "tracepoint"):
+    elif part in ("waits", "tracepoint", "tracepoint-sk"):
         for name, _ in steps:
+            if part == "tracepoint-sk" and name in SOCKETS:
+                ready(ep, f[name], source="sk_data_ready", queued=True)
             wait(ep, f[name])
         wait(ep, None, timeout=0)
+        if part == "tracepoint-sk":
+            ready(ep, f["TCP_ET"], source="sk_data_ready", queued=True)
         wait(ep, f["TCP_ET"])
         wait(f["OUTER"], f["INNER"])
         wait(f["INNER"], f["NESTED_PIPE_R"])
-        if part == "tracepoint":
+        if part != "waits":
             absent(source="ep_poll_callback")
+        if part == "tracepoint":
             absent(source="sk_data_ready")
     elif part == "callback":
         for name, extra in steps:
@@ -126,9 +141,10 @@ def main():
         wait(ep, f["TCP_ET"], latency=True)
         ready(f["OUTER"], f["INNER"], **ARMED)
         wait(f["OUTER"], f["INNER"])
-    elif part == "rdllist":
+    elif part in ("rdllist", "rdllist-sk"):
         for name in ("PIPE_R", "EVENTFD", "UDP", "LISTEN", "TCP_ONESHOT"):
-            ready(ep, f[name], source="rdllist")
+            sk = part == "rdllist-sk" and name in SOCKETS
+            ready(ep, f[name], source="sk_data_ready" if sk else "rdllist")
             wait(ep, f[name])
     elif part == "auto":
         rec("ready", source="ep_poll_callback")

@@ -1,4 +1,4 @@
-# The guest is what the readiness tests assume: Debian's 6.1 kernel with
+# The guest is what the readiness tests assume: a Debian kernel with
 # BTF, kprobes, tracefs and bpffs mounted, loopback up.  Records the facts
 # (facts: NAME=VALUE lines; mounts; lo) for tests/vm/judge/kernel.sh.
 . /et/lib/guest-lib.sh

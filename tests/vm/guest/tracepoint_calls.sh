@@ -1,5 +1,5 @@
-# --backend=tracepoint still traces every call on 6.1, which lacks
-# sock:sk_data_ready: tools/ready_kinds under it, for
+# --backend=tracepoint traces every call, with or without
+# sock:sk_data_ready (6.4+): tools/ready_kinds under it, for
 # tests/vm/judge/tracepoint_calls.sh.
 . /et/lib/guest-lib.sh
 launch tp tracepoint "$TOOLS/ready_kinds"

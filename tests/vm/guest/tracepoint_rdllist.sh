@@ -1,4 +1,5 @@
-# On 6.1 the tracepoint backend's only readiness is the ready list read at
+# The tracepoint backend's readiness of what sock:sk_data_ready cannot tell
+# (of everything, where the kernel lacks it) is the ready list read at
 # epoll_wait: tools/ready_kinds under it, for
 # tests/vm/judge/tracepoint_rdllist.sh.
 . /et/lib/guest-lib.sh

@@ -24,13 +24,16 @@ judge_diag() {
 
 	ran launch
 	check_records "$R/launch.json" --no-loss || fail "launch: malformed trace"
-	grep -q '^# scen_' "$R/launch.out" && fail "launch: $(grep '^# scen_' "$R/launch.out")"
 	while read -r name args; do
 		id=$(scen_id "$name" $args)
-		awk -v s="# scenario $id" '/^# scenario / { on = ($0 == s); next } on' \
-			"$R/launch.out" >"$T/$id.launch.exp"
-		pairs+=("$id=$T/$id.launch.exp")
+		rc=$(cat "$R/$id.launch.rc" 2>/dev/null)
+		if [ "$rc" != 0 ]; then
+			echo "scen_$id exited ${rc:-?} under launch:"; tail -n 3 "$R/$id.launch.err"
+			failed="$failed $id"
+		fi
+		pairs+=("$id=$R/$id.launch.out")
 	done <"$R/scenarios"
+	[ -z "$failed" ] || fail "workloads failed under launch:$failed"
 	python3 "$ROOT/tests/vm/check_scenarios.py" launch "$R/launch.json" "${pairs[@]}" "$@" ||
 		fail "$backend, launch mode, see above"
 

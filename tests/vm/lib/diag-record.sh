@@ -2,7 +2,8 @@
 # guest-lib.sh: run every scenario of tests/diag.list (tools/scen_*.c)
 # under one backend, in launch and in attach mode, and record it all for
 # tests/vm/judge/diag-lib.sh.  Loading the BPF programs takes seconds
-# under TCG, so one epolltrace serves all the scenarios of a mode.
+# under TCG, so one epolltrace serves all the scenarios of a mode, which
+# run side by side.
 
 # The scenarios that run, "NAME [ARGS]" per line, also for the judge.
 sed 's/#.*//' /et/diag.list | grep -v '^[[:space:]]*$' >"$T/scenarios"
@@ -15,9 +16,11 @@ scen_id() {
 	if [ $# -gt 0 ]; then echo "${name}_$(echo "$*" | tr ' ' _)"; else echo "$name"; fi
 }
 
-# diag_launch BACKEND: epolltrace -f launches a shell that runs the
-# scenarios one after the other, each after a "# scenario NAME" line on
-# stdout.  Records launch.json, launch.out, launch.err, launch.rc.
+# diag_launch BACKEND: epolltrace -f launches a shell that starts all the
+# scenarios at once (as attach mode lets them all go at once: they are
+# mostly asleep, and one after the other they took half a minute).
+# Records launch.json, launch.err, launch.rc and per scenario
+# NAME.launch.out (its stdout: its expectations), .err and .rc.
 diag_launch() {
 	need_et
 	# shellcheck disable=SC2016
@@ -25,10 +28,12 @@ diag_launch() {
 		while read -r s args; do
 			id=$s
 			[ -n "$args" ] && id="${s}_$(echo $args | tr " " _)"
-			echo "# scenario $id"
-			"$1/scen_$s" $args </dev/null || { echo "# scen_$s exited $?"; exit 1; }
-		done <"$0"' "$T/scenarios" "$TOOLS" >"$T/launch.out" 2>"$T/launch.err"
+			( "$1/scen_$s" $args </dev/null >"$2/$id.launch.out" 2>"$2/$id.launch.err"
+			  echo $? >"$2/$id.launch.rc" ) &
+		done <"$0"
+		wait' "$T/scenarios" "$TOOLS" "$T" >"$T/launch.out" 2>"$T/launch.err"
 	echo $? >"$T/launch.rc"
+	[ "$(cat "$T/launch.rc")" = 0 ] || skip_unavailable "$T/launch.err" "$1"
 }
 
 # diag_attach BACKEND: every scenario started and held at its sync point
@@ -51,7 +56,7 @@ diag_attach() {
 	done <"$T/scenarios"
 	"$ET" --json --backend="$1" -o "$T/attach.json" -p "${pids#,}" 2>"$T/attach.err" &
 	tpid=$!
-	wait_start "$T/attach.json"
+	wait_start "$T/attach.json" "$tpid"
 	while read -r name args; do touch "$T/$(scen_id "$name" $args).sync.go"; done <"$T/scenarios"
 	while read -r name args; do
 		id=$(scen_id "$name" $args)

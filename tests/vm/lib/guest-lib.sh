@@ -13,18 +13,44 @@ skip() { echo "skip: $*"; exit 77; }
 
 need_et() { [ -x "$ET" ] || fail "no epolltrace binary in the image"; }
 
+# skip_unavailable ERR BACKEND: where epolltrace said (in its stderr, ERR)
+# that BACKEND does not load on this kernel, skip the test with its reason
+# (e.g. fentry on arm64 before ftrace direct calls, Linux 6.4).
+skip_unavailable() {
+	local why
+	[ "$2" = auto ] && return 0
+	why=$(grep -m1 "^epolltrace: backend $2 unavailable: " "$1" 2>/dev/null) || return 0
+	skip "backend $2 does not load on this kernel: ${why#*unavailable: }"
+}
+
 # launch NAME BACKEND CMD [ARGS]: epolltrace --json --backend=BACKEND
-# launching CMD.  Records NAME.json (the trace), NAME.out (CMD's stdout),
-# NAME.err (the tracer's stderr), NAME.rc (epolltrace's exit status,
-# which is CMD's).  ET_OPTS: more options (e.g. -c).
+# (and ET_OPTS, e.g. -c) launching CMD.  Records NAME.json (the trace),
+# NAME.out (CMD's stdout), NAME.err (the tracer's stderr), NAME.rc
+# (epolltrace's exit status, which is CMD's).
 launch() {
 	local name=$1 backend=$2
 	shift 2
 	need_et
 	# shellcheck disable=SC2086
-	timeout 60 "$ET" --json ${ET_OPTS:-} --backend="$backend" -o "$T/$name.json" -- "$@" \
+	timeout 60 "$ET" ${ET_OPTS:-} --json --backend="$backend" -o "$T/$name.json" -- "$@" \
 		>"$T/$name.out" 2>"$T/$name.err"
 	echo $? >"$T/$name.rc"
+	[ "$(cat "$T/$name.rc")" = 0 ] || skip_unavailable "$T/$name.err" "$backend"
+}
+
+# has_syscall NAME: this kernel has syscall NAME (its tracepoint exists).
+has_syscall() { [ -e "/sys/kernel/tracing/events/syscalls/sys_enter_$1" ]; }
+
+# syscall_nr NAME: the number of an epoll wait syscall on this
+# architecture, as /proc/PID/task/TID/syscall shows it.
+syscall_nr() {
+	case $(cat /et/arch)-$1 in
+	*-epoll_pwait2) echo 441 ;;
+	x86-64-epoll_pwait) echo 281 ;;
+	x86-64-epoll_wait) echo 232 ;;
+	arm64-epoll_pwait) echo 22 ;;
+	*) echo -1 ;;
+	esac
 }
 
 # wait_for FILE TRIES: until FILE exists, TRIES times 50 ms at most.
@@ -34,10 +60,12 @@ wait_for() {
 	[ -e "$1" ]
 }
 
-# wait_start TRACE: until epolltrace wrote its start record (30 s at most).
+# wait_start TRACE [PID]: until epolltrace wrote its start record (30 s at
+# most), or its process PID is gone.
 wait_start() {
 	local i=0
 	while ! grep -q '"event": *"start"' "$1" 2>/dev/null && [ $i -lt 600 ]; do
+		[ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null && return
 		sleep 0.05; i=$((i + 1))
 	done
 }
@@ -57,10 +85,11 @@ attach() {
 	wait_for "$T/$name.sync.ready" 1000 || fail "$name: the workload never reached its sync point"
 	"$ET" --json --backend="$backend" -o "$T/$name.json" -p "$wpid" 2>"$T/$name.err" &
 	tpid=$!
-	wait_start "$T/$name.json"
+	wait_start "$T/$name.json" "$tpid"
 	touch "$T/$name.sync.go"
 	wait "$wpid"
 	echo $? >"$T/$name.wrc"
 	wait "$tpid"
 	echo $? >"$T/$name.rc"
+	[ "$(cat "$T/$name.rc")" = 0 ] || skip_unavailable "$T/$name.err" "$backend"
 }

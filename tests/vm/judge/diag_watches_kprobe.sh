@@ -1,0 +1,6 @@
+#!/bin/bash
+# tests/vm/guest/diag_watches_kprobe.sh: the watch-limit warnings with the
+# kprobe backend, exact counts (tests/vm/judge/watches-lib.sh).
+. "$(dirname "$0")/../judge-lib.sh"
+. "$(dirname "$0")/watches-lib.sh"
+judge_watches kprobe

@@ -1,0 +1,6 @@
+#!/bin/bash
+# tests/vm/guest/summary_fentry.sh: -c with the fentry backend counts what
+# tools/ready_kinds did (tests/vm/judge/summary-lib.sh).
+. "$(dirname "$0")/../judge-lib.sh"
+. "$(dirname "$0")/summary-lib.sh"
+judge_summary fentry
