@@ -318,7 +318,11 @@ static inline bool sc_in_epoll_wait(pid_t tid)
 			nr = -1;	/* "running" */
 	}
 	fclose(f);
-	return nr == SYS_epoll_wait || nr == SYS_epoll_pwait
+	/* arm64 has no epoll_wait: libc's goes through epoll_pwait. */
+	return nr == SYS_epoll_pwait
+#ifdef SYS_epoll_wait
+	       || nr == SYS_epoll_wait
+#endif
 #ifdef SYS_epoll_pwait2
 	       || nr == SYS_epoll_pwait2
 #endif
