@@ -30,6 +30,8 @@ struct reg {
 	/* counters for -c */
 	uint64_t adds, mods, readies, deliveries;
 	uint64_t last_ready_ns;	/* the callback that queued it, 0 once delivered */
+	uint32_t coalesced;	/* callbacks that found it queued already, since its
+				 * last delivery (folded into that delivery's text) */
 	/* Tracepoint backend: the set's ready-list epoch (epset.rdlist_exits
 	 * + 1) in which it was on the list at a wait's return, and in which
 	 * its readiness was told; either way not news to a snapshot of that

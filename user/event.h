@@ -49,6 +49,9 @@ struct delivered {
 	uint64_t data;
 	int fd;			/* -1: no registration carries this data */
 	long long ready_us;	/* readiness to return; -1 unknown */
+	uint32_t coalesced;	/* readiness callbacks that found it queued already
+				 * since the last delivery (each a ready event of
+				 * its own too, flagged RF_COALESCED) */
 };
 
 struct wait_event {

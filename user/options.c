@@ -33,6 +33,7 @@ static const char doc[] =
 "  epolltrace -f -p 1234           attach to 1234 and its future children\n"
 "  epolltrace --json -o t.json -p 1234   NDJSON to a file\n"
 "  epolltrace -c -p 1234           summary per epoll set and fd at exit\n"
+"  epolltrace -e epoll_wait,warnings -p 1234   only waits and warnings\n"
 "  epolltrace --sets -p 1234       print the epoll sets of 1234 and exit\n";
 
 static const char args_doc[] = "[-- COMMAND [ARGS...]]";
@@ -53,6 +54,8 @@ static const struct argp_option options[] = {
 	{ "backend", OPT_BACKEND, "NAME", 0, "Readiness backend: auto, fentry, kprobe or tracepoint (default auto)", 0 },
 	{ "syscall-hooks", OPT_SYSCALLS, "NAME", 0, "How syscalls are hooked: auto, tracepoint (one per syscall, needs tracefs) or raw_tp (sys_enter/sys_exit) (default auto)", 0 },
 	{ "ringbuf-kb", OPT_RINGBUF, "KB", 0, "Ring buffer size in KiB, a power of two (default 8192)", 0 },
+	{ "events", 'e', "LIST", 0, "Show only these record kinds (calls, ready, warnings, notes, exits) or calls (epoll_ctl, epoll_wait, ..., %wait, %create); with '!', all but these; may be repeated", 0 },
+	{ "quiet", 'q', NULL, 0, "Show only warnings and the final recap (no header in text); -e lists add to that", 0 },
 	{ "verbose", 'v', NULL, 0, "Say what is attached, show libbpf's debug log, and each step of the verdicts (suspect, held back, cleared)", 0 },
 	/* -h as strace and bcc's tools take it; argp's own is -? */
 	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },
@@ -100,6 +103,18 @@ static void tracing_only(struct options *opts, const char *name)
 		opts->tracing_option = name;
 }
 
+/* -q sets the default, then each -e in order (where -q stands does not
+ * matter). */
+static void build_selection(struct options *opts, struct argp_state *state)
+{
+	char why[512];
+
+	selection_init(&opts->select, opts->quiet);
+	for (int i = 0; i < opts->nevents; i++)
+		if (selection_apply(&opts->select, opts->events[i], why, sizeof(why)))
+			argp_error(state, "-e: %s", why);
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct options *opts = state->input;
@@ -110,6 +125,13 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'o': opts->output = arg; break;
 	case 'c': opts->summary = true; tracing_only(opts, "-c"); break;
 	case 'v': opts->verbose = true; break;
+	case 'q': opts->quiet = true; tracing_only(opts, "-q"); break;
+	case 'e':
+		if (opts->nevents == MAX_EVENT_LISTS)
+			argp_error(state, "too many -e options (at most %d)", MAX_EVENT_LISTS);
+		opts->events[opts->nevents++] = arg;
+		tracing_only(opts, "-e");
+		break;
 	case 'h': argp_state_help(state, stdout, ARGP_HELP_STD_HELP); break;
 	case OPT_JSON: opts->json = true; break;
 	case OPT_SETS: opts->sets = true; break;
@@ -168,6 +190,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
+		build_selection(opts, state);
 		if (opts->sets && (opts->command || opts->npids == 0))
 			argp_error(state, "--sets needs -p PID and no command");
 		if (opts->sets && opts->tracing_option)

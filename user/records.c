@@ -224,8 +224,11 @@ static void deliver_items(struct records *rc, struct epset *s, const struct ev_w
 		r = reg_by_data(s, d->data);
 		d->fd = r ? r->fd : -1;
 		d->ready_us = -1;
+		d->coalesced = 0;
 		if (!r)
 			continue;
+		d->coalesced = r->coalesced;
+		r->coalesced = 0;
 		r->deliveries++;
 		if (r->last_ready_ns && r->last_ready_ns <= exit_ns) {
 			uint64_t lat = exit_ns - r->last_ready_ns;
@@ -488,6 +491,8 @@ static void on_ready(struct records *rc, const struct ev_ready *e)
 	r->readies++;
 	if (e->flags & RF_QUEUED)
 		r->last_ready_ns = e->h.ts_ns;
+	if (e->flags & RF_COALESCED)
+		r->coalesced++;
 	if (e->flags & (RF_QUEUED | RF_COALESCED))
 		r->readied_epoch = rdlist_epoch(s);
 	verdict_on_ready(rc->verdicts, s, r, e->flags, e->flags & RF_BACKLOG ? &e->queue : NULL,

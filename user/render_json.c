@@ -154,6 +154,8 @@ static void print_wait(struct renderer *r, const struct event *ev)
 		json_kv_hex(l, "data", d->data);
 		if (d->ready_us >= 0)
 			json_kv_int(l, "ready_us", d->ready_us);
+		if (d->coalesced)
+			json_kv_int(l, "coalesced", d->coalesced);
 		json_close(l, '}');
 	}
 	json_close(l, ']');

@@ -8,6 +8,7 @@
 #include "fd_desc.h"
 #include "fd_probe.h"
 #include "render.h"
+#include "selection.h"
 #include "sink.h"
 
 /* Where a record's line starts: "0.008964 [13331] " or "... [13331/13335] ". */
@@ -180,6 +181,11 @@ static void print_wait(struct renderer *r, const struct event *ev)
 				line_append(l, ", fd=", 5);
 				fd_arg(r, ev->pid, we->items[i].fd);
 			}
+			if (we->items[i].coalesced && render_shows_kind(r, SHOW_READY)) {
+				line_append(l, ", +", 3);
+				line_u64(l, we->items[i].coalesced);
+				line_str(l, " ready already queued");
+			}
 			line_append(l, "}", 1);
 		}
 		if (we->incomplete)
@@ -237,11 +243,15 @@ static const char *source_name(int s)
 	}
 }
 
+/* A callback that only found the item queued already is not a line of
+ * its own: the wait that delivers the item counts it (print_wait). */
 static void print_ready(struct renderer *r, const struct event *ev)
 {
 	const struct ready_event *e = &ev->ready;
 	struct line *l = &r->line;
 
+	if (e->flags & RF_COALESCED)
+		return;
 	head(r, ev);
 	line_append(l, "~~ ready ", 9);
 	fd_arg(r, ev->pid, e->fd);

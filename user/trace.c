@@ -109,10 +109,13 @@ static int resolve_pids(struct trace *tr)
 	return 0;
 }
 
+/* The header: in text not with -q (JSON begins with it whatever). */
 static void say_start(struct trace *tr)
 {
 	struct event ev = { .kind = EVK_START, .ts_ns = tr->out.start_ns };
 
+	if (tr->opts->quiet && !tr->opts->json)
+		return;
 	ev.start = (struct start_event){
 		.backend = backend_name(tr->tracer.backend),
 		.attached = tr->tracer.attached, .nattached = tr->tracer.nattached,
@@ -197,6 +200,7 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 	signal(SIGPIPE, SIG_IGN);	/* a closed output is an error, not our death */
 
 	render_init(&tr.out, render_ops_find(o->json ? "json" : "text"), out, err, &tr.state, 0);
+	render_select(&tr.out, &o->select);
 	verdicts_init(&tr.verdicts, &vc, &tr.state, &tr.tracer, &tr.out);
 	records_init(&tr.records, o, &tr.state, &tr.verdicts, &tr.out, &tr.tracer);
 	if (tracer_start(&tr.tracer, o, records_handle, &tr.records)) {

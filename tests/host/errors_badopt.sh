@@ -39,6 +39,11 @@ done <<'EOF'
 --sets --backend=fentry -p 1	epolltrace: --backend cannot be used with --sets, which prints the sets and exits
 --sets --syscall-hooks=raw_tp -p 1	epolltrace: --syscall-hooks cannot be used with --sets, which prints the sets and exits
 --sets --ringbuf-kb=64 -p 1	epolltrace: --ringbuf-kb cannot be used with --sets, which prints the sets and exits
+--sets -q -p 1	epolltrace: -q cannot be used with --sets, which prints the sets and exits
+--sets -e ready -p 1	epolltrace: -e cannot be used with --sets, which prints the sets and exits
+-e x=y -- true	epolltrace: -e: unknown qualifier in 'x=y' (only trace= is known)
+-e , -- true	epolltrace: -e: nothing named in ','
+-e ready,foo -- true	epolltrace: -e: unknown name 'foo' in 'ready,foo' (kinds: calls, ready, warnings, notes, exits; calls: epoll_create, epoll_create1, epoll_ctl, epoll_wait, epoll_pwait, epoll_pwait2, close, %create, %wait; all, none)
 EOF
 # An empty pid list (a word the loop above cannot give).
 timeout 10 "$ET" -p '' >"$T/out" 2>"$T/err"
