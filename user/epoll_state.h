@@ -97,6 +97,9 @@ void proc_set_comm(struct state *st, uint32_t pid, const char *comm);
 size_t procs_alive(const struct state *st);
 /* Registrations the live processes hold, in all their sets. */
 size_t state_registrations(const struct state *st);
+/* Forgets a process and everything kept about it (its sets, fd names). */
+void proc_drop(struct state *st, uint32_t pid);
+size_t procs_count(const struct state *st);
 /* Calls fn for each process; fn must not add or drop processes. */
 void proc_each(struct state *st, void (*fn)(struct proc *, void *), void *arg);
 

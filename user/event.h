@@ -41,6 +41,8 @@ struct start_event {
 	int nattached;
 	const uint32_t *pids;
 	int npids;
+	const char *target;	/* -a, --cgroup, --comm: "all processes", ...; else NULL */
+	int nattached_pids;	/* ...processes with epoll sets joined at the start */
 };
 
 /* One event an epoll_wait returned, with the registration it maps to. */
@@ -137,6 +139,7 @@ struct said {
 	const char *kind;
 	uint32_t pid;
 	int epfd, fd;
+	char comm[COMM_LEN];	/* the process's name then */
 };
 
 struct recap_event {

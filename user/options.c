@@ -27,6 +27,7 @@ static const char doc[] =
 "\n"
 "USAGE: epolltrace [OPTIONS] -- COMMAND [ARGS...]\n"
 "       epolltrace [OPTIONS] -p PID[,PID...]\n"
+"       epolltrace [OPTIONS] -a | --cgroup PATH | --comm NAME[,NAME...]\n"
 "\n"
 "EXAMPLES:\n"
 "  epolltrace -- ./server          run ./server under trace\n"
@@ -34,14 +35,18 @@ static const char doc[] =
 "  epolltrace --json -o t.json -p 1234   NDJSON to a file\n"
 "  epolltrace -c -p 1234           summary per epoll set and fd at exit\n"
 "  epolltrace -e epoll_wait,warnings -p 1234   only waits and warnings\n"
-"  epolltrace --sets -p 1234       print the epoll sets of 1234 and exit\n";
+"  epolltrace --sets -p 1234       print the epoll sets of 1234 and exit\n"
+"  epolltrace -a -q                warnings about every process, new ones too\n";
 
 static const char args_doc[] = "[-- COMMAND [ARGS...]]";
 
-enum { OPT_JSON = 1000, OPT_EPFD, OPT_FD, OPT_SETS, OPT_STALL, OPT_CONFIRM, OPT_BACKEND, OPT_RINGBUF, OPT_SYSCALLS };
+enum { OPT_JSON = 1000, OPT_CGROUP, OPT_COMM, OPT_EPFD, OPT_FD, OPT_SETS, OPT_STALL, OPT_CONFIRM, OPT_BACKEND, OPT_RINGBUF, OPT_SYSCALLS };
 
 static const struct argp_option options[] = {
 	{ "pid", 'p', "PID[,PID...]", 0, "Attach to these processes (all their threads)", 0 },
+	{ "all", 'a', NULL, 0, "Trace every process (but epolltrace), new ones included", 0 },
+	{ "cgroup", OPT_CGROUP, "PATH", 0, "Trace the processes of this cgroup v2 directory and below, new ones included", 0 },
+	{ "comm", OPT_COMM, "NAME[,NAME...]", 0, "Trace the processes of these names, new ones included (at exec)", 0 },
 	{ "follow-forks", 'f', NULL, 0, "Also trace children forked after the start", 0 },
 	{ "output", 'o', "FILE", 0, "Write the trace to FILE instead of stdout", 0 },
 	{ "json", OPT_JSON, NULL, 0, "Write NDJSON, one object per line", 0 },
@@ -95,6 +100,28 @@ static void parse_pids(struct options *opts, const char *arg, struct argp_state 
 		argp_error(state, "no pid in the list given to -p: '%s'", arg);
 }
 
+static void set_target(struct options *opts, enum target_mode t, struct argp_state *state)
+{
+	if (opts->target != TM_PIDS && opts->target != t)
+		argp_error(state, "give one of -a, --cgroup and --comm");
+	opts->target = t;
+}
+
+/* "nginx,redis-server": each name as the kernel keeps it (15 bytes). */
+static void parse_comms(struct options *opts, const char *arg, struct argp_state *state)
+{
+	char *copy = strdup(arg), *save = NULL;
+
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (opts->ncomms == TARGET_COMMS_MAX)
+			argp_error(state, "too many names for --comm (at most %d)", TARGET_COMMS_MAX);
+		snprintf(opts->comms[opts->ncomms++], COMM_LEN, "%s", tok);
+	}
+	free(copy);
+	if (!opts->ncomms)
+		argp_error(state, "no name in the list given to --comm: '%s'", arg);
+}
+
 /* Options that only tracing uses: --sets, which only prints the sets,
  * refuses them rather than ignore them. */
 static void tracing_only(struct options *opts, const char *name)
@@ -121,6 +148,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 
 	switch (key) {
 	case 'p': parse_pids(opts, arg, state); break;
+	case 'a': set_target(opts, TM_ALL, state); break;
+	case OPT_CGROUP:
+		set_target(opts, TM_CGROUP, state);
+		opts->cgroup = arg;
+		break;
+	case OPT_COMM:
+		set_target(opts, TM_COMM, state);
+		parse_comms(opts, arg, state);
+		break;
 	case 'f': opts->follow = true; tracing_only(opts, "-f"); break;
 	case 'o': opts->output = arg; break;
 	case 'c': opts->summary = true; tracing_only(opts, "-c"); break;
@@ -191,13 +227,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_END:
 		build_selection(opts, state);
+		if ((opts->command || opts->npids) && opts->target != TM_PIDS)
+			argp_error(state, "-a, --cgroup and --comm take no COMMAND and no -p");
 		if (opts->sets && (opts->command || opts->npids == 0))
 			argp_error(state, "--sets needs -p PID and no command");
 		if (opts->sets && opts->tracing_option)
 			argp_error(state, "%s cannot be used with --sets, which prints the sets and exits",
 				   opts->tracing_option);
-		if (!opts->sets && !opts->command && opts->npids == 0)
-			argp_error(state, "give a COMMAND to run or -p PID to attach to");
+		if (!opts->sets && !opts->command && opts->npids == 0 && opts->target == TM_PIDS)
+			argp_error(state, "give a COMMAND to run, -p PID to attach to, or -a, --cgroup, --comm");
 		if (opts->command && opts->npids)
 			argp_error(state, "give either a COMMAND or -p PID, not both");
 		break;

@@ -13,6 +13,10 @@ struct options {
 	uint32_t pids[MAX_PIDS];
 	int npids;
 	char **command;		/* argv after --, or NULL */
+	enum target_mode target;	/* -a, --cgroup, --comm; TM_PIDS: -p or a command */
+	const char *cgroup;		/* --cgroup PATH */
+	char comms[TARGET_COMMS_MAX][COMM_LEN];	/* --comm NAME[,NAME...] */
+	int ncomms;
 	bool follow;
 	bool json;
 	bool verbose;
