@@ -1690,8 +1690,13 @@ int on_fork(struct bpf_raw_tracepoint_args *ctx)
 		set_judged(ctgid, false);
 	/* The child of a traced process is traced with -f, and is one of the
 	 * target's as its parent is (same cgroup, same name, all). */
-	if ((!follow_forks && target_mode == TM_PIDS) || !is_traced(ptgid) || joining_stopped)
+	if ((!follow_forks && target_mode == TM_PIDS) || !is_traced(ptgid) || joining_stopped) {
+		/* A bit user space set for a process gone before it looked
+		 * is not this new process's. */
+		if (target_mode != TM_PIDS && is_traced(ctgid))
+			set_traced(ctgid, false);
 		return 0;
+	}
 	/* Join the filter here, before the child can run a syscall. */
 	set_traced(ctgid, true);
 	rec = reserve(sizeof(*rec));
