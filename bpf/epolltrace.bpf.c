@@ -29,13 +29,40 @@ const void *eventpoll_fops_seen;
 
 /* The traced processes: one bit per tgid.  Every epoll call on the
  * machine asks, so the answer is an array load (inlined by the verifier),
- * not a hash lookup. */
+ * not a hash lookup.  User space sets its bits in place, atomically
+ * (mmap), beside the programs that set them (forks, joins). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, TRACED_TGID_WORDS);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, __u64);
 } traced_tgids SEC(".maps");
+
+/* Processes that join by themselves (-a, --cgroup, --comm): the mode
+ * (enum target_mode), the cgroup (its id, the inode number of its
+ * directory, and its depth below the root) and the names. */
+const volatile __u8 target_mode;
+const volatile __u64 target_cgroup_id;
+const volatile __u32 target_cgroup_level;
+const volatile __u32 target_ncomms;
+const volatile char target_comms[TARGET_COMMS_MAX][COMM_LEN];
+
+/* Processes found outside the target at an epoll call of theirs: one bit
+ * per tgid, so that such a process pays what any untraced one pays (one
+ * array load of traced_tgids, one of this).  Cleared at a fork (a new
+ * process of that tgid), an exec (--comm: another name) and a move to
+ * another cgroup (--cgroup), so the next epoll call asks again. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TRACED_TGID_WORDS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} judged_tgids SEC(".maps");
+
+/* Set by user space when the trace ends: nothing joins any more. */
+bool joining_stopped;
 
 /* A traced call, from its entry to its exit. */
 struct syscall_call {
@@ -686,8 +713,103 @@ static __always_inline void serve_requests(int fd)
  * hands the call to its enter_*() function, which keeps what the exit
  * needs. */
 
-/* Is this a call of a traced process?  (epolltrace is never one.) */
+/* ---- which processes join by themselves (-a, --cgroup, --comm) --------- */
+
+static __always_inline void set_judged(__u32 tgid, bool on)
+{
+	__u32 word = tgid / 64;
+	__u64 *bits = bpf_map_lookup_elem(&judged_tgids, &word);
+
+	if (!bits)
+		return;
+	if (on)
+		__sync_fetch_and_or(bits, 1ULL << (tgid % 64));
+	else if (*bits & (1ULL << (tgid % 64)))
+		__sync_fetch_and_and(bits, ~(1ULL << (tgid % 64)));
+}
+
+/* The current process's name (its main thread's, as /proc/PID/comm) is
+ * one of --comm's. */
+static __always_inline bool comm_is_target(void)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	char comm[COMM_LEN] = {};
+
+	bpf_probe_read_kernel_str(comm, sizeof(comm), BPF_CORE_READ(task, group_leader, comm));
+	for (__u32 i = 0; i < TARGET_COMMS_MAX; i++) {
+		bool same = true;
+
+		if (i >= target_ncomms)
+			break;
+		for (int c = 0; c < COMM_LEN; c++) {
+			if (comm[c] != target_comms[i][c]) {
+				same = false;
+				break;
+			}
+			if (!comm[c])
+				break;
+		}
+		if (same)
+			return true;
+	}
+	return false;
+}
+
+/* Is the calling process one of the target's? */
+static __always_inline bool current_is_target(void)
+{
+	switch (target_mode) {
+	case TM_ALL:
+		return true;
+	case TM_CGROUP:
+		/* In the cgroup or below it: its ancestor at the cgroup's depth
+		 * is the cgroup (0 when the process sits higher up). */
+		return bpf_get_current_ancestor_cgroup_id(target_cgroup_level) == target_cgroup_id;
+	case TM_COMM:
+		return comm_is_target();
+	default:
+		return false;
+	}
+}
+
+/* An epoll call of a process not traced (yet): it joins if it is one of
+ * the target's, and is otherwise judged outside until its next fork,
+ * exec or cgroup move.  User space learns of it from its records. */
+static __always_inline bool join_if_target(__u32 tgid)
+{
+	__u32 word = tgid / 64;
+	__u64 *judged;
+
+	if (joining_stopped)
+		return false;
+	judged = bpf_map_lookup_elem(&judged_tgids, &word);
+	if (!judged || (*judged & (1ULL << (tgid % 64))))
+		return false;
+	if (!current_is_target()) {
+		__sync_fetch_and_or(judged, 1ULL << (tgid % 64));
+		return false;
+	}
+	set_traced(tgid, true);
+	return true;
+}
+
+/* Is this an epoll call of a traced process?  (epolltrace is never one.)
+ * With a target (-a, --cgroup, --comm) a process outside the trace may
+ * join here; with -p or a command that code is not even loaded (the
+ * verifier drops it: target_mode is a constant). */
 static __always_inline bool wanted(__u64 pid_tgid)
+{
+	__u32 tgid = pid_tgid >> 32;
+
+	if (tgid == self_tgid)
+		return false;
+	if (is_traced(tgid))
+		return true;
+	return target_mode != TM_PIDS && join_if_target(tgid);
+}
+
+/* The same for close(), which every process makes: it joins no one. */
+static __always_inline bool traced_caller(__u64 pid_tgid)
 {
 	__u32 tgid = pid_tgid >> 32;
 
@@ -1306,7 +1428,7 @@ static __always_inline int sys_enter(struct bpf_raw_tracepoint_args *ctx, bool s
 			serve_requests((int)SC_ARG0(regs));
 		return 0;
 	}
-	if (!wanted(pid_tgid))
+	if (nr == NR_close ? !traced_caller(pid_tgid) : !wanted(pid_tgid))
 		return 0;
 	forget_seed(pid_tgid);
 	switch (nr) {
@@ -1378,7 +1500,7 @@ static __always_inline int tp_enter_close_call(struct trace_event_raw_sys_enter 
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	if (!wanted(pid_tgid))
+	if (!traced_caller(pid_tgid))
 		return 0;
 	forget_seed(pid_tgid);
 	return enter_close(pid_tgid, ctx->args[0], slots);
@@ -1593,8 +1715,20 @@ int on_fork(struct bpf_raw_tracepoint_args *ctx)
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
 	struct ev_fork *rec;
 
-	if (!follow_forks || ptgid == ctgid || !is_traced(ptgid))
+	if (ptgid == ctgid)
+		return 0;	/* a thread */
+	/* A new process of that tgid: not judged yet. */
+	if (target_mode != TM_PIDS)
+		set_judged(ctgid, false);
+	/* The child of a traced process is traced with -f, and is one of the
+	 * target's as its parent is (same cgroup, same name, all). */
+	if ((!follow_forks && target_mode == TM_PIDS) || !is_traced(ptgid) || joining_stopped) {
+		/* A bit user space set for a process gone before it looked
+		 * is not this new process's. */
+		if (target_mode != TM_PIDS && is_traced(ctgid))
+			set_traced(ctgid, false);
 		return 0;
+	}
 	/* Join the filter here, before the child can run a syscall. */
 	set_traced(ctgid, true);
 	rec = reserve(sizeof(*rec));
@@ -1604,6 +1738,27 @@ int on_fork(struct bpf_raw_tracepoint_args *ctx)
 		    WITH_COMM);
 	rec->child_pid = ctgid;
 	bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
+	return 0;
+}
+
+/* --comm: a process that execs has another name: its next epoll call
+ * asks again.  (One traced already stays traced.) */
+SEC("raw_tp/sched_process_exec")
+int on_exec(struct bpf_raw_tracepoint_args *ctx)
+{
+	set_judged(bpf_get_current_pid_tgid() >> 32, false);
+	return 0;
+}
+
+/* --cgroup: a process moved to another cgroup (into the target's, say)
+ * is asked again at its next epoll call.  (One traced already stays
+ * traced.) */
+SEC("raw_tp/cgroup_attach_task")
+int on_cgroup_move(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct task_struct *task = (void *)ctx->args[2];
+
+	set_judged(BPF_CORE_READ(task, tgid), false);
 	return 0;
 }
 

@@ -26,6 +26,17 @@
 #define FILE_EPITEMS_MAX 8
 /* traced_tgids: a bit for every pid up to PID_MAX_LIMIT (4M on 64-bit). */
 #define TRACED_TGID_WORDS (4194304 / 64)
+/* --comm: process names matched at most. */
+#define TARGET_COMMS_MAX 8
+
+/* Which processes join the trace on their own, beside those user space
+ * adds (and, with -f, their children). */
+enum target_mode {
+	TM_PIDS = 0,	/* none: -p PID, a command */
+	TM_ALL,		/* -a: every process (but epolltrace) */
+	TM_CGROUP,	/* --cgroup: the processes of a cgroup v2 subtree */
+	TM_COMM,	/* --comm: processes by name */
+};
 /* Waiters looked at on one socket's wait queue (epoll's and others). */
 #define SOCK_WAITERS_MAX 12
 

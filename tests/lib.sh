@@ -2,7 +2,7 @@
 : "${ROOT:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 : "${ET:=$ROOT/build/epolltrace}" "${TOOLS:=$ROOT/build/tools}"
 T=$(mktemp -d /tmp/epolltrace-test.XXXXXX)
-trap 'cleanup_pids; rm -rf "$T"' EXIT
+trap 'cleanup_pids; [ -n "${KEEP:-}" ] && cp -r "$T" "$KEEP"; rm -rf "$T"' EXIT
 BG_PIDS=()
 
 fail() { echo "FAIL: $*"; exit 1; }

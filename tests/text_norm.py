@@ -7,7 +7,9 @@ The first line must be the header "epolltrace: tracing pid PID; readiness
 backend B (...)" with a known backend; it is checked here and left out (it
 names the machine's backend).  Of the other lines:
 - "~~ ready" lines are left out: which readiness a backend sees, and where
-  it lands among the calls, depend on the backend and on timing;
+  it lands among the calls, depend on the backend and on timing; for the
+  same reason so is the count of callbacks a wait's item folds
+  (", +N ready already queued");
 - the leading timestamp is dropped and a trailing " <S.UUUUUU>" duration
   becomes " <DUR>": no one can know them beforehand;
 - the list of a close's " (was in A, B)" is sorted by fd number: its order
@@ -23,6 +25,7 @@ HEADER = re.compile(r"^epolltrace: tracing pids? ([0-9,]+); readiness backend "
                     r"(tracepoint|fentry|kprobe) \(.+\)$")
 LINE = re.compile(r"^[0-9]+\.[0-9]{6} (\[[0-9]+(/[0-9]+)?\] .*)$")
 DURATION = re.compile(r" <[0-9]+\.[0-9]{6}>$")
+FOLDED = re.compile(r", \+[0-9]+ ready already queued\}")
 WAS_IN = re.compile(r" \(was in ([^()]*)\)(;[^()]*)?$")
 
 
@@ -49,6 +52,7 @@ def main():
         if re.match(r"^\[[0-9/]+\] ~~ ", body):
             continue
         body = DURATION.sub(" <DUR>", body)
+        body = FOLDED.sub("}", body)
         w = WAS_IN.search(body)
         if w:
             sets = sorted(w.group(1).split(", "), key=lambda s: int(re.match(r"-?[0-9]+", s).group(0)))

@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "options.h"
+#include "targets.h"
 #include "tracer.h"
 
 static int ignore_record(void *ctx, void *data, size_t size)
@@ -60,6 +61,7 @@ int main(int argc, char **argv)
 {
 	struct options opts = { .ringbuf_kb = 256, .filter_epfd = -1, .filter_fd = -1 };
 	struct tracer t = { 0 };
+	struct target none = { .mode = TM_PIDS };
 	int pidfd, ret;
 
 	for (; argc > 1 && !strncmp(argv[1], "--", 2); argc--, argv++) {
@@ -81,7 +83,7 @@ int main(int argc, char **argv)
 			"ready-list PID EPFD | sock PID FD\n");
 		return 64;
 	}
-	if (tracer_start(&t, &opts, ignore_record, NULL))
+	if (tracer_start(&t, &opts, &none, ignore_record, NULL))
 		return 1;
 	pidfd = syscall(SYS_pidfd_open, atoi(argv[2]), 0);
 	if (pidfd < 0) {

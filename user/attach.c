@@ -102,7 +102,7 @@ static void join_blocked_wait(struct records *rc, struct proc *p, const struct b
 		verdict_found_at_attach(rc->verdicts, s, ready[i], w->tid, w->blocked_ms, now);
 }
 
-int attach_pid(struct records *rc, struct tracer *t, uint32_t pid)
+int attach_pid(struct records *rc, struct tracer *t, uint32_t pid, bool loud)
 {
 	struct attach_ctx ac = { rc, t, open_pidfd(pid), false };
 	struct scan_callbacks cb = { attach_set, attach_item, attach_set_end, &ac };
@@ -111,14 +111,17 @@ int attach_pid(struct records *rc, struct tracer *t, uint32_t pid)
 	int nbw;
 
 	if (tracer_add_pid(t, pid)) {
-		fprintf(stderr, "epolltrace: cannot add pid %u to the filter: %s\n", pid, strerror(errno));
+		if (loud)
+			fprintf(stderr, "epolltrace: cannot add pid %u to the filter: %s\n", pid,
+				strerror(errno));
 		return -1;
 	}
 	proc_read_comm(rc->state, pid);
 	p->pidfd = ac.pidfd;
 	verdict_on_process(rc->verdicts, pid, monotonic_ns());
 	if (scan_epoll_sets(pid, &cb) < 0 && !pid_alive(pid)) {
-		fprintf(stderr, "epolltrace: process %u exited during attach\n", pid);
+		if (loud)
+			fprintf(stderr, "epolltrace: process %u exited during attach\n", pid);
 		return -1;
 	}
 	/* Waits entered before the attach: their return is traced too (the

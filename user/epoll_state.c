@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "epoll_state.h"
 
 static void *xcalloc(size_t n, size_t size)
@@ -399,6 +400,22 @@ static void proc_free(struct proc *p)
 		free(v);
 	hashmap_free(&p->fd_desc);
 	free(p);
+}
+
+void proc_drop(struct state *st, uint32_t pid)
+{
+	struct proc *p = hashmap_del(&st->procs, pid);
+
+	if (p) {
+		if (p->pidfd >= 0)
+			close(p->pidfd);
+		proc_free(p);
+	}
+}
+
+size_t procs_count(const struct state *st)
+{
+	return st->procs.count;
 }
 
 void state_free(struct state *st)

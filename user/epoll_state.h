@@ -30,6 +30,8 @@ struct reg {
 	/* counters for -c */
 	uint64_t adds, mods, readies, deliveries;
 	uint64_t last_ready_ns;	/* the callback that queued it, 0 once delivered */
+	uint32_t coalesced;	/* callbacks that found it queued already, since its
+				 * last delivery (folded into that delivery's text) */
 	/* Tracepoint backend: the set's ready-list epoch (epset.rdlist_exits
 	 * + 1) in which it was on the list at a wait's return, and in which
 	 * its readiness was told; either way not news to a snapshot of that
@@ -95,6 +97,9 @@ void proc_set_comm(struct state *st, uint32_t pid, const char *comm);
 size_t procs_alive(const struct state *st);
 /* Registrations the live processes hold, in all their sets. */
 size_t state_registrations(const struct state *st);
+/* Forgets a process and everything kept about it (its sets, fd names). */
+void proc_drop(struct state *st, uint32_t pid);
+size_t procs_count(const struct state *st);
 /* Calls fn for each process; fn must not add or drop processes. */
 void proc_each(struct state *st, void (*fn)(struct proc *, void *), void *arg);
 

@@ -41,6 +41,8 @@ struct start_event {
 	int nattached;
 	const uint32_t *pids;
 	int npids;
+	const char *target;	/* -a, --cgroup, --comm: "all processes", ...; else NULL */
+	int nattached_pids;	/* ...processes with epoll sets joined at the start */
 };
 
 /* One event an epoll_wait returned, with the registration it maps to. */
@@ -49,6 +51,9 @@ struct delivered {
 	uint64_t data;
 	int fd;			/* -1: no registration carries this data */
 	long long ready_us;	/* readiness to return; -1 unknown */
+	uint32_t coalesced;	/* readiness callbacks that found it queued already
+				 * since the last delivery (each a ready event of
+				 * its own too, flagged RF_COALESCED) */
 };
 
 struct wait_event {
@@ -134,6 +139,7 @@ struct said {
 	const char *kind;
 	uint32_t pid;
 	int epfd, fd;
+	char comm[COMM_LEN];	/* the process's name then */
 };
 
 struct recap_event {

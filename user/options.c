@@ -27,20 +27,26 @@ static const char doc[] =
 "\n"
 "USAGE: epolltrace [OPTIONS] -- COMMAND [ARGS...]\n"
 "       epolltrace [OPTIONS] -p PID[,PID...]\n"
+"       epolltrace [OPTIONS] -a | --cgroup PATH | --comm NAME[,NAME...]\n"
 "\n"
 "EXAMPLES:\n"
 "  epolltrace -- ./server          run ./server under trace\n"
 "  epolltrace -f -p 1234           attach to 1234 and its future children\n"
 "  epolltrace --json -o t.json -p 1234   NDJSON to a file\n"
 "  epolltrace -c -p 1234           summary per epoll set and fd at exit\n"
-"  epolltrace --sets -p 1234       print the epoll sets of 1234 and exit\n";
+"  epolltrace -e epoll_wait,warnings -p 1234   only waits and warnings\n"
+"  epolltrace --sets -p 1234       print the epoll sets of 1234 and exit\n"
+"  epolltrace -a -q                warnings about every process, new ones too\n";
 
 static const char args_doc[] = "[-- COMMAND [ARGS...]]";
 
-enum { OPT_JSON = 1000, OPT_EPFD, OPT_FD, OPT_SETS, OPT_STALL, OPT_CONFIRM, OPT_BACKEND, OPT_RINGBUF, OPT_SYSCALLS };
+enum { OPT_JSON = 1000, OPT_CGROUP, OPT_COMM, OPT_EPFD, OPT_FD, OPT_SETS, OPT_STALL, OPT_CONFIRM, OPT_BACKEND, OPT_RINGBUF, OPT_SYSCALLS };
 
 static const struct argp_option options[] = {
 	{ "pid", 'p', "PID[,PID...]", 0, "Attach to these processes (all their threads)", 0 },
+	{ "all", 'a', NULL, 0, "Trace every process (but epolltrace), new ones included", 0 },
+	{ "cgroup", OPT_CGROUP, "PATH", 0, "Trace the processes of this cgroup v2 directory and below, new ones included", 0 },
+	{ "comm", OPT_COMM, "NAME[,NAME...]", 0, "Trace the processes of these names, new ones included (at exec)", 0 },
 	{ "follow-forks", 'f', NULL, 0, "Also trace children forked after the start", 0 },
 	{ "output", 'o', "FILE", 0, "Write the trace to FILE instead of stdout", 0 },
 	{ "json", OPT_JSON, NULL, 0, "Write NDJSON, one object per line", 0 },
@@ -53,6 +59,8 @@ static const struct argp_option options[] = {
 	{ "backend", OPT_BACKEND, "NAME", 0, "Readiness backend: auto, fentry, kprobe or tracepoint (default auto)", 0 },
 	{ "syscall-hooks", OPT_SYSCALLS, "NAME", 0, "How syscalls are hooked: auto, tracepoint (one per syscall, needs tracefs) or raw_tp (sys_enter/sys_exit) (default auto)", 0 },
 	{ "ringbuf-kb", OPT_RINGBUF, "KB", 0, "Ring buffer size in KiB, a power of two (default 8192)", 0 },
+	{ "events", 'e', "LIST", 0, "Show only these record kinds (calls, ready, warnings, notes, exits) or calls (epoll_ctl, epoll_wait, ..., %wait, %create); with '!', all but these; may be repeated", 0 },
+	{ "quiet", 'q', NULL, 0, "Show only warnings and the final recap (no header in text); -e lists add to that", 0 },
 	{ "verbose", 'v', NULL, 0, "Say what is attached, show libbpf's debug log, and each step of the verdicts (suspect, held back, cleared)", 0 },
 	/* -h as strace and bcc's tools take it; argp's own is -? */
 	{ NULL, 'h', NULL, OPTION_HIDDEN, NULL, 0 },
@@ -92,6 +100,28 @@ static void parse_pids(struct options *opts, const char *arg, struct argp_state 
 		argp_error(state, "no pid in the list given to -p: '%s'", arg);
 }
 
+static void set_target(struct options *opts, enum target_mode t, struct argp_state *state)
+{
+	if (opts->target != TM_PIDS && opts->target != t)
+		argp_error(state, "give one of -a, --cgroup and --comm");
+	opts->target = t;
+}
+
+/* "nginx,redis-server": each name as the kernel keeps it (15 bytes). */
+static void parse_comms(struct options *opts, const char *arg, struct argp_state *state)
+{
+	char *copy = strdup(arg), *save = NULL;
+
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (opts->ncomms == TARGET_COMMS_MAX)
+			argp_error(state, "too many names for --comm (at most %d)", TARGET_COMMS_MAX);
+		snprintf(opts->comms[opts->ncomms++], COMM_LEN, "%s", tok);
+	}
+	free(copy);
+	if (!opts->ncomms)
+		argp_error(state, "no name in the list given to --comm: '%s'", arg);
+}
+
 /* Options that only tracing uses: --sets, which only prints the sets,
  * refuses them rather than ignore them. */
 static void tracing_only(struct options *opts, const char *name)
@@ -100,16 +130,44 @@ static void tracing_only(struct options *opts, const char *name)
 		opts->tracing_option = name;
 }
 
+/* -q sets the default, then each -e in order (where -q stands does not
+ * matter). */
+static void build_selection(struct options *opts, struct argp_state *state)
+{
+	char why[512];
+
+	selection_init(&opts->select, opts->quiet);
+	for (int i = 0; i < opts->nevents; i++)
+		if (selection_apply(&opts->select, opts->events[i], why, sizeof(why)))
+			argp_error(state, "-e: %s", why);
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct options *opts = state->input;
 
 	switch (key) {
 	case 'p': parse_pids(opts, arg, state); break;
+	case 'a': set_target(opts, TM_ALL, state); break;
+	case OPT_CGROUP:
+		set_target(opts, TM_CGROUP, state);
+		opts->cgroup = arg;
+		break;
+	case OPT_COMM:
+		set_target(opts, TM_COMM, state);
+		parse_comms(opts, arg, state);
+		break;
 	case 'f': opts->follow = true; tracing_only(opts, "-f"); break;
 	case 'o': opts->output = arg; break;
 	case 'c': opts->summary = true; tracing_only(opts, "-c"); break;
 	case 'v': opts->verbose = true; break;
+	case 'q': opts->quiet = true; tracing_only(opts, "-q"); break;
+	case 'e':
+		if (opts->nevents == MAX_EVENT_LISTS)
+			argp_error(state, "too many -e options (at most %d)", MAX_EVENT_LISTS);
+		opts->events[opts->nevents++] = arg;
+		tracing_only(opts, "-e");
+		break;
 	case 'h': argp_state_help(state, stdout, ARGP_HELP_STD_HELP); break;
 	case OPT_JSON: opts->json = true; break;
 	case OPT_SETS: opts->sets = true; break;
@@ -168,13 +226,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		break;
 	case ARGP_KEY_END:
+		build_selection(opts, state);
+		if ((opts->command || opts->npids) && opts->target != TM_PIDS)
+			argp_error(state, "-a, --cgroup and --comm take no COMMAND and no -p");
 		if (opts->sets && (opts->command || opts->npids == 0))
 			argp_error(state, "--sets needs -p PID and no command");
 		if (opts->sets && opts->tracing_option)
 			argp_error(state, "%s cannot be used with --sets, which prints the sets and exits",
 				   opts->tracing_option);
-		if (!opts->sets && !opts->command && opts->npids == 0)
-			argp_error(state, "give a COMMAND to run or -p PID to attach to");
+		if (!opts->sets && !opts->command && opts->npids == 0 && opts->target == TM_PIDS)
+			argp_error(state, "give a COMMAND to run, -p PID to attach to, or -a, --cgroup, --comm");
 		if (opts->command && opts->npids)
 			argp_error(state, "give either a COMMAND or -p PID, not both");
 		break;

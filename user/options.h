@@ -4,13 +4,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "epolltrace.h"
+#include "selection.h"
 
 #define MAX_PIDS 64
+#define MAX_EVENT_LISTS 16
 
 struct options {
 	uint32_t pids[MAX_PIDS];
 	int npids;
 	char **command;		/* argv after --, or NULL */
+	enum target_mode target;	/* -a, --cgroup, --comm; TM_PIDS: -p or a command */
+	const char *cgroup;		/* --cgroup PATH */
+	char comms[TARGET_COMMS_MAX][COMM_LEN];	/* --comm NAME[,NAME...] */
+	int ncomms;
 	bool follow;
 	bool json;
 	bool verbose;
@@ -24,6 +30,10 @@ struct options {
 	enum backend backend;	/* BK_NONE: auto */
 	unsigned int ringbuf_kb;
 	enum { SA_AUTO, SA_TRACEPOINT, SA_RAW_TP } syscall_attach;
+	bool quiet;		/* -q: warnings and the recap only */
+	const char *events[MAX_EVENT_LISTS];	/* -e, in order */
+	int nevents;
+	struct selection select;	/* -e and -q: what the trace shows */
 	const char *tracing_option;	/* the first option only tracing uses (not --sets) */
 };
 

@@ -33,6 +33,33 @@ int scan_one_set(uint32_t pid, int epfd, const struct scan_callbacks *cb)
 	return n;
 }
 
+bool proc_has_epoll(uint32_t pid)
+{
+	char path[64], link[64], lpath[320];
+	struct dirent *de;
+	bool found = false;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%u/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		ssize_t n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(lpath, sizeof(lpath), "%s/%s", path, de->d_name);
+		n = readlink(lpath, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		link[n] = 0;
+		found = !strcmp(link, "anon_inode:[eventpoll]");
+	}
+	closedir(d);
+	return found;
+}
+
 int scan_epoll_sets(uint32_t pid, const struct scan_callbacks *cb)
 {
 	char path[64], link[64], lpath[320];

@@ -20,6 +20,8 @@ struct scan_callbacks {
 	void *arg;
 };
 
+/* Does the process hold an epoll fd?  (Stops at the first.) */
+bool proc_has_epoll(uint32_t pid);
 /* Returns the number of epoll fds found, or -1 if /proc/PID/fd is unreadable. */
 int scan_epoll_sets(uint32_t pid, const struct scan_callbacks *cb);
 /* Items of one epoll fd only. */

@@ -235,8 +235,11 @@ static void deliver_items(struct records *rc, struct epset *s, const struct ev_w
 		r = reg_by_data(s, d->data);
 		d->fd = r ? r->fd : -1;
 		d->ready_us = -1;
+		d->coalesced = 0;
 		if (!r)
 			continue;
+		d->coalesced = r->coalesced;
+		r->coalesced = 0;
 		r->deliveries++;
 		if (r->last_ready_ns && r->last_ready_ns <= exit_ns) {
 			uint64_t lat = exit_ns - r->last_ready_ns;
@@ -499,6 +502,8 @@ static void on_ready(struct records *rc, const struct ev_ready *e)
 	r->readies++;
 	if (e->flags & RF_QUEUED)
 		r->last_ready_ns = e->h.ts_ns;
+	if (e->flags & RF_COALESCED)
+		r->coalesced++;
 	if (e->flags & (RF_QUEUED | RF_COALESCED))
 		r->readied_epoch = rdlist_epoch(s);
 	verdict_on_ready(rc->verdicts, s, r, e->flags, e->flags & RF_BACKLOG ? &e->queue : NULL,
@@ -560,6 +565,18 @@ static void on_fork(struct records *rc, const struct ev_fork *e)
 	render(rc->out, &ev);
 }
 
+/* Everything kept about a process that is gone, its split waits too. */
+static void forget_process(struct records *rc, uint32_t pid)
+{
+	uint64_t k;
+	void *v;
+
+	for (size_t i = 0; hashmap_next(&rc->pending_waits, &i, &k, &v);)
+		if (((struct pending_wait *)v)->head.h.pid == pid)
+			drop_pending(rc, (uint32_t)k);
+	proc_drop(rc->state, pid);
+}
+
 /* A process is gone: its state is final, its epoll instances' addresses
  * may soon be somebody else's. */
 static void process_gone(struct records *rc, uint32_t pid, uint32_t tid, const char *comm,
@@ -576,10 +593,14 @@ static void process_gone(struct records *rc, uint32_t pid, uint32_t tid, const c
 	if (rc->tracer && rc->tracer->skel)
 		tracer_forget_pid(rc->tracer, pid);
 	verdict_on_exit(rc->verdicts, pid, status, known, ts_ns);
-	if (rc->opts->summary)
-		return;
-	ev.exit = (struct exit_event){ status, known };
-	render(rc->out, &ev);
+	if (!rc->opts->summary) {
+		ev.exit = (struct exit_event){ status, known };
+		render(rc->out, &ev);
+	}
+	/* A monitor runs for days: what it knew of the process goes (-c
+	 * keeps it for the summary). */
+	if (rc->opts->target != TM_PIDS && !rc->opts->summary)
+		forget_process(rc, pid);
 }
 
 static void on_exit_record(struct records *rc, const struct ev_exit *e)
@@ -596,8 +617,13 @@ void records_learn_registration(struct records *rc, uint32_t pid, int epfd, int 
 				uint32_t events, uint64_t data)
 {
 	struct epset *s = records_set_of(rc, pid, epfd);
-	struct reg *r = reg_add(s, fd, events, data);
+	struct reg *r;
 
+	/* Known from the stream already (a process that joined by itself is
+	 * read from /proc just after its first records): that stands. */
+	if (reg_find(s, fd))
+		return;
+	r = reg_add(s, fd, events, data);
 	verdict_on_register(rc->verdicts, s, r, monotonic_ns(), true);
 }
 
@@ -620,6 +646,22 @@ static size_t min_size(unsigned int type)
 	}
 }
 
+/* A process that joined by itself (-a, --cgroup, --comm): trace.c reads
+ * what it had before (attach.c) once this batch is handled. */
+static void newcomer(struct records *rc, uint32_t pid)
+{
+	if (rc->nnewcomers == rc->newcomers_cap) {
+		size_t cap = rc->newcomers_cap ? rc->newcomers_cap * 2 : 64;
+		uint32_t *bigger = realloc(rc->newcomers, cap * sizeof(*bigger));
+
+		if (!bigger)
+			return;	/* traced all the same, without what it had before */
+		rc->newcomers = bigger;
+		rc->newcomers_cap = cap;
+	}
+	rc->newcomers[rc->nnewcomers++] = pid;
+}
+
 int records_handle(void *ctx, void *data, size_t size)
 {
 	struct records *rc = ctx;
@@ -630,6 +672,8 @@ int records_handle(void *ctx, void *data, size_t size)
 		rc->malformed++;
 		return 0;
 	}
+	if (rc->opts->target != TM_PIDS && !proc_find(rc->state, h->pid))
+		newcomer(rc, h->pid);
 	if (h->tid && h->comm[0])	/* the name after an exec, even with -c */
 		proc_set_comm(rc->state, h->pid, h->comm);
 	switch (h->type) {
@@ -659,4 +703,5 @@ void records_free(struct records *rc)
 	}
 	hashmap_free(&rc->pending_waits);
 	free(rc->room);
+	free(rc->newcomers);
 }

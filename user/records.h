@@ -33,6 +33,11 @@ struct records {
 	unsigned int batch_left;
 	struct delivered *room;		/* one wait's events (records.c) */
 	size_t room_cap;
+	/* Processes that joined by themselves (-a, --cgroup, --comm), seen
+	 * for the first time in the records handled since trace.c last
+	 * emptied this (nnewcomers = 0) */
+	uint32_t *newcomers;
+	size_t nnewcomers, newcomers_cap;
 };
 
 void records_init(struct records *rc, const struct options *opts, struct state *st,

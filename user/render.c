@@ -4,6 +4,7 @@
 #include "clock.h"
 #include "epoll_state.h"
 #include "render.h"
+#include "selection.h"
 #include "sink.h"
 
 const struct render_ops *render_ops_find(const char *name)
@@ -23,11 +24,21 @@ void render_init(struct renderer *r, const struct render_ops *ops, struct sink *
 				.start_ns = start_ns };
 }
 
+void render_select(struct renderer *r, const struct selection *sel)
+{
+	r->select = sel;
+}
+
+bool render_shows_kind(const struct renderer *r, unsigned int kind)
+{
+	return !r->select || selection_shows_kind(r->select, kind);
+}
+
 void render(struct renderer *r, const struct event *ev)
 {
 	render_fn fn = ev->kind < EVK_COUNT ? r->ops->print[ev->kind] : NULL;
 
-	if (fn)
+	if (fn && (!r->select || selection_shows(r->select, ev)))
 		fn(r, ev);
 }
 

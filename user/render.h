@@ -9,11 +9,13 @@
  * No producer of events changes. */
 #ifndef RENDER_H
 #define RENDER_H
+#include <stdbool.h>
 #include <stdint.h>
 #include "event.h"
 #include "line.h"
 
 struct renderer;
+struct selection;
 struct sink;
 struct state;
 
@@ -30,6 +32,7 @@ struct renderer {
 	struct sink *err;	/* the terminal, for what must be seen there too; may be NULL */
 	struct state *state;	/* fd and process names (read only) */
 	uint64_t start_ns;	/* times are printed relative to it */
+	const struct selection *select;	/* what is shown (-e, -q); NULL: everything */
 	struct line line;	/* one record's text, its memory reused */
 };
 
@@ -39,6 +42,10 @@ extern const struct render_ops render_text_ops, render_json_ops;
 const struct render_ops *render_ops_find(const char *name);
 void render_init(struct renderer *r, const struct render_ops *ops, struct sink *out,
 		 struct sink *err, struct state *st, uint64_t start_ns);
+/* Show only what sel selects (-e, -q); sel must outlive the renderer. */
+void render_select(struct renderer *r, const struct selection *sel);
+/* Is this kind of record (SHOW_* of selection.h) shown? */
+bool render_shows_kind(const struct renderer *r, unsigned int kind);
 void render(struct renderer *r, const struct event *ev);
 /* What the user must know about epolltrace itself (checks that cannot
  * run): one line "epolltrace: MESSAGE" on standard error, whatever the

@@ -66,6 +66,10 @@ static void print_start(struct renderer *r, const struct event *ev)
 	for (int i = 0; i < s->npids; i++)
 		json_int(l, s->pids[i]);
 	json_close(l, ']');
+	if (s->target) {
+		json_kv_str(l, "target", s->target);
+		json_kv_int(l, "processes", s->nattached_pids);
+	}
 	finish(r);
 	sink_flush(r->out);
 }
@@ -154,6 +158,8 @@ static void print_wait(struct renderer *r, const struct event *ev)
 		json_kv_hex(l, "data", d->data);
 		if (d->ready_us >= 0)
 			json_kv_int(l, "ready_us", d->ready_us);
+		if (d->coalesced)
+			json_kv_int(l, "coalesced", d->coalesced);
 		json_close(l, '}');
 	}
 	json_close(l, ']');

@@ -8,6 +8,7 @@
 #include "fd_desc.h"
 #include "fd_probe.h"
 #include "render.h"
+#include "selection.h"
 #include "sink.h"
 
 /* Where a record's line starts: "0.008964 [13331] " or "... [13331/13335] ". */
@@ -69,10 +70,17 @@ static void print_start(struct renderer *r, const struct event *ev)
 	struct line *l = &r->line;
 
 	line_reset(l);
-	line_str(l, "epolltrace: tracing pid");
-	for (int i = 0; i < s->npids; i++) {
-		line_append(l, i ? "," : " ", 1);
-		line_u64(l, s->pids[i]);
+	if (s->target) {
+		line_str(l, "epolltrace: tracing ");
+		line_str_escaped(l, s->target);
+		line_printf(l, " (%d with epoll sets at the start), new ones included",
+			    s->nattached_pids);
+	} else {
+		line_str(l, "epolltrace: tracing pid");
+		for (int i = 0; i < s->npids; i++) {
+			line_append(l, i ? "," : " ", 1);
+			line_u64(l, s->pids[i]);
+		}
 	}
 	line_printf(l, "; readiness backend %s (", s->backend);
 	for (int i = 0; i < s->nattached; i++) {
@@ -180,6 +188,11 @@ static void print_wait(struct renderer *r, const struct event *ev)
 				line_append(l, ", fd=", 5);
 				fd_arg(r, ev->pid, we->items[i].fd);
 			}
+			if (we->items[i].coalesced && render_shows_kind(r, SHOW_READY)) {
+				line_append(l, ", +", 3);
+				line_u64(l, we->items[i].coalesced);
+				line_str(l, " ready already queued");
+			}
 			line_append(l, "}", 1);
 		}
 		if (we->incomplete)
@@ -237,11 +250,15 @@ static const char *source_name(int s)
 	}
 }
 
+/* A callback that only found the item queued already is not a line of
+ * its own: the wait that delivers the item counts it (print_wait). */
 static void print_ready(struct renderer *r, const struct event *ev)
 {
 	const struct ready_event *e = &ev->ready;
 	struct line *l = &r->line;
 
+	if (e->flags & RF_COALESCED)
+		return;
 	head(r, ev);
 	line_append(l, "~~ ready ", 9);
 	fd_arg(r, ev->pid, e->fd);
@@ -302,13 +319,28 @@ static void emit_verdict(struct renderer *r)
 	}
 }
 
+/* "[4242 nginx]": who a verdict is about, by pid and name (a trace of
+ * many processes needs both). */
+static void who(struct line *l, uint32_t pid, const char *comm)
+{
+	line_append(l, "[", 1);
+	line_u64(l, pid);
+	if (comm && comm[0]) {
+		line_append(l, " ", 1);
+		line_str_escaped(l, comm);
+	}
+	line_append(l, "]", 1);
+}
+
 static void print_warning(struct renderer *r, const struct event *ev)
 {
 	const struct warning *w = ev->warning;
 	struct line *l = &r->line;
 
 	line_reset(l);
-	line_printf(l, "epolltrace: WARNING %s: [%u] ", w->kind, ev->pid);
+	line_printf(l, "epolltrace: WARNING %s: ", w->kind);
+	who(l, ev->pid, render_comm(r, ev));
+	line_append(l, " ", 1);
 	line_str_escaped(l, w->message);
 	emit_verdict(r);
 }
@@ -321,7 +353,9 @@ static void print_note(struct renderer *r, const struct event *ev)
 	if (n->on_stderr && !r->err)
 		return;		/* the trace is on the terminal, where it was said */
 	line_reset(l);
-	line_printf(l, "epolltrace: NOTE %s: [%u] ", n->kind, ev->pid);
+	line_printf(l, "epolltrace: NOTE %s: ", n->kind);
+	who(l, ev->pid, render_comm(r, ev));
+	line_append(l, " ", 1);
 	line_str_escaped(l, n->message);
 	render_emit(r);
 	sink_flush(r->out);
@@ -333,8 +367,9 @@ static void print_retracted(struct renderer *r, const struct event *ev)
 	struct line *l = &r->line;
 
 	line_reset(l);
-	line_printf(l, "epolltrace: RETRACTED warning %u (%s [%u] fd %d in epoll %d): ",
-		    e->warning_id, e->kind, ev->pid, e->fd, e->epfd);
+	line_printf(l, "epolltrace: RETRACTED warning %u (%s ", e->warning_id, e->kind);
+	who(l, ev->pid, render_comm(r, ev));
+	line_printf(l, " fd %d in epoll %d): ", e->fd, e->epfd);
 	line_str_escaped(l, e->message);
 	emit_verdict(r);
 }
@@ -349,9 +384,11 @@ static void print_recap(struct renderer *r, const struct event *ev)
 	line_reset(l);
 	if (e->nwarnings) {
 		line_printf(l, "epolltrace: %zu warning%s:", e->nwarnings, e->nwarnings == 1 ? "" : "s");
-		for (size_t i = 0; i < e->nlisted; i++)
-			line_printf(l, "%s %s [%u] fd %d in epoll %d", i ? ";" : "", e->warnings[i].kind,
-				    e->warnings[i].pid, e->warnings[i].fd, e->warnings[i].epfd);
+		for (size_t i = 0; i < e->nlisted; i++) {
+			line_printf(l, "%s %s ", i ? ";" : "", e->warnings[i].kind);
+			who(l, e->warnings[i].pid, e->warnings[i].comm);
+			line_printf(l, " fd %d in epoll %d", e->warnings[i].fd, e->warnings[i].epfd);
+		}
 		if (e->nwarnings > e->nlisted)
 			line_str(l, "; ...");
 	} else {

@@ -1,7 +1,9 @@
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,6 +16,7 @@
 #include "render.h"
 #include "sink.h"
 #include "summary.h"
+#include "targets.h"
 #include "trace.h"
 #include "tracer.h"
 #include "verdict.h"
@@ -25,6 +28,9 @@
 #define FILE_FLUSH_NS		(100 * NS_PER_MS)
 /* Records handled between two looks at the signals and the processes. */
 #define BATCH_RECORDS		65536
+/* With a target (-a, --cgroup, --comm): how often the processes known
+ * are checked for an exit the records did not tell (records lost). */
+#define SWEEP_NS		(10 * NS_PER_SEC)
 
 /* Set by SIGINT, SIGTERM and SIGHUP (the terminal gone): each detaches
  * and ends the trace whole.  The only thing a signal handler may touch. */
@@ -46,6 +52,9 @@ struct trace {
 	int child_status;	/* wait status, -1 while it runs */
 	uint32_t pids[MAX_PIDS];
 	int npids;
+	struct target target;	/* -a, --cgroup, --comm; mode TM_PIDS: none */
+	int joined_at_start;	/* ...its processes with epoll sets then */
+	uint64_t last_sweep_ns;
 };
 
 /* Hands the records in the ring buffer to records.c: at most `budget`
@@ -81,6 +90,93 @@ static void check_liveness(struct trace *tr)
 	}
 }
 
+/* ---- a target: processes that join by themselves ------------------------ */
+
+/* At the start, the processes of the target that hold epoll sets are
+ * attached as with -p; the others join at their first epoll call. */
+static void join_at_start(uint32_t pid, void *arg)
+{
+	struct trace *tr = arg;
+
+	if (proc_has_epoll(pid) && attach_pid(&tr->records, &tr->tracer, pid, false) == 0)
+		verdict_check_access(&tr->verdicts, pid, monotonic_ns());
+}
+
+/* Counted for the start record, which comes before the attaches. */
+static void count_at_start(uint32_t pid, void *arg)
+{
+	struct trace *tr = arg;
+
+	if (proc_has_epoll(pid))
+		tr->joined_at_start++;
+}
+
+/* Processes that joined by themselves since the last batch: what they
+ * had before their first traced call is read as at an attach. */
+static void adopt_newcomers(struct trace *tr)
+{
+	struct records *rc = &tr->records;
+
+	for (size_t i = 0; i < rc->nnewcomers; i++) {
+		uint32_t pid = rc->newcomers[i];
+		struct proc *p = proc_find(&tr->state, pid);
+
+		if (!p || p->exited || p->pidfd >= 0 || !pid_alive(pid))
+			continue;
+		attach_pid(rc, &tr->tracer, pid, false);
+		verdict_check_access(&tr->verdicts, pid, monotonic_ns());
+	}
+	rc->nnewcomers = 0;
+}
+
+/* A monitor's processes whose exit no record told (records were lost):
+ * a pidfd polls readable once its process is gone. */
+struct sweep {
+	struct pollfd *fds;	/* the pidfds of the live processes known... */
+	uint32_t *pids;		/* ...and their pids */
+	size_t n, cap;
+};
+
+static void sweep_one(struct proc *p, void *arg)
+{
+	struct sweep *sw = arg;
+
+	if (p->exited || p->pidfd < 0)
+		return;
+	if (sw->n == sw->cap) {
+		size_t cap = sw->cap ? sw->cap * 2 : 256;
+		struct pollfd *fds = realloc(sw->fds, cap * sizeof(*fds));
+		uint32_t *pids = fds ? realloc(sw->pids, cap * sizeof(*pids)) : NULL;
+
+		if (fds)
+			sw->fds = fds;
+		if (!pids)
+			return;
+		sw->pids = pids;
+		sw->cap = cap;
+	}
+	sw->fds[sw->n] = (struct pollfd){ .fd = p->pidfd, .events = POLLIN };
+	sw->pids[sw->n++] = p->pid;
+}
+
+static void sweep_exited(struct trace *tr, uint64_t now)
+{
+	struct sweep sw = { 0 };
+
+	proc_each(&tr->state, sweep_one, &sw);
+	if (sw.n && poll(sw.fds, sw.n, 0) > 0) {
+		take_records(tr, 0, 0);	/* their exit records, if they came late after all */
+		for (size_t i = 0; i < sw.n; i++) {
+			struct proc *p = proc_find(&tr->state, sw.pids[i]);
+
+			if ((sw.fds[i].revents & POLLIN) && p && !p->exited)
+				records_exit_unseen(&tr->records, sw.pids[i], -1, now);
+		}
+	}
+	free(sw.fds);
+	free(sw.pids);
+}
+
 static int exit_code_of(int status)
 {
 	if (WIFEXITED(status))
@@ -109,14 +205,22 @@ static int resolve_pids(struct trace *tr)
 	return 0;
 }
 
+/* The header: in text not with -q (JSON begins with it whatever). */
 static void say_start(struct trace *tr)
 {
 	struct event ev = { .kind = EVK_START, .ts_ns = tr->out.start_ns };
+
+	if (tr->opts->quiet && !tr->opts->json)
+		return;
+	char target[512];
 
 	ev.start = (struct start_event){
 		.backend = backend_name(tr->tracer.backend),
 		.attached = tr->tracer.attached, .nattached = tr->tracer.nattached,
 		.pids = tr->pids, .npids = tr->npids,
+		.target = tr->target.mode == TM_PIDS ? NULL :
+			  target_describe(&tr->target, target, sizeof(target)),
+		.nattached_pids = tr->joined_at_start,
 	};
 	render(&tr->out, &ev);
 }
@@ -136,13 +240,20 @@ static void loop(struct trace *tr)
 		}
 		/* Records are written without waking us (see wakeup_flag()). */
 		take_records(tr, 0, BATCH_RECORDS);
+		if (tr->records.nnewcomers)
+			adopt_newcomers(tr);
 		now = monotonic_ns();
 		verdict_tick(&tr->verdicts, now);
 		if (now - last_check > LIVENESS_NS) {
 			last_check = now;
 			check_liveness(tr);
-			if (procs_alive(&tr->state) == 0)
+			/* A target's processes come and go: it runs until stopped. */
+			if (tr->target.mode == TM_PIDS && procs_alive(&tr->state) == 0)
 				break;
+		}
+		if (tr->target.mode != TM_PIDS && now - tr->last_sweep_ns > SWEEP_NS) {
+			tr->last_sweep_ns = now;
+			sweep_exited(tr, now);
 		}
 		/* A terminal or pipe sees each batch; a file within 100 ms. */
 		if (!tr->out.out->regular_file || now - last_flush > FILE_FLUSH_NS) {
@@ -183,7 +294,7 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 	tr.child = (struct launch){ .pid = -1 };
 	tr.child_status = -1;
 	tr.state.keep_closed = o->summary;
-	if (resolve_pids(&tr))
+	if (resolve_pids(&tr) || target_init(&tr.target, o))
 		return 1;
 	/* Launched before our handlers are set: the command starts with the
 	 * signal dispositions we were started with. */
@@ -197,9 +308,12 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 	signal(SIGPIPE, SIG_IGN);	/* a closed output is an error, not our death */
 
 	render_init(&tr.out, render_ops_find(o->json ? "json" : "text"), out, err, &tr.state, 0);
+	render_select(&tr.out, &o->select);
 	verdicts_init(&tr.verdicts, &vc, &tr.state, &tr.tracer, &tr.out);
 	records_init(&tr.records, o, &tr.state, &tr.verdicts, &tr.out, &tr.tracer);
-	if (tracer_start(&tr.tracer, o, records_handle, &tr.records)) {
+	/* A target's processes join as soon as the programs are attached. */
+	tr.out.start_ns = monotonic_ns();
+	if (tracer_start(&tr.tracer, o, &tr.target, records_handle, &tr.records)) {
 		if (tr.child.pid > 0)
 			launch_abort(&tr.child);
 		return 1;
@@ -213,12 +327,18 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 	}
 	/* The start record first: attaching may already say something (a
 	 * runtime recognised, an item found stuck). */
+	if (tr.target.mode != TM_PIDS)
+		target_each(&tr.target, count_at_start, &tr);
 	say_start(&tr);
 	for (int i = 0; i < tr.npids && tr.child.pid <= 0; i++) {
-		if (attach_pid(&tr.records, &tr.tracer, tr.pids[i])) {
+		if (attach_pid(&tr.records, &tr.tracer, tr.pids[i], true)) {
 			tracer_stop(&tr.tracer);
 			return 1;
 		}
+	}
+	if (tr.target.mode != TM_PIDS) {
+		target_each(&tr.target, join_at_start, &tr);
+		tr.last_sweep_ns = monotonic_ns();
 	}
 	if (tr.child.pid > 0) {
 		proc_read_comm(&tr.state, tr.child.pid);

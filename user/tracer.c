@@ -8,12 +8,14 @@
 #include <linux/capability.h>
 #include <stdbool.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "epolltrace.skel.h"
 #include "proc_scan.h"
+#include "targets.h"
 #include "threads.h"
 #include "tracer.h"
 
@@ -237,6 +239,20 @@ static bool kprobes_possible(void)
 	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
 }
 
+/* Who joins by itself (see join_if_target() in the BPF code), and the
+ * programs that tell it a process has changed (exec, cgroup move). */
+static void set_target(struct epolltrace_bpf *skel, const struct target *tg)
+{
+	skel->rodata->target_mode = tg->mode;
+	skel->rodata->target_cgroup_id = tg->cgroup_id;
+	skel->rodata->target_cgroup_level = tg->cgroup_level;
+	skel->rodata->target_ncomms = tg->ncomms;
+	for (int i = 0; i < tg->ncomms; i++)
+		memcpy((char *)skel->rodata->target_comms[i], tg->comms[i], COMM_LEN);
+	bpf_program__set_autoload(skel->progs.on_exec, tg->mode == TM_COMM);
+	bpf_program__set_autoload(skel->progs.on_cgroup_move, tg->mode == TM_CGROUP);
+}
+
 /* Open, load and attach with one backend; on failure leave nothing behind
  * and say why in `why`. */
 static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
@@ -261,6 +277,7 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	}
 	skel->rodata->self_tgid = getpid();
 	skel->rodata->follow_forks = t->opts->follow;
+	set_target(skel, t->target);
 	skel->rodata->summary_only = t->opts->summary;
 	skel->rodata->rdlist_snapshots = b == BK_TRACEPOINT;
 	skel->rodata->wakeup_bytes = (uint64_t)t->opts->ringbuf_kb * 1024 / RINGBUF_WAKEUP_SHARE;
@@ -307,6 +324,10 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	}
 	if (attach_one(t, skel->progs.on_fork, "raw_tp:sched_process_fork", why, len) ||
 	    attach_one(t, skel->progs.on_exit, "raw_tp:sched_process_exit", why, len) ||
+	    (t->target->mode == TM_COMM &&
+	     attach_one(t, skel->progs.on_exec, "raw_tp:sched_process_exec", why, len)) ||
+	    (t->target->mode == TM_CGROUP &&
+	     attach_one(t, skel->progs.on_cgroup_move, "raw_tp:cgroup_attach_task", why, len)) ||
 	    attach_syscall_programs(t, skel, why, len)) {
 		epolltrace_bpf__destroy(skel);
 		return -2;	/* the syscall hooks failed, not the backend */
@@ -319,14 +340,23 @@ fail:
 	return -1;
 }
 
-int tracer_start(struct tracer *t, const struct options *o, ring_buffer_sample_fn handle,
-		 void *ctx)
+static uint64_t *map_bits(struct bpf_map *map)
+{
+	void *p = mmap(NULL, (size_t)TRACED_TGID_WORDS * sizeof(uint64_t), PROT_READ | PROT_WRITE,
+		       MAP_SHARED, bpf_map__fd(map), 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+int tracer_start(struct tracer *t, const struct options *o, const struct target *tg,
+		 ring_buffer_sample_fn handle, void *ctx)
 {
 	static const enum backend order[] = { BK_FENTRY, BK_KPROBE, BK_TRACEPOINT };
 	const struct options *opts = o;
 	char why[256] = "";
 
 	t->opts = o;
+	t->target = tg;
 	libbpf_verbose = o->verbose;
 	libbpf_set_print(libbpf_print);
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
@@ -389,6 +419,12 @@ int tracer_start(struct tracer *t, const struct options *o, ring_buffer_sample_f
 			fprintf(stderr, "%s %s", i ? "," : "", t->attached[i]);
 		fputc('\n', stderr);
 	}
+	t->traced_bits = map_bits(t->skel->maps.traced_tgids);
+	t->judged_bits = map_bits(t->skel->maps.judged_tgids);
+	if (!t->traced_bits || !t->judged_bits) {
+		fprintf(stderr, "epolltrace: cannot map the traced-process filter: %s\n", strerror(errno));
+		return -1;
+	}
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), handle, ctx, NULL);
 	if (!t->rb) {
 		fprintf(stderr, "epolltrace: cannot open the ring buffer: %s\n", strerror(errno));
@@ -399,16 +435,20 @@ int tracer_start(struct tracer *t, const struct options *o, ring_buffer_sample_f
 
 int tracer_add_pid(struct tracer *t, uint32_t pid)
 {
-	int map = bpf_map__fd(t->skel->maps.traced_tgids);
-	uint32_t word = pid / 64;
-	uint64_t bits = 0;
-
-	/* Read-modify-write: nothing else sets bits of a pid we have not
-	 * added yet but a fork of a traced process, which is rare then. */
-	if (bpf_map_lookup_elem(map, &word, &bits))
+	if (pid / 64 >= TRACED_TGID_WORDS) {
+		errno = ERANGE;
 		return -1;
-	bits |= 1ULL << (pid % 64);
-	return bpf_map_update_elem(map, &word, &bits, BPF_ANY);
+	}
+	__atomic_fetch_or(&t->traced_bits[pid / 64], 1ULL << (pid % 64), __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+void tracer_drop_pid(struct tracer *t, uint32_t pid)
+{
+	if (pid / 64 >= TRACED_TGID_WORDS)
+		return;
+	__atomic_fetch_or(&t->judged_bits[pid / 64], 1ULL << (pid % 64), __ATOMIC_SEQ_CST);
+	__atomic_fetch_and(&t->traced_bits[pid / 64], ~(1ULL << (pid % 64)), __ATOMIC_SEQ_CST);
 }
 
 /* Copy `fd` of `pid` and make our own epoll_ctl on the copy with a
@@ -536,12 +576,10 @@ void tracer_forget_pid(struct tracer *t, uint32_t pid)
 
 void tracer_untrace_all(struct tracer *t)
 {
-	int map = bpf_map__fd(t->skel->maps.traced_tgids);
-	uint64_t bits, none = 0;
-
+	__atomic_store_n(&t->skel->bss->joining_stopped, true, __ATOMIC_SEQ_CST);
 	for (uint32_t word = 0; word < TRACED_TGID_WORDS; word++)
-		if (!bpf_map_lookup_elem(map, &word, &bits) && bits)
-			bpf_map_update_elem(map, &word, &none, BPF_ANY);
+		if (__atomic_load_n(&t->traced_bits[word], __ATOMIC_RELAXED))
+			__atomic_store_n(&t->traced_bits[word], 0, __ATOMIC_SEQ_CST);
 }
 
 static uint64_t percpu_sum(int map, uint32_t key)
@@ -569,6 +607,11 @@ uint64_t tracer_lost(struct tracer *t)
 
 void tracer_stop(struct tracer *t)
 {
+	if (t->traced_bits)
+		munmap(t->traced_bits, (size_t)TRACED_TGID_WORDS * sizeof(uint64_t));
+	if (t->judged_bits)
+		munmap(t->judged_bits, (size_t)TRACED_TGID_WORDS * sizeof(uint64_t));
+	t->traced_bits = t->judged_bits = NULL;
 	ring_buffer__free(t->rb);
 	epolltrace_bpf__destroy(t->skel);
 	t->rb = NULL;

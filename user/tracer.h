@@ -7,6 +7,7 @@
 #include "options.h"
 
 struct epolltrace_bpf;
+struct target;
 
 #define TRACER_MAX_ATTACHED 8
 
@@ -22,13 +23,22 @@ struct tracer {
 	const char *attached[TRACER_MAX_ATTACHED];
 	int nattached;
 	char syscalls_attached[48];	/* the text of the syscall tracepoints' entry */
+	const struct target *target;	/* who joins by itself (-a, --cgroup, --comm) */
+	/* traced_tgids and judged_tgids, mapped: bits set and cleared in
+	 * place, atomically, beside the kernel side's own changes */
+	uint64_t *traced_bits, *judged_bits;
 };
 
 /* Loads and attaches, trying the readiness backends in turn; records go
- * to handle(ctx, ...).  0, or -1 after printing one line saying why. */
-int tracer_start(struct tracer *t, const struct options *o, ring_buffer_sample_fn handle,
-		 void *ctx);
+ * to handle(ctx, ...).  tg: the target whose processes join by
+ * themselves (its mode TM_PIDS: none).  0, or -1 after printing one line
+ * saying why. */
+int tracer_start(struct tracer *t, const struct options *o, const struct target *tg,
+		 ring_buffer_sample_fn handle, void *ctx);
 int tracer_add_pid(struct tracer *t, uint32_t pid);
+/* Trace pid no more, and let it not join again by itself until it forks
+ * or execs (a process epolltrace gave up on: too many). */
+void tracer_drop_pid(struct tracer *t, uint32_t pid);
 /* Tell the kernel side that `epfd` of `pid` is an epoll set (attach time). */
 int tracer_resolve_epoll(struct tracer *t, uint32_t pid, int pidfd, int epfd);
 /* Attach time: this set holds more than sockets watched for input, so
@@ -56,8 +66,9 @@ int tracer_ready_list(struct tracer *t, int pidfd, int epfd, struct ready_list_a
  * 0, -ENOTSOCK, or -errno. */
 int tracer_sock_info(struct tracer *t, int pidfd, int fd, struct sock_info *out);
 void tracer_forget_pid(struct tracer *t, uint32_t pid);
-/* Trace no process any more (the programs stay attached but send
- * nothing new): what is in the ring buffer then is all there is. */
+/* Trace no process any more, and let none join (the programs stay
+ * attached but send nothing new): what is in the ring buffer then is all
+ * there is. */
 void tracer_untrace_all(struct tracer *t);
 uint64_t tracer_lost(struct tracer *t);
 /* -c: counts the kernel's full tables could not take (enum summary_table). */

@@ -86,8 +86,14 @@ static void warn(struct verdicts *v, struct warning *w, uint64_t ts_ns, uint32_t
 	va_end(ap);
 	w->id = v->next_warning_id++;
 	w->message = message;
-	if (v->nwarnings < VERDICT_RECAP_MAX)
-		v->said[v->nwarnings] = (struct said){ w->kind, pid, w->epfd, w->fd };
+	if (v->nwarnings < VERDICT_RECAP_MAX) {
+		const struct proc *p = proc_find(v->st, pid);
+
+		v->said[v->nwarnings] = (struct said){ .kind = w->kind, .pid = pid, .epfd = w->epfd,
+							.fd = w->fd };
+		if (p)
+			memcpy(v->said[v->nwarnings].comm, p->comm, sizeof(p->comm));
+	}
 	v->nwarnings++;
 	say(v, &ev);
 }

@@ -39,6 +39,17 @@ done <<'EOF'
 --sets --backend=fentry -p 1	epolltrace: --backend cannot be used with --sets, which prints the sets and exits
 --sets --syscall-hooks=raw_tp -p 1	epolltrace: --syscall-hooks cannot be used with --sets, which prints the sets and exits
 --sets --ringbuf-kb=64 -p 1	epolltrace: --ringbuf-kb cannot be used with --sets, which prints the sets and exits
+--sets -q -p 1	epolltrace: -q cannot be used with --sets, which prints the sets and exits
+--sets -e ready -p 1	epolltrace: -e cannot be used with --sets, which prints the sets and exits
+-e x=y -- true	epolltrace: -e: unknown qualifier in 'x=y' (only trace= is known)
+-e , -- true	epolltrace: -e: nothing named in ','
+-a -p 1	epolltrace: -a, --cgroup and --comm take no COMMAND and no -p
+--comm x -- true	epolltrace: -a, --cgroup and --comm take no COMMAND and no -p
+-a --comm x	epolltrace: give one of -a, --cgroup and --comm
+--cgroup / -a	epolltrace: give one of -a, --cgroup and --comm
+--comm ,	epolltrace: no name in the list given to --comm: ','
+--comm a,b,c,d,e,f,g,h,i	epolltrace: too many names for --comm (at most 8)
+-e ready,foo -- true	epolltrace: -e: unknown name 'foo' in 'ready,foo' (kinds: calls, ready, warnings, notes, exits; calls: epoll_create, epoll_create1, epoll_ctl, epoll_wait, epoll_pwait, epoll_pwait2, close, %create, %wait; all, none)
 EOF
 # An empty pid list (a word the loop above cannot give).
 timeout 10 "$ET" -p '' >"$T/out" 2>"$T/err"
@@ -50,6 +61,6 @@ diff "$T/want" "$T/err" || fail "-p '': not the message wanted on stderr"
 timeout 10 "$ET" >"$T/out" 2>"$T/err"
 rc=$?
 [ "$rc" = 64 ] || fail "no arguments: exit status $rc, wanted 64"
-printf '%s\n%s\n' "epolltrace: give a COMMAND to run or -p PID to attach to" "$hint" >"$T/want"
+printf '%s\n%s\n' "epolltrace: give a COMMAND to run, -p PID to attach to, or -a, --cgroup, --comm" "$hint" >"$T/want"
 diff "$T/want" "$T/err" || fail "no arguments: not the message wanted on stderr"
 echo ok

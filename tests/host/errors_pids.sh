@@ -14,6 +14,9 @@ tid=$(ls "/proc/$v/task" | grep -vx "$v" | head -1)
 
 # Traced once: the start record names it once, each of its calls is once.
 for list in "$v,$v" "$v -p $v" "$v,$tid" "$tid,$v"; do
+	# The last run's start record would be found before this run truncates
+	# the file, and SIGTERM sent before its handler is set.
+	rm -f "$T/trace.json"
 	# shellcheck disable=SC2086
 	"$ET" --json -o "$T/trace.json" -p ${list} 2>"$T/err" &
 	tpid=$!
