@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "clock.h"
 #include "epoll_state.h"
@@ -31,10 +32,29 @@ static int sets_only(const struct options *o, struct sink *out)
 	return rc;
 }
 
+/* --perfetto's file: never the trace's own (it would be written twice
+ * over), not inherited by the traced command (sink_open: O_CLOEXEC). */
+static int open_picture(struct sink *picture, const char *path, const struct sink *out)
+{
+	struct stat a, b;
+
+	if (stat(path, &a) == 0 && fstat(out->fd, &b) == 0 && a.st_dev == b.st_dev &&
+	    a.st_ino == b.st_ino) {
+		fprintf(stderr, "epolltrace: --perfetto %s is where the trace goes already (-o, or standard output)\n",
+			path);
+		return -1;
+	}
+	if (sink_open(picture, path)) {
+		fprintf(stderr, "epolltrace: cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts;
-	struct sink out, err;
+	struct sink out, err, picture;
 	int rc;
 
 	options_parse(argc, argv, &opts);
@@ -55,12 +75,22 @@ int main(int argc, char **argv)
 		fprintf(stderr, "epolltrace: cannot open %s: %s\n", opts.output, strerror(errno));
 		return 1;
 	}
+	if (opts.perfetto && open_picture(&picture, opts.perfetto, &out)) {
+		sink_close(&out);
+		return 1;
+	}
 	/* Warnings in text also reach the terminal when the trace goes to a file. */
 	sink_attach(&err, STDERR_FILENO);
 	if (opts.sets)
 		rc = sets_only(&opts, &out);
 	else
-		rc = trace_main(&opts, &out, opts.output && !opts.json ? &err : NULL);
+		rc = trace_main(&opts, &out, opts.output && !opts.json ? &err : NULL,
+				opts.perfetto ? &picture : NULL);
+	if (opts.perfetto && sink_close(&picture)) {
+		fprintf(stderr, "epolltrace: writing the Perfetto trace to %s failed: %s; it is incomplete\n",
+			opts.perfetto, strerror(picture.error));
+		rc = 1;
+	}
 	if (sink_close(&out)) {
 		fprintf(stderr, "epolltrace: writing the trace to %s failed: %s; the trace is incomplete\n",
 			opts.output ? opts.output : "stdout", strerror(out.error));

@@ -34,13 +34,14 @@ static const char doc[] =
 "  epolltrace -f -p 1234           attach to 1234 and its future children\n"
 "  epolltrace --json -o t.json -p 1234   NDJSON to a file\n"
 "  epolltrace -c -p 1234           summary per epoll set and fd at exit\n"
+"  epolltrace --perfetto pic.json -p 1234   also a picture for ui.perfetto.dev\n"
 "  epolltrace -e epoll_wait,warnings -p 1234   only waits and warnings\n"
 "  epolltrace --sets -p 1234       print the epoll sets of 1234 and exit\n"
 "  epolltrace -a -q                warnings about every process, new ones too\n";
 
 static const char args_doc[] = "[-- COMMAND [ARGS...]]";
 
-enum { OPT_JSON = 1000, OPT_CGROUP, OPT_COMM, OPT_EPFD, OPT_FD, OPT_SETS, OPT_STALL, OPT_CONFIRM, OPT_BACKEND, OPT_RINGBUF, OPT_SYSCALLS };
+enum { OPT_JSON = 1000, OPT_CGROUP, OPT_COMM, OPT_EPFD, OPT_FD, OPT_SETS, OPT_STALL, OPT_CONFIRM, OPT_BACKEND, OPT_RINGBUF, OPT_SYSCALLS, OPT_PERFETTO };
 
 static const struct argp_option options[] = {
 	{ "pid", 'p', "PID[,PID...]", 0, "Attach to these processes (all their threads)", 0 },
@@ -50,6 +51,7 @@ static const struct argp_option options[] = {
 	{ "follow-forks", 'f', NULL, 0, "Also trace children forked after the start", 0 },
 	{ "output", 'o', "FILE", 0, "Write the trace to FILE instead of stdout", 0 },
 	{ "json", OPT_JSON, NULL, 0, "Write NDJSON, one object per line", 0 },
+	{ "perfetto", OPT_PERFETTO, "FILE", 0, "Also write the trace to FILE in the Trace Event Format (JSON) that the Perfetto UI and chrome://tracing open: waits as slices per thread, readiness and deliveries per fd, an arrow from each readiness to the wait that delivered it", 0 },
 	{ "summary", 'c', NULL, 0, "Print only a summary per epoll set and fd at exit", 0 },
 	{ "sets", OPT_SETS, NULL, 0, "With -p: print the epoll sets of the process and exit", 0 },
 	{ "epfd", OPT_EPFD, "N", 0, "Show only what concerns epoll fd N", 0 },
@@ -170,6 +172,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'h': argp_state_help(state, stdout, ARGP_HELP_STD_HELP); break;
 	case OPT_JSON: opts->json = true; break;
+	case OPT_PERFETTO:
+		if (!*arg)
+			argp_error(state, "--perfetto needs a file name");
+		opts->perfetto = arg;
+		tracing_only(opts, "--perfetto");
+		break;
 	case OPT_SETS: opts->sets = true; break;
 	case OPT_EPFD:
 		opts->filter_epfd = parse_number(arg, "epoll fd", 0, INT_MAX, state);
@@ -234,6 +242,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (opts->sets && opts->tracing_option)
 			argp_error(state, "%s cannot be used with --sets, which prints the sets and exits",
 				   opts->tracing_option);
+		if (opts->perfetto && opts->summary)
+			argp_error(state, "--perfetto cannot be used with -c, which counts the calls "
+				   "instead of tracing them");
 		if (!opts->sets && !opts->command && opts->npids == 0 && opts->target == TM_PIDS)
 			argp_error(state, "give a COMMAND to run, -p PID to attach to, or -a, --cgroup, --comm");
 		if (opts->command && opts->npids)

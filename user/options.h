@@ -23,6 +23,7 @@ struct options {
 	bool summary;		/* -c */
 	bool sets;		/* --sets */
 	const char *output;
+	const char *perfetto;	/* --perfetto FILE: the picture too */
 	int filter_epfd;	/* -1: all */
 	int filter_fd;
 	long stall_ms;		/* --stall: a delivered, undrained item becomes a suspect */

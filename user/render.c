@@ -9,7 +9,9 @@
 
 const struct render_ops *render_ops_find(const char *name)
 {
-	static const struct render_ops *const all[] = { &render_text_ops, &render_json_ops };
+	static const struct render_ops *const all[] = {
+		&render_text_ops, &render_json_ops, &render_perfetto_ops,
+	};
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (!strcmp(all[i]->name, name))
@@ -22,6 +24,21 @@ void render_init(struct renderer *r, const struct render_ops *ops, struct sink *
 {
 	*r = (struct renderer){ .ops = ops, .out = out, .err = err, .state = st,
 				.start_ns = start_ns };
+	if (ops->begin)
+		ops->begin(r);
+}
+
+void render_also(struct renderer *r, struct renderer *also)
+{
+	while (r->also)
+		r = r->also;
+	r->also = also;
+}
+
+void render_set_start(struct renderer *r, uint64_t start_ns)
+{
+	for (; r; r = r->also)
+		r->start_ns = start_ns;
 }
 
 void render_select(struct renderer *r, const struct selection *sel)
@@ -36,10 +53,12 @@ bool render_shows_kind(const struct renderer *r, unsigned int kind)
 
 void render(struct renderer *r, const struct event *ev)
 {
-	render_fn fn = ev->kind < EVK_COUNT ? r->ops->print[ev->kind] : NULL;
+	for (; r; r = r->also) {
+		render_fn fn = ev->kind < EVK_COUNT ? r->ops->print[ev->kind] : NULL;
 
-	if (fn && (!r->select || selection_shows(r->select, ev)))
-		fn(r, ev);
+		if (fn && !r->ended && (!r->select || selection_shows(r->select, ev)))
+			fn(r, ev);
+	}
 }
 
 void render_tell(struct renderer *r, uint64_t ts_ns, uint32_t pid, const char *kind,
@@ -53,8 +72,22 @@ void render_tell(struct renderer *r, uint64_t ts_ns, uint32_t pid, const char *k
 	render(r, &ev);
 }
 
+static void end_one(struct renderer *r)
+{
+	if (!r->ended && r->ops->end)
+		r->ops->end(r);
+	r->ended = true;
+}
+
+void render_end(struct renderer *r)
+{
+	for (; r; r = r->also)
+		end_one(r);
+}
+
 void render_free(struct renderer *r)
 {
+	end_one(r);
 	line_free(&r->line);
 }
 

@@ -46,6 +46,7 @@ struct trace {
 	struct state state;
 	struct tracer tracer;
 	struct renderer out;
+	struct renderer picture;	/* --perfetto: fed what out is */
 	struct verdicts verdicts;
 	struct records records;
 	struct launch child;
@@ -275,12 +276,14 @@ static void finish(struct trace *tr)
 		summary_print(&tr->tracer, &tr->state, &tr->out, tr->opts->filter_epfd, now);
 	verdict_recap(&tr->verdicts, now);
 	render(&tr->out, &lost);
+	render_end(&tr->out);
 	if (tr->records.malformed)
 		fprintf(stderr, "epolltrace: %llu records too short for their type were dropped\n",
 			(unsigned long long)tr->records.malformed);
 }
 
-int trace_main(const struct options *o, struct sink *out, struct sink *err)
+int trace_main(const struct options *o, struct sink *out, struct sink *err,
+	       struct sink *picture)
 {
 	struct trace tr = { 0 };
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -309,16 +312,21 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 
 	render_init(&tr.out, render_ops_find(o->json ? "json" : "text"), out, err, &tr.state, 0);
 	render_select(&tr.out, &o->select);
+	if (picture) {	/* everything, whatever -e and -q show */
+		render_init(&tr.picture, render_ops_find("perfetto"), picture, NULL, &tr.state, 0);
+		render_also(&tr.out, &tr.picture);
+	}
 	verdicts_init(&tr.verdicts, &vc, &tr.state, &tr.tracer, &tr.out);
 	records_init(&tr.records, o, &tr.state, &tr.verdicts, &tr.out, &tr.tracer);
 	/* A target's processes join as soon as the programs are attached. */
-	tr.out.start_ns = monotonic_ns();
+	render_set_start(&tr.out, monotonic_ns());
 	if (tracer_start(&tr.tracer, o, &tr.target, records_handle, &tr.records)) {
 		if (tr.child.pid > 0)
 			launch_abort(&tr.child);
+		render_end(&tr.out);
 		return 1;
 	}
-	tr.out.start_ns = monotonic_ns();
+	render_set_start(&tr.out, monotonic_ns());
 	if (tr.child.pid > 0) {
 		tr.pids[0] = tr.child.pid;
 		tr.npids = 1;
@@ -333,6 +341,7 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 	for (int i = 0; i < tr.npids && tr.child.pid <= 0; i++) {
 		if (attach_pid(&tr.records, &tr.tracer, tr.pids[i], true)) {
 			tracer_stop(&tr.tracer);
+			render_end(&tr.out);
 			return 1;
 		}
 	}
@@ -348,6 +357,7 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 			fprintf(stderr, "epolltrace: cannot execute %s: %s\n", o->command[0],
 				strerror(exec_err));
 			tracer_stop(&tr.tracer);
+			render_end(&tr.out);
 			return 127;
 		}
 	}
@@ -365,6 +375,8 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 	records_free(&tr.records);
 	verdicts_free(&tr.verdicts);
 	render_free(&tr.out);
+	if (picture)
+		render_free(&tr.picture);
 	state_free(&tr.state);
 	return rc;
 }

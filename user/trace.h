@@ -7,6 +7,8 @@
 struct options;
 struct sink;
 
-/* Returns the exit status for epolltrace: the command's in launch mode. */
-int trace_main(const struct options *o, struct sink *out, struct sink *err);
+/* Returns the exit status for epolltrace: the command's in launch mode.
+ * picture: where --perfetto's file goes, or NULL. */
+int trace_main(const struct options *o, struct sink *out, struct sink *err,
+	       struct sink *picture);
 #endif
