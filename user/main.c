@@ -4,7 +4,8 @@
  * ring buffer -> records.c checks it, updates the state (epoll_state.c,
  * fd_desc.c) and tells the verdict model (verdict.c) -> an event
  * (event.h) goes to the renderer chosen here (render_text.c or
- * render_json.c) -> a whole record to the sink (sink.c). */
+ * render_json.c, and render_perfetto.c after it with --perfetto) -> a
+ * whole record to the sink (sink.c). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
