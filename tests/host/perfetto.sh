@@ -11,12 +11,14 @@
 #   - echo_server under echo_client load (launched, ended by the server's
 #     own exit), and attached (ended by SIGINT);
 #   - redis-server under redis-benchmark, attached, ended by SIGTERM;
+#   - threads waiting at once, forked children (-f), a wait entered before
+#     the attach (drawn from the start);
 #   - hostile process names (valid JSON, names kept);
 #   - not inherited by the traced command (O_CLOEXEC);
 #   - refused with -c, with --sets, and when it is the trace's own file.
 . "$(dirname "$0")/../lib.sh"
 CHECK=$ROOT/tests/perfetto_check.py
-for t in et_bug_server echo_server echo_client hostile; do
+for t in et_bug_server echo_server echo_client hostile epoll_threads epoll_fork epoll_blocked; do
 	[ -x "$TOOLS/$t" ] || fail "$TOOLS/$t is missing: run make"
 done
 
@@ -168,6 +170,49 @@ if command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; 
 else
 	echo "note: redis-server or redis-benchmark not installed (make deps): redis part not run"
 fi
+
+# ---- threads, processes, a wait entered before the attach -------------------
+timeout 60 "$ET" --json -o "$T/threads.json" --perfetto "$T/threads.pic.json" \
+	-- "$TOOLS/epoll_threads" >/dev/null 2>"$T/threads.err" || fail "threads: epolltrace failed: $(cat "$T/threads.err")"
+check threads "$T/threads.pic.json" --ndjson "$T/threads.json" --min-waits 5 --min-flows 1
+python3 - "$T/threads.pic.json" <<'PY' || fail "threads: the waits are not on their threads' tracks"
+import json, sys
+ev = json.load(open(sys.argv[1]))["traceEvents"]
+tids = {e["tid"] for e in ev if e["ph"] == "X" and e["cat"] == "epoll_wait"}
+assert len(tids) >= 4, tids
+PY
+timeout 60 "$ET" -f --json -o "$T/fork.json" --perfetto "$T/fork.pic.json" \
+	-- "$TOOLS/epoll_fork" >/dev/null 2>"$T/fork.err" || fail "fork: epolltrace failed: $(cat "$T/fork.err")"
+check fork "$T/fork.pic.json" --ndjson "$T/fork.json" --min-flows 1
+grep -q ' processes=3$' "$T/fork.check" ||
+	fail "fork: not the three processes named"
+
+WL_SYNC=$T/blocked "$TOOLS/epoll_blocked" pwait >/dev/null &
+wpid=$!
+BG_PIDS+=("$wpid")
+for _ in $(seq 300); do [ -s "$T/blocked.ready" ] && break; sleep 0.01; done
+read -r pid wfd tid <"$T/blocked.ready" || fail "blocked: workload never got ready"
+for _ in $(seq 300); do
+	read -r nr _ <"/proc/$pid/task/$tid/syscall"
+	case $nr in 281|22) break;; esac  # epoll_pwait: x86-64, arm64
+	sleep 0.01
+done
+sleep 0.2
+"$ET" --json -o "$T/blocked.json" --perfetto "$T/blocked.pic.json" -p "$pid" 2>"$T/blocked.err" &
+tpid=$!
+BG_PIDS+=("$tpid")
+wait_start "$T/blocked.json" || fail "blocked: no start record"
+echo x >"/proc/$pid/fd/$wfd"
+wait "$wpid" || fail "blocked: workload exited $?"
+wait_bounded "$tpid" 10 || fail "blocked: epolltrace still running 10 s after the process exited"
+[ "$WAIT_RC" = 0 ] || fail "blocked: epolltrace exited $WAIT_RC"
+check blocked "$T/blocked.pic.json" --ndjson "$T/blocked.json" --min-waits 1
+python3 - "$T/blocked.pic.json" <<'PY' || fail "blocked: the wait entered before the attach is not drawn from the start"
+import json, sys
+ev = json.load(open(sys.argv[1]))["traceEvents"]
+w = [e for e in ev if e["ph"] == "X" and e["args"].get("before_attach")]
+assert len(w) == 1 and w[0]["ts"] == 0 and w[0]["dur"] > 0, w
+PY
 
 # ---- hostile names --------------------------------------------------------
 mkdir -p "$T/dir"
