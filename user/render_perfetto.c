@@ -57,8 +57,9 @@ struct fd_track {
 	uint32_t tid;
 	uint64_t last_ns;	/* the last instant drawn on it */
 	char *name;		/* as the metadata said it */
-	struct pending_flow flows[FLOWS_PENDING];
-	unsigned int nflows;
+	int what_at;		/* where the fd's own name starts in it */
+	struct pending_flow *flows;	/* grown as needed, up to FLOWS_PENDING */
+	unsigned int nflows, flows_cap;
 };
 
 struct thread_track {
@@ -226,14 +227,19 @@ static struct thread_track *thread_track(struct renderer *r, const struct event 
 static void name_fd_track(struct renderer *r, struct fd_track *t, uint32_t pid, int fd)
 {
 	const char *what = fd_desc(r->state, pid, fd);
-	char buf[512];
+	char head[48];
+	int at;
 
-	snprintf(buf, sizeof(buf), "epfd %d fd %d%s%s", t->epfd, fd, what ? " " : "",
-		 what ? what : "");
-	if (t->name && !strcmp(t->name, buf))
+	if (!what)
+		what = "";
+	if (t->name && !strcmp(t->name + t->what_at, what))
 		return;
+	at = snprintf(head, sizeof(head), "epfd %d fd %d%s", t->epfd, fd, what[0] ? " " : "");
 	free(t->name);
-	t->name = must(strdup(buf));
+	t->name = must(malloc(at + strlen(what) + 1));
+	memcpy(t->name, head, at);
+	strcpy(t->name + at, what);
+	t->what_at = at;
 	name_meta(r, "thread_name", pid, t->tid, t->name);
 }
 
@@ -283,6 +289,7 @@ static void fd_track_end(struct renderer *r, uint32_t pid, int epfd, int fd)
 		must_put(&p->fds, key, head);
 	else
 		hashmap_del(&p->fds, key);
+	free(t->flows);
 	free(t->name);
 	free(t);
 }
@@ -292,6 +299,7 @@ static void fd_tracks_free(struct fd_track *t)
 	while (t) {
 		struct fd_track *next = t->next;
 
+		free(t->flows);
 		free(t->name);
 		free(t);
 		t = next;
@@ -572,6 +580,9 @@ static void print_ready(struct renderer *r, const struct event *ev)
 	if (ft->nflows == FLOWS_PENDING) {	/* the oldest gets no arrow */
 		memmove(ft->flows, ft->flows + 1, (FLOWS_PENDING - 1) * sizeof(ft->flows[0]));
 		ft->nflows--;
+	} else if (ft->nflows == ft->flows_cap) {
+		ft->flows_cap = ft->flows_cap ? ft->flows_cap * 2 : 2;
+		ft->flows = must(realloc(ft->flows, ft->flows_cap * sizeof(ft->flows[0])));
 	}
 	ft->flows[ft->nflows++] = (struct pending_flow){ p->next_flow, drawn };
 }
