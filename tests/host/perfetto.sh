@@ -192,12 +192,13 @@ wpid=$!
 BG_PIDS+=("$wpid")
 for _ in $(seq 300); do [ -s "$T/blocked.ready" ] && break; sleep 0.01; done
 read -r pid wfd tid <"$T/blocked.ready" || fail "blocked: workload never got ready"
-for _ in $(seq 300); do
+for _ in $(seq 1000); do
 	read -r nr _ <"/proc/$pid/task/$tid/syscall"
 	case $nr in 281|22) break;; esac  # epoll_pwait: x86-64, arm64
 	sleep 0.01
 done
-sleep 0.2
+case $nr in 281|22) ;; *) fail "blocked: thread $tid not blocked in epoll_pwait (syscall $nr)";; esac
+sleep 0.2	# asleep in it, not on its way in
 "$ET" --json -o "$T/blocked.json" --perfetto "$T/blocked.pic.json" -p "$pid" 2>"$T/blocked.err" &
 tpid=$!
 BG_PIDS+=("$tpid")
