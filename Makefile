@@ -26,6 +26,7 @@ endif
 CC       ?= gcc
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
 VMLINUX_H ?=
 
 ifeq ($(V),1)
@@ -143,6 +144,11 @@ bench: deps all
 install: $(OUTPUT)/epolltrace
 	install -D -m 0755 $(OUTPUT)/epolltrace $(DESTDIR)$(PREFIX)/sbin/epolltrace
 	install -D -m 0644 man/epolltrace.8 $(DESTDIR)$(PREFIX)/share/man/man8/epolltrace.8
+	@# the monitor's unit, installed but not enabled
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' systemd/epolltrace-monitor.service \
+		>$(DESTDIR)$(UNITDIR)/epolltrace-monitor.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/epolltrace-monitor.service
 
 clean:
 	rm -rf $(OUTPUT)
