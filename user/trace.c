@@ -219,6 +219,9 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 			tracer_stop(&tr.tracer);
 			return 1;
 		}
+		/* As strace says it: from here on every call of the process
+		 * is traced, the waits it was in included. */
+		fprintf(stderr, "epolltrace: Process %u attached\n", tr.pids[i]);
 	}
 	if (tr.child.pid > 0) {
 		proc_read_comm(&tr.state, tr.child.pid);
