@@ -362,6 +362,10 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 			tracer_stop(&tr.tracer);
 			return 1;
 		}
+		/* As strace says it: from here on every call of the process
+		 * is traced, the waits it was in included. */
+		if (!o->quiet)
+			fprintf(stderr, "epolltrace: Process %u attached\n", tr.pids[i]);
 	}
 	if (tr.target.mode != TM_PIDS) {
 		target_each(&tr.target, join_at_start, &tr);
