@@ -56,7 +56,7 @@ TOOLS     := $(patsubst tools/%.c,$(OUTPUT)/tools/%,$(TOOL_SRCS))
 BPF_OBJ   := $(OUTPUT)/epolltrace.bpf.o
 SKEL      := $(OUTPUT)/epolltrace.skel.h
 
-.PHONY: all deps deps-matrix matrix-builds demo test vmtest bench install clean tools
+.PHONY: all deps deps-matrix matrix-builds demo test vmtest bench soak install clean tools
 all: $(OUTPUT)/epolltrace tools
 
 tools: $(TOOLS)
@@ -137,6 +137,10 @@ test: deps-matrix
 vmtest: deps-matrix
 	$(Q)$(MAKE) --no-print-directory matrix-builds
 	$(Q)bash tests/vm/run
+
+# The monitor's long soak (make test runs a 60 s one).
+soak: deps all
+	$(Q)SOAK_SECS=$${SOAK_SECS:-600} bash tests/host/machine_soak.sh
 
 bench: deps all
 	$(Q)bash tests/bench/run

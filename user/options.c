@@ -60,8 +60,8 @@ static const struct argp_option options[] = {
 	{ "syscall-hooks", OPT_SYSCALLS, "NAME", 0, "How syscalls are hooked: auto, tracepoint (one per syscall, needs tracefs) or raw_tp (sys_enter/sys_exit) (default auto)", 0 },
 	{ "ringbuf-kb", OPT_RINGBUF, "KB", 0, "Ring buffer size in KiB, a power of two (default 8192)", 0 },
 	{ "events", 'e', "LIST", 0, "Show only these record kinds (calls, ready, warnings, notes, exits) or calls (epoll_ctl, epoll_wait, ..., %wait, %create); with '!', all but these; may be repeated", 0 },
-	{ "max-processes", OPT_MAX_PROCS, "N", 0, "Keep the state of at most N processes; others are not traced, and counted (default 32768 with -a, --cgroup, --comm; else no bound)", 0 },
-	{ "max-registrations", OPT_MAX_REGS, "N", 0, "Keep at most N registrations; others are not tracked, and counted (default 524288 with -a, --cgroup, --comm; else no bound)", 0 },
+	{ "max-processes", OPT_MAX_PROCS, "N", 0, "Keep the state of at most N processes; others are not traced, and counted (default 32768 for a monitor, else no bound)", 0 },
+	{ "max-registrations", OPT_MAX_REGS, "N", 0, "Keep at most N registrations; others are not tracked, and counted (default 524288 for a monitor, else no bound)", 0 },
 	{ "quiet", 'q', NULL, 0, "Show only warnings and the final recap (no header in text); -e lists add to that", 0 },
 	{ "verbose", 'v', NULL, 0, "Say what is attached, show libbpf's debug log, and each step of the verdicts (suspect, held back, cleared)", 0 },
 	/* -h as strace and bcc's tools take it; argp's own is -? */

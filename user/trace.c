@@ -345,7 +345,8 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 			launch_abort(&tr.child);
 		return 1;
 	}
-	tr.out.start_ns = monotonic_ns();
+	if (tr.target.mode == TM_PIDS)
+		tr.out.start_ns = monotonic_ns();
 	if (tr.child.pid > 0) {
 		tr.pids[0] = tr.child.pid;
 		tr.npids = 1;
