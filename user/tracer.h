@@ -21,6 +21,7 @@ struct tracer {
 	const char *attached[TRACER_MAX_ATTACHED];
 	int nattached;
 	char syscalls_attached[48];	/* the text of the syscall tracepoints' entry */
+	char hooks[1024];	/* every hook, space-separated, as tools/hook_floor takes them */
 };
 
 /* Loads and attaches, trying the readiness backends in turn; records go
