@@ -114,6 +114,13 @@ $(OUTPUT)/tools/%: tools/%.c tools/workload.h | $(OUTPUT)/tools
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -Itools -D_GNU_SOURCE -static -pthread $< -o $@
 
+# Tools that load BPF programs of their own (libbpf only).
+LIBBPF_TOOLS := $(OUTPUT)/tools/hook_floor
+
+$(LIBBPF_TOOLS): $(OUTPUT)/tools/%: tools/%.c | $(OUTPUT)/tools
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -D_GNU_SOURCE $< $(LDLIBS) -o $@
+
 # Tools that drive the frontend's interfaces (user/tracer.c) for the tests,
 # linked with the frontend's objects but main.o, taken from an archive.
 FRONTEND_TOOLS := $(OUTPUT)/tools/tracer_query

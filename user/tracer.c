@@ -53,6 +53,17 @@ static void note_attached(struct tracer *t, const char *what)
 		t->attached[t->nattached++] = what;
 }
 
+/* One hook a program went on, as tools/hook_floor takes it ("raw_tp:NAME",
+ * "tracepoint:CATEGORY:NAME", "fentry:FUNCTION"...), for -v. */
+static void note_hook(struct tracer *t, const char *fmt, const char *name)
+{
+	size_t len = strlen(t->hooks);
+
+	snprintf(t->hooks + len, sizeof(t->hooks) - len, "%s", len ? " " : "");
+	len = strlen(t->hooks);
+	snprintf(t->hooks + len, sizeof(t->hooks) - len, fmt, name);
+}
+
 static int attach_one(struct tracer *t, struct bpf_program *prog, const char *what, char *why, size_t len)
 {
 	struct bpf_link *link = bpf_program__attach(prog);
@@ -62,6 +73,7 @@ static int attach_one(struct tracer *t, struct bpf_program *prog, const char *wh
 		return -1;
 	}
 	note_attached(t, what);
+	note_hook(t, "%s", what);
 	return 0;
 }
 
@@ -148,9 +160,11 @@ static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel
 				continue;
 			goto fail;
 		}
+		note_hook(t, "tracepoint:syscalls:%s", name);
 		snprintf(name, sizeof(name), "sys_exit_%s", hooked_syscalls[i].syscall);
 		if (!bpf_program__attach_tracepoint(exit_program(skel, true, t->bpf_loop), "syscalls", name))
 			goto fail;
+		note_hook(t, "tracepoint:syscalls:%s", name);
 		hooked++;
 	}
 	if (!hooked) {
@@ -272,6 +286,7 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	int err;
 
 	t->nattached = 0;
+	t->hooks[0] = 0;
 	if (b == BK_KPROBE && !kprobes_possible()) {
 		snprintf(why, len, "this kernel has no kprobes (no kprobe PMU, no kprobe_events)");
 		epolltrace_bpf__destroy(skel);
@@ -328,6 +343,7 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 		 * list seen at each wait still tells readiness. */
 		if (bpf_program__attach(skel->progs.ready_sk_data)) {
 			note_attached(t, "raw_tp:sk_data_ready");
+			note_hook(t, "%s", "raw_tp:sk_data_ready");
 			skel->bss->sk_readiness_hooked = true;
 		}
 		note_attached(t, "ready list at epoll_wait");
@@ -433,6 +449,7 @@ int tracer_start(struct tracer *t, const struct options *o, const struct target 
 		for (int i = 0; i < t->nattached; i++)
 			fprintf(stderr, "%s %s", i ? "," : "", t->attached[i]);
 		fputc('\n', stderr);
+		fprintf(stderr, "epolltrace: hooks: %s\n", t->hooks);
 	}
 	t->traced_bits = map_bits(t->skel->maps.traced_tgids);
 	t->judged_bits = map_bits(t->skel->maps.judged_tgids);

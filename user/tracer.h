@@ -28,6 +28,7 @@ struct tracer {
 	/* traced_tgids and judged_tgids, mapped: bits set and cleared in
 	 * place, atomically, beside the kernel side's own changes */
 	uint64_t *traced_bits, *judged_bits;
+	char hooks[1024];	/* every hook, space-separated, as tools/hook_floor takes them */
 };
 
 /* Loads and attaches, trying the readiness backends in turn; records go
