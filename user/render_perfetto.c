@@ -82,6 +82,7 @@ struct picture {
 	uint32_t next_tid;
 	uint64_t next_flow;
 	bool any;		/* a record is out: the next one starts with a comma */
+	bool started;		/* the start is drawn (a monitor's -o opened anew says it again) */
 };
 
 static void *must(void *p)
@@ -371,8 +372,12 @@ static void print_start(struct renderer *r, const struct event *ev)
 {
 	const struct start_event *s = &ev->start;
 	struct picture *p = r->fmt;
-	struct line *l = instant(r, "epolltrace start", "epolltrace", 'g', 0, 0,
-				 &p->global_last_ns, r->start_ns);
+	struct line *l;
+
+	if (p->started)
+		return;
+	p->started = true;
+	l = instant(r, "epolltrace start", "epolltrace", 'g', 0, 0, &p->global_last_ns, r->start_ns);
 
 	json_kv_str(l, "backend", s->backend);
 	json_key(l, "pids");
@@ -639,6 +644,10 @@ static void print_warning(struct renderer *r, const struct event *ev)
 	json_kv_int(l, "epfd", w->epfd);
 	json_kv_int(l, "fd", w->fd);
 	json_kv_str(l, "message", w->message);
+	if (w->not_shown) {	/* a monitor's rate limit held these back */
+		json_kv_int(l, "not_shown", w->not_shown);
+		json_kv_int(l, "not_shown_s", w->not_shown_s);
+	}
 	args_end(r);
 	if (ev->pid && w->epfd >= 0 && w->fd >= 0) {
 		struct fd_track *ft = fd_track(r, ev->pid, w->epfd, w->fd);

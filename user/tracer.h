@@ -18,6 +18,7 @@ struct tracer {
 	enum backend backend;
 	bool syscall_tracepoints;	/* per-syscall tracepoints, else raw sys_enter/exit */
 	bool bpf_cas;			/* the verifier takes BPF compare-and-swap (5.12+) */
+	bool bpf_loop;			/* the kernel has the bpf_loop helper (5.17+) */
 	/* What is attached, in order ("fentry:ep_poll_callback", ...,
 	 * "tracepoint:syscalls (7 syscalls)"), for the header. */
 	const char *attached[TRACER_MAX_ATTACHED];
@@ -27,6 +28,7 @@ struct tracer {
 	/* traced_tgids and judged_tgids, mapped: bits set and cleared in
 	 * place, atomically, beside the kernel side's own changes */
 	uint64_t *traced_bits, *judged_bits;
+	char hooks[1024];	/* every hook, space-separated, as tools/hook_floor takes them */
 };
 
 /* Loads and attaches, trying the readiness backends in turn; records go
