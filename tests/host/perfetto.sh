@@ -141,6 +141,7 @@ for _ in $(seq 200); do [ -s "$T/echo2.info" ] && break; sleep 0.05; done
 tpid=$!
 BG_PIDS+=("$tpid")
 wait_start "$T/echo2.json" || fail "echo attach: no start record"
+wait_attached "$T/echo2.err" "$spid" || fail "echo attach: epolltrace never said it attached"
 load echo2 "$T/echo2.info"
 kill -INT "$tpid"
 wait_bounded "$tpid" 20 || fail "echo attach: epolltrace still runs 20 s after SIGINT"
@@ -161,6 +162,7 @@ if command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null; 
 	tpid=$!
 	BG_PIDS+=("$tpid")
 	wait_start "$T/redis.json" || fail "redis: no start record"
+	wait_attached "$T/redis.err" "$rpid" || fail "redis: epolltrace never said it attached"
 	redis-benchmark -q -p "$port" -n 20000 -c 16 -t get,set 2>&1 | tr '\r' '\n' | grep 'per second'
 	kill -TERM "$tpid"
 	wait_bounded "$tpid" 20 || fail "redis: epolltrace still runs 20 s after SIGTERM"
@@ -203,6 +205,7 @@ sleep 0.2	# asleep in it, not on its way in
 tpid=$!
 BG_PIDS+=("$tpid")
 wait_start "$T/blocked.json" || fail "blocked: no start record"
+wait_attached "$T/blocked.err" "$pid" || fail "blocked: epolltrace never said it attached"
 echo x >"/proc/$pid/fd/$wfd"
 wait "$wpid" || fail "blocked: workload exited $?"
 wait_bounded "$tpid" 10 || fail "blocked: epolltrace still running 10 s after the process exited"
