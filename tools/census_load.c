@@ -10,8 +10,8 @@
  * M / 10) are eventfds registered EPOLLIN|EPOLLONESHOT, made readable and
  * collected by epoll_wait, so they are fired and disarmed.  STALE of them
  * (default 1) are stale: the fd registered was closed while its file stays
- * open under another number (even ones), or its number was then given to
- * another pipe (odd ones).  Every fifth process holds a second set of 3
+ * open under another number, or its number was then given to another
+ * pipe (the two kinds alternate, from process to process too).  Every fifth process holds a second set of 3
  * eventfds.  -s: the second set of every fifth process is created before a
  * fork and shared with a child of it (a helper holding that set and its
  * eventfds: "PID 1 3 0 0").
@@ -64,22 +64,25 @@ static void raise_fd_limit(long want)
 }
 
 /* One registration of a stale kind: the fd registered is closed, its
- * file left open under another number; odd ones then have the number
- * taken by another pipe. */
-static void add_stale(int ep, int k)
+ * file left open under another number; in kind 1 its number is then
+ * given to another pipe.  Kind 0 registers a number above those the
+ * process uses (free_fd), so no later fd takes it. */
+static void add_stale(int ep, int kind, int free_fd)
 {
-	int p[2], q[2], keep;
+	int p[2], q[2], fd;
 
 	if (pipe(p))
 		die("pipe");
-	add(ep, p[0], EPOLLIN);
-	keep = dup(p[0]);
-	if (keep < 0)
-		die("dup");
-	if (k % 2 == 0) {
-		close(p[0]);
+	fd = kind == 0 ? fcntl(p[0], F_DUPFD_CLOEXEC, free_fd) : p[0];
+	if (fd < 0)
+		die("F_DUPFD %d", free_fd);
+	add(ep, fd, EPOLLIN);
+	if (kind == 0) {
+		close(fd);	/* p[0] keeps the file open */
 		return;
 	}
+	if (dup(p[0]) < 0)
+		die("dup");
 	if (pipe(q))
 		die("pipe");
 	if (dup2(q[0], p[0]) < 0)
@@ -88,7 +91,7 @@ static void add_stale(int ep, int k)
 }
 
 /* The registrations of one process; returns its epoll fd. */
-static int fill(int items, int oneshot, int stale, int *disarmed)
+static int fill(int k0, int items, int oneshot, int stale, int *disarmed)
 {
 	int ep = epoll_create1(EPOLL_CLOEXEC), i = 0, p[2];
 	struct epoll_event evs[64];
@@ -97,7 +100,7 @@ static int fill(int items, int oneshot, int stale, int *disarmed)
 	if (ep < 0)
 		die("epoll_create1");
 	for (int k = 0; k < stale && i < items; k++, i++)
-		add_stale(ep, k);
+		add_stale(ep, (k0 + k) % 2, 2 * items + 32 + k);
 	for (int k = 0; k < oneshot && i < items; k++, i++) {
 		int fd = eventfd(0, EFD_NONBLOCK);
 
@@ -166,7 +169,7 @@ static void child(int k, int items, int oneshot, int stale, bool shared, int out
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != ppid)
 		_exit(0);
-	raise_fd_limit(items * 2L + 64);
+	raise_fd_limit(items * 2L + 64 + 5L * (10 + stale));
 	if (k % 5 == 0) {
 		second_set();
 		r.sets++;
@@ -188,7 +191,7 @@ static void child(int k, int items, int oneshot, int stale, bool shared, int out
 		}
 	}
 	r.items += items + (k < 10 ? 5 * (10 - k) : 0);
-	fill(items + (k < 10 ? 5 * (10 - k) : 0), oneshot, stale, &r.disarmed);
+	fill(k, items + (k < 10 ? 5 * (10 - k) : 0), oneshot, stale, &r.disarmed);
 	r.stale = stale < items ? stale : items;
 	if (write(out, &r, sizeof(r)) != sizeof(r))
 		_exit(2);
