@@ -8,14 +8,24 @@
  * (/proc/PID/fdinfo/EPFD).  An item is stale when its fd is no longer
  * open, or names another file than the inode registered (the other files'
  * inodes are looked up, only for the fds registered, with fstatat).  A
- * fired ONESHOT item is one whose events have no poll bits left. */
+ * fired ONESHOT item is one whose events have no poll bits left.  A set
+ * several processes hold (inherited across fork) is counted once, for
+ * the one that started first: its items look alike in each (a hash of
+ * them), and kcmp tells whether they are the same file.
+ * Processes are read by a few threads (the cost is the kernel's, one
+ * readlink per fd of the machine); what they found is said in pid order
+ * once all are read. */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/kcmp.h>
 #include "census.h"
 #include "clock.h"
 #include "epoll_abi.h"
@@ -28,6 +38,8 @@
 #define TOP_SETS 10		/* the biggest sets shown */
 #define TOP_RANK 10		/* processes named per ranking */
 #define TOP_HOLDERS 5		/* biggest holders named per user */
+#define SCAN_THREADS 4		/* at most; no more than the CPUs */
+#define PIDS_PER_THREAD 64	/* fewer processes are read by one thread */
 
 /* One fd of the process being read. */
 struct fd_entry {
@@ -48,19 +60,44 @@ struct census_user {
 	struct watch_holder top[TOP_HOLDERS];
 };
 
-struct census {
-	const struct target *t;
-	struct renderer *out;
-	/* the process being read */
+/* What was found of one process of the target. */
+enum proc_status { PS_NO_SETS, PS_SETS, PS_VANISHED, PS_UNREADABLE };
+
+struct proc_found {
 	uint32_t pid;
+	enum proc_status status;
+	int err;			/* PS_UNREADABLE: why */
+	unsigned int uid;
+	char comm[COMM_LEN];
+	struct census_set *sets;
+	uint64_t *sigs;			/* a hash of each set's items */
+	size_t nsets;
+	struct stale_item *stale;
+	size_t nstale;
+	long long items, disarmed;
+};
+
+/* A reading thread's scratch: the process being read. */
+struct scanner {
+	struct proc_found *p;
 	int fddir;			/* its /proc/PID/fd */
 	struct fd_entry *fds;
 	size_t nfds, fds_cap;
-	struct census_set *sets;
-	size_t nsets, sets_cap;
-	struct stale_item *stale;
-	size_t nstale, stale_cap;
-	long long items, disarmed;
+	size_t sets_cap, stale_cap;
+};
+
+/* The processes to read, shared by the threads. */
+struct scan_job {
+	struct proc_found *procs;
+	size_t n;
+	atomic_size_t next;
+};
+
+struct census {
+	const struct target *t;
+	struct renderer *out;
+	struct proc_found *procs;	/* the target's, by pid */
+	size_t nprocs, procs_cap;
 	/* the totals */
 	struct census_event tot;
 	int unreadable_errno;
@@ -101,9 +138,9 @@ static int by_fd(const void *a, const void *b)
 	return ((const struct fd_entry *)a)->fd - ((const struct fd_entry *)b)->fd;
 }
 
-/* The fd table of c->pid, from /proc/PID/fd; the number of epoll fds, or
- * -1 with errno set when the directory cannot be read. */
-static int read_fd_table(struct census *c, DIR **dirp)
+/* The fd table of the process, from /proc/PID/fd; the number of epoll
+ * fds, or -1 with errno set when the directory cannot be read. */
+static int read_fd_table(struct scanner *sc, DIR **dirp)
 {
 	char path[64], link[80];
 	struct dirent *de;
@@ -111,12 +148,13 @@ static int read_fd_table(struct census *c, DIR **dirp)
 	bool sorted = true;
 	DIR *d;
 
-	snprintf(path, sizeof(path), "/proc/%u/fd", c->pid);
+	snprintf(path, sizeof(path), "/proc/%u/fd", sc->p->pid);
 	d = opendir(path);
 	if (!d)
 		return -1;
 	*dirp = d;
-	c->fddir = dirfd(d);
+	sc->fddir = dirfd(d);
+	sc->nfds = 0;
 	while ((de = readdir(d))) {
 		struct fd_entry e = { 0 };
 		char *end;
@@ -127,34 +165,34 @@ static int read_fd_table(struct census *c, DIR **dirp)
 		e.fd = strtol(de->d_name, &end, 10);
 		if (*end)
 			continue;
-		n = readlinkat(c->fddir, de->d_name, link, sizeof(link) - 1);
+		n = readlinkat(sc->fddir, de->d_name, link, sizeof(link) - 1);
 		if (n <= 0)
 			continue;	/* closed meanwhile */
 		link[n] = 0;
 		e.epoll = !strcmp(link, "anon_inode:[eventpoll]");
 		e.ino_known = link_ino(link, &e.ino);
 		nepoll += e.epoll;
-		if (c->nfds == c->fds_cap)
-			c->fds = grow(c->fds, &c->fds_cap, sizeof(*c->fds));
-		if (c->nfds && c->fds[c->nfds - 1].fd > e.fd)
+		if (sc->nfds == sc->fds_cap)
+			sc->fds = grow(sc->fds, &sc->fds_cap, sizeof(*sc->fds));
+		if (sc->nfds && sc->fds[sc->nfds - 1].fd > e.fd)
 			sorted = false;
-		c->fds[c->nfds++] = e;
+		sc->fds[sc->nfds++] = e;
 	}
 	if (!sorted)
-		qsort(c->fds, c->nfds, sizeof(*c->fds), by_fd);
+		qsort(sc->fds, sc->nfds, sizeof(*sc->fds), by_fd);
 	return nepoll;
 }
 
-static struct fd_entry *fd_find(struct census *c, int fd)
+static struct fd_entry *fd_find(struct scanner *sc, int fd)
 {
-	size_t lo = 0, hi = c->nfds;
+	size_t lo = 0, hi = sc->nfds;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
-		if (c->fds[mid].fd == fd)
-			return &c->fds[mid];
-		if (c->fds[mid].fd < fd)
+		if (sc->fds[mid].fd == fd)
+			return &sc->fds[mid];
+		if (sc->fds[mid].fd < fd)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -164,20 +202,20 @@ static struct fd_entry *fd_find(struct census *c, int fd)
 
 /* The same judgment as --sets -p (registration_stale()), from the fd
  * table instead of a copy of the fd. */
-static const char *item_stale(struct census *c, const struct scanned_item *it)
+static const char *item_stale(struct scanner *sc, const struct scanned_item *it)
 {
-	struct fd_entry *e = fd_find(c, it->tfd);
+	struct fd_entry *e = fd_find(sc, it->tfd);
 	char name[16];
 	struct stat st;
 
 	snprintf(name, sizeof(name), "%d", it->tfd);
 	if (!e)		/* not open when the table was read: opened since? */
-		return fstatat(c->fddir, name, &st, 0) ? registration_stale(false, 0, 0)
+		return fstatat(sc->fddir, name, &st, 0) ? registration_stale(false, 0, 0)
 						       : registration_stale(true, it->ino, st.st_ino);
 	if (!it->ino)
 		return NULL;
 	if (!e->ino_known) {
-		if (fstatat(c->fddir, name, &st, 0))
+		if (fstatat(sc->fddir, name, &st, 0))
 			return NULL;	/* closed meanwhile: not judged */
 		e->ino = st.st_ino;
 		e->ino_known = true;
@@ -187,27 +225,44 @@ static const char *item_stale(struct census *c, const struct scanned_item *it)
 
 static void on_item(uint32_t pid, int epfd, const struct scanned_item *it, void *arg)
 {
-	struct census *c = arg;
-	const char *stale = item_stale(c, it);
+	struct scanner *sc = arg;
+	struct proc_found *p = sc->p;
+	const char *stale = item_stale(sc, it);
 
-	c->sets[c->nsets - 1].items++;
-	c->items++;
+	struct census_set *set = &p->sets[p->nsets - 1];
+	uint64_t *sig = &p->sigs[p->nsets - 1];
+	uint64_t fields[4] = { (uint64_t)it->tfd, it->events, it->data, it->ino };
+
+	/* FNV-1a over what fdinfo says of the item */
+	for (size_t i = 0; i < sizeof(fields); i++) {
+		*sig ^= ((const unsigned char *)fields)[i];
+		*sig *= 0x100000001b3ull;
+	}
+	set->items++;
 	if (ep_oneshot_disarmed(it->events))
-		c->disarmed++;
+		set->oneshot_disarmed++;
 	if (stale) {
-		if (c->nstale == c->stale_cap)
-			c->stale = grow(c->stale, &c->stale_cap, sizeof(*c->stale));
-		c->stale[c->nstale++] = (struct stale_item){ epfd, it->tfd, stale };
+		if (p->nstale == sc->stale_cap)
+			p->stale = grow(p->stale, &sc->stale_cap, sizeof(*p->stale));
+		p->stale[p->nstale++] = (struct stale_item){ epfd, it->tfd, stale };
 	}
 }
 
 static void on_set(uint32_t pid, int epfd, void *arg)
 {
-	struct census *c = arg;
+	struct scanner *sc = arg;
+	struct proc_found *p = sc->p;
 
-	if (c->nsets == c->sets_cap)
-		c->sets = grow(c->sets, &c->sets_cap, sizeof(*c->sets));
-	c->sets[c->nsets++] = (struct census_set){ .epfd = epfd };
+	if (p->nsets == sc->sets_cap) {
+		p->sets = grow(p->sets, &sc->sets_cap, sizeof(*p->sets));
+		p->sigs = realloc(p->sigs, sc->sets_cap * sizeof(*p->sigs));
+		if (!p->sigs) {
+			fprintf(stderr, "epolltrace: out of memory\n");
+			exit(1);
+		}
+	}
+	p->sigs[p->nsets] = 0xcbf29ce484222325ull;
+	p->sets[p->nsets++] = (struct census_set){ .epfd = epfd };
 }
 
 static struct census_user *user_of(struct census *c, unsigned int uid)
@@ -253,93 +308,263 @@ static void read_comm(uint32_t pid, char *comm, size_t len)
 	fclose(f);
 }
 
-/* The process's sets are read: say them, and count them in. */
-static void tell_process(struct census *c, unsigned int uid, const char *comm)
+/* Reads one process of the target into sc->p. */
+static void read_process(struct scanner *sc)
 {
-	uint64_t ts = monotonic_ns();
-	struct event ev = { .kind = EVK_CENSUS_PROC, .ts_ns = ts, .pid = c->pid, .comm = comm };
-	struct census_user *u = user_of(c, uid);
-
-	ev.census_proc = (struct census_proc_event){
-		.uid = uid, .sets = c->sets, .nsets = (int)c->nsets, .items = c->items,
-		.oneshot_disarmed = c->disarmed, .stale = (long long)c->nstale,
-	};
-	render(c->out, &ev);
-	for (size_t i = 0; i < c->nstale; i++) {
-		struct event se = { .kind = EVK_CENSUS_STALE, .ts_ns = ts, .pid = c->pid,
-				    .comm = comm };
-
-		se.census_stale = (struct census_stale_event){
-			c->stale[i].epfd, c->stale[i].fd, c->stale[i].reason };
-		render(c->out, &se);
-	}
-	c->tot.processes++;
-	c->tot.sets += c->nsets;
-	c->tot.items += c->items;
-	c->tot.oneshot_disarmed += c->disarmed;
-	c->tot.stale += c->nstale;
-	for (size_t i = 0; i < c->nsets; i++)
-		rank_set(c, c->pid, comm, &c->sets[i]);
-	if (c->disarmed) {
-		c->oneshot_procs++;
-		watch_holder_insert(c->oneshot_top, TOP_RANK, c->pid, c->disarmed, comm);
-	}
-	if (c->nstale) {
-		c->stale_procs++;
-		watch_holder_insert(c->stale_top, TOP_RANK, c->pid, c->nstale, comm);
-	}
-	u->watches += c->items;
-	u->processes++;
-	watch_holder_insert(u->top, TOP_HOLDERS, c->pid, c->items, comm);
-}
-
-/* One process of the target. */
-static void census_pid(uint32_t pid, void *arg)
-{
-	struct census *c = arg;
-	struct scan_callbacks cb = { on_set, on_item, NULL, c };
-	char comm[COMM_LEN];
+	struct scan_callbacks cb = { on_set, on_item, NULL, sc };
+	struct proc_found *p = sc->p;
 	bool lost = false;
-	unsigned int uid;
 	DIR *d = NULL;
 	int nepoll;
 
-	c->tot.scanned++;
-	c->pid = pid;
-	c->nfds = c->nsets = c->nstale = 0;
-	c->items = c->disarmed = 0;
-	nepoll = read_fd_table(c, &d);
+	sc->sets_cap = sc->stale_cap = 0;
+	nepoll = read_fd_table(sc, &d);
 	if (nepoll < 0) {
-		if (errno == ENOENT || errno == ESRCH || !pid_alive(pid)) {
-			c->tot.vanished++;
-		} else {
-			c->tot.unreadable++;
-			c->unreadable_errno = errno;
-		}
+		p->err = errno;
+		p->status = errno == ENOENT || errno == ESRCH || !pid_alive(p->pid) ? PS_VANISHED
+										  : PS_UNREADABLE;
 		return;
 	}
 	if (nepoll == 0) {
 		closedir(d);
 		return;
 	}
-	uid = proc_uid(pid);
-	read_comm(pid, comm, sizeof(comm));
-	for (size_t i = 0; i < c->nfds; i++) {
-		if (!c->fds[i].epoll)
+	p->uid = proc_uid(p->pid);
+	read_comm(p->pid, p->comm, sizeof(p->comm));
+	for (size_t i = 0; i < sc->nfds; i++) {
+		if (!sc->fds[i].epoll)
 			continue;
-		on_set(pid, c->fds[i].fd, c);
-		if (scan_one_set(pid, c->fds[i].fd, &cb) < 0) {
-			c->nsets--;	/* closed meanwhile, or the process is gone */
+		on_set(p->pid, sc->fds[i].fd, sc);
+		if (scan_one_set(p->pid, sc->fds[i].fd, &cb) < 0) {
+			p->nsets--;	/* closed meanwhile, or the process is gone */
 			lost = true;
 		}
 	}
 	closedir(d);
-	if ((lost || uid == ~0u) && !pid_alive(pid)) {
-		c->tot.vanished++;
-		return;
+	if ((lost || p->uid == ~0u) && !pid_alive(p->pid))
+		p->status = PS_VANISHED;
+	else if (p->nsets)
+		p->status = PS_SETS;
+}
+
+static void *scan_thread(void *arg)
+{
+	struct scan_job *job = arg;
+	struct scanner sc = { 0 };
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&job->next, 1);
+
+		if (i >= job->n)
+			break;
+		sc.p = &job->procs[i];
+		read_process(&sc);
 	}
-	if (c->nsets)
-		tell_process(c, uid, comm);
+	free(sc.fds);
+	return NULL;
+}
+
+/* Reads every process of the list, with a few threads. */
+static void read_all(struct proc_found *procs, size_t n)
+{
+	struct scan_job job = { .procs = procs, .n = n };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t th[SCAN_THREADS];
+	int nth = 0, want = cpus < 1 ? 1 : cpus > SCAN_THREADS ? SCAN_THREADS : (int)cpus;
+
+	if (n / PIDS_PER_THREAD < (size_t)want)
+		want = n / PIDS_PER_THREAD ? (int)(n / PIDS_PER_THREAD) : 1;
+	atomic_init(&job.next, 0);
+	for (int i = 1; i < want; i++)
+		if (!pthread_create(&th[nth], NULL, scan_thread, &job))
+			nth++;
+	scan_thread(&job);
+	for (int i = 0; i < nth; i++)
+		pthread_join(th[i], NULL);
+}
+
+/* The same set held by several processes of the target: counted for the
+ * one that started first (the others' are shared_with it), and only its
+ * fd table judges the set's stale registrations.  Sets whose items look
+ * alike (the same hash) are put in kcmp's order of their files, so the
+ * same file's come together; where kcmp cannot tell, they are left
+ * apart (counted for each holder). */
+struct set_ref {
+	uint64_t key;
+	struct proc_found *p;
+	struct census_set *s;
+};
+
+static int by_key(const void *a, const void *b)
+{
+	const struct set_ref *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+/* kcmp's order of the two sets' files; -2 when it cannot tell */
+static int file_order(const struct set_ref *x, const struct set_ref *y)
+{
+	long r = syscall(SYS_kcmp, x->p->pid, y->p->pid, KCMP_FILE, x->s->epfd, y->s->epfd);
+
+	return r == 0 ? 0 : r == 1 ? -1 : r == 2 ? 1 : -2;
+}
+
+/* qsort_r's order; *failed is set where kcmp cannot tell */
+static int by_file(const void *a, const void *b, void *failed)
+{
+	int r = file_order(a, b);
+
+	if (r == -2) {
+		*(bool *)failed = true;
+		return 0;
+	}
+	return r;
+}
+
+/* Did a start before b?  (Ties, within a clock tick: the lower pid.) */
+static bool started_before(uint32_t a, uint32_t b)
+{
+	unsigned long long ta = proc_start_time(a), tb = proc_start_time(b);
+
+	return ta < tb || (ta == tb && a < b);
+}
+
+/* One group of look-alike sets, in kcmp's order: the runs of one file. */
+static void share_runs(struct set_ref *g, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1, first = i;
+
+		while (j < n && file_order(&g[i], &g[j]) == 0)
+			j++;
+		for (size_t k = i + 1; k < j; k++)
+			if (started_before(g[k].p->pid, g[first].p->pid))
+				first = k;
+		for (size_t k = i; k < j; k++)
+			if (k != first)
+				g[k].s->shared_with = g[first].p->pid;
+		i = j;
+	}
+}
+
+static void find_shared(struct census *c)
+{
+	struct set_ref *refs;
+	size_t n = 0, total = 0;
+
+	for (size_t i = 0; i < c->nprocs; i++)
+		if (c->procs[i].status == PS_SETS)
+			total += c->procs[i].nsets;
+	refs = malloc((total + 1) * sizeof(*refs));
+	if (!refs) {
+		fprintf(stderr, "epolltrace: out of memory\n");
+		exit(1);
+	}
+	for (size_t i = 0; i < c->nprocs; i++) {
+		struct proc_found *p = &c->procs[i];
+
+		for (size_t j = 0; p->status == PS_SETS && j < p->nsets; j++)
+			refs[n++] = (struct set_ref){
+				p->sigs[j] ^ (uint64_t)p->sets[j].items * 0x9e3779b97f4a7c15ull,
+				p, &p->sets[j] };
+	}
+	qsort(refs, n, sizeof(*refs), by_key);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+
+		while (j < n && refs[j].key == refs[i].key)
+			j++;
+		if (j - i > 1) {
+			bool failed = false;
+
+			qsort_r(&refs[i], j - i, sizeof(*refs), by_file, &failed);
+			if (!failed)
+				share_runs(&refs[i], j - i);
+		}
+		i = j;
+	}
+	free(refs);
+}
+
+/* A process's counts, of the sets counted for it. */
+static void count_own(struct proc_found *p)
+{
+	size_t kept = 0;
+
+	p->items = p->disarmed = 0;
+	for (size_t j = 0; j < p->nsets; j++) {
+		if (p->sets[j].shared_with)
+			continue;
+		p->items += p->sets[j].items;
+		p->disarmed += p->sets[j].oneshot_disarmed;
+	}
+	for (size_t k = 0; k < p->nstale; k++) {
+		bool shared = false;
+
+		for (size_t j = 0; j < p->nsets; j++)
+			if (p->sets[j].epfd == p->stale[k].epfd && p->sets[j].shared_with)
+				shared = true;
+		if (!shared)
+			p->stale[kept++] = p->stale[k];
+	}
+	p->nstale = kept;
+}
+
+/* A process with sets: say it, and count it in. */
+static void tell_process(struct census *c, struct proc_found *p)
+{
+	uint64_t ts = monotonic_ns();
+	struct event ev = { .kind = EVK_CENSUS_PROC, .ts_ns = ts, .pid = p->pid, .comm = p->comm };
+	struct census_user *u = user_of(c, p->uid);
+
+	count_own(p);
+	ev.census_proc = (struct census_proc_event){
+		.uid = p->uid, .sets = p->sets, .nsets = (int)p->nsets, .items = p->items,
+		.oneshot_disarmed = p->disarmed, .stale = (long long)p->nstale,
+	};
+	render(c->out, &ev);
+	for (size_t i = 0; i < p->nstale; i++) {
+		struct event se = { .kind = EVK_CENSUS_STALE, .ts_ns = ts, .pid = p->pid,
+				    .comm = p->comm };
+
+		se.census_stale = (struct census_stale_event){
+			p->stale[i].epfd, p->stale[i].fd, p->stale[i].reason };
+		render(c->out, &se);
+	}
+	c->tot.processes++;
+	c->tot.items += p->items;
+	c->tot.oneshot_disarmed += p->disarmed;
+	c->tot.stale += p->nstale;
+	for (size_t i = 0; i < p->nsets; i++) {
+		if (p->sets[i].shared_with) {
+			c->tot.shared++;
+			continue;
+		}
+		c->tot.sets++;
+		rank_set(c, p->pid, p->comm, &p->sets[i]);
+	}
+	if (p->disarmed) {
+		c->oneshot_procs++;
+		watch_holder_insert(c->oneshot_top, TOP_RANK, p->pid, p->disarmed, p->comm);
+	}
+	if (p->nstale) {
+		c->stale_procs++;
+		watch_holder_insert(c->stale_top, TOP_RANK, p->pid, p->nstale, p->comm);
+	}
+	u->watches += p->items;
+	u->processes++;
+	watch_holder_insert(u->top, TOP_HOLDERS, p->pid, p->items, p->comm);
+}
+
+/* target_each(): the target's processes, listed first. */
+static void list_pid(uint32_t pid, void *arg)
+{
+	struct census *c = arg;
+
+	if (c->nprocs == c->procs_cap)
+		c->procs = grow(c->procs, &c->procs_cap, sizeof(*c->procs));
+	c->procs[c->nprocs++] = (struct proc_found){ .pid = pid };
 }
 
 static bool in_target(uint32_t pid, void *arg)
@@ -413,10 +638,25 @@ int census_main(const struct target *t, struct renderer *out)
 	int n;
 
 	c.tot.max_user_watches = epoll_max_user_watches();
-	n = target_each(t, census_pid, &c);
+	n = target_each(t, list_pid, &c);
 	if (n < 0) {
 		fprintf(stderr, "epolltrace: cannot read /proc: %s\n", strerror(errno));
 		return 1;
+	}
+	read_all(c.procs, c.nprocs);
+	find_shared(&c);
+	for (size_t i = 0; i < c.nprocs; i++) {
+		struct proc_found *p = &c.procs[i];
+
+		c.tot.scanned++;
+		if (p->status == PS_SETS)
+			tell_process(&c, p);
+		else if (p->status == PS_VANISHED)
+			c.tot.vanished++;
+		else if (p->status == PS_UNREADABLE) {
+			c.tot.unreadable++;
+			c.unreadable_errno = p->err;
+		}
 	}
 	if (c.tot.unreadable) {
 		char message[512];
@@ -438,9 +678,12 @@ int census_main(const struct target *t, struct renderer *out)
 	c.tot.duration_us = (ev.ts_ns - t0) / NS_PER_US;
 	ev.census = c.tot;
 	render(out, &ev);
-	free(c.fds);
-	free(c.sets);
-	free(c.stale);
+	for (size_t i = 0; i < c.nprocs; i++) {
+		free(c.procs[i].sets);
+		free(c.procs[i].sigs);
+		free(c.procs[i].stale);
+	}
+	free(c.procs);
 	free(c.users);
 	return 0;
 }

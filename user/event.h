@@ -191,13 +191,18 @@ struct sets_event {
 /* The census (--sets with -a, --cgroup, --comm). */
 struct census_set {
 	int epfd;
-	long long items;
+	long long items, oneshot_disarmed;
+	/* 0, or the process this set is counted for: the same set, held by
+	 * both (inherited across fork); counted for the one that started
+	 * first, whose fd table judges its stale registrations */
+	uint32_t shared_with;
 };
 
 struct census_proc_event {
 	unsigned int uid;
 	const struct census_set *sets;
 	int nsets;
+	/* of the sets counted for it (not shared_with another process) */
 	long long items, oneshot_disarmed, stale;
 };
 
@@ -244,6 +249,8 @@ struct census_event {
 	const char *target;		/* "all processes", "cgroup /x", ... */
 	long long scanned;		/* processes of the target looked at */
 	long long processes, sets, items, oneshot_disarmed, stale;
+	long long shared;		/* sets held by another process too,
+					 * counted there (not in sets) */
 	long long vanished;		/* gone during the scan */
 	long long unreadable;		/* no access to their fds */
 	long long max_user_watches;

@@ -482,6 +482,8 @@ static void print_census_proc(struct renderer *r, const struct event *ev)
 		json_open(l, '{');
 		json_kv_int(l, "epfd", e->sets[i].epfd);
 		json_kv_int(l, "items", e->sets[i].items);
+		if (e->sets[i].shared_with)
+			json_kv_int(l, "shared_with", e->sets[i].shared_with);
 		json_close(l, '}');
 	}
 	json_close(l, ']');
@@ -580,6 +582,7 @@ static void print_census(struct renderer *r, const struct event *ev)
 	json_kv_int(l, "items", e->items);
 	json_kv_int(l, "oneshot_disarmed", e->oneshot_disarmed);
 	json_kv_int(l, "stale", e->stale);
+	json_kv_int(l, "shared", e->shared);
 	json_kv_int(l, "vanished", e->vanished);
 	json_kv_int(l, "unreadable", e->unreadable);
 	json_kv_int(l, "max_user_watches", e->max_user_watches);

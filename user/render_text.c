@@ -542,8 +542,11 @@ static void print_census_proc(struct renderer *r, const struct event *ev)
 	who(l, ev->pid, render_comm(r, ev));
 	line_printf(l, " uid %u: %d epoll set%s, %lld item%s (", e->uid, e->nsets,
 		    e->nsets == 1 ? "" : "s", e->items, e->items == 1 ? "" : "s");
-	for (int i = 0; i < e->nsets && i < CENSUS_SETS_NAMED; i++)
+	for (int i = 0; i < e->nsets && i < CENSUS_SETS_NAMED; i++) {
 		line_printf(l, "%sepoll %d: %lld", i ? ", " : "", e->sets[i].epfd, e->sets[i].items);
+		if (e->sets[i].shared_with)
+			line_printf(l, " shared, counted for %u", e->sets[i].shared_with);
+	}
 	if (e->nsets > CENSUS_SETS_NAMED)
 		line_printf(l, " and %d more sets", e->nsets - CENSUS_SETS_NAMED);
 	line_append(l, ")", 1);
@@ -638,10 +641,12 @@ static void print_census(struct renderer *r, const struct event *ev)
 	line_reset(l);
 	line_str(l, "census of ");
 	line_str_escaped(l, e->target);
-	line_printf(l, ": %lld process%s with epoll sets (of %lld looked at), %lld sets, %lld items, "
-		    "%lld ONESHOT items fired and disarmed, %lld stale registrations",
-		    e->processes, e->processes == 1 ? "" : "es", e->scanned, e->sets, e->items,
-		    e->oneshot_disarmed, e->stale);
+	line_printf(l, ": %lld process%s with epoll sets (of %lld looked at), %lld sets",
+		    e->processes, e->processes == 1 ? "" : "es", e->scanned, e->sets);
+	if (e->shared)
+		line_printf(l, " (and %lld held by another process too, counted there)", e->shared);
+	line_printf(l, ", %lld items, %lld ONESHOT items fired and disarmed, %lld stale registrations",
+		    e->items, e->oneshot_disarmed, e->stale);
 	if (e->vanished)
 		line_printf(l, "; %lld process%s vanished during the scan", e->vanished,
 			    e->vanished == 1 ? "" : "es");

@@ -54,7 +54,7 @@ if [ -n "$CG" ]; then
 	"$ET" --sets --cgroup "$CG" >"$T/cg.txt" 2>&1 || fail "--sets --cgroup (text) exited $?"
 fi
 python3 - "$T" "$load" "${CG:+cgroup}" <<'PY' || fail "the census does not match /proc"
-import json, os, re, sys
+import ctypes, json, os, re, sys
 
 T, load, cg = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "cgroup"
 ONESHOT, PRIVATE = 1 << 30, (1 << 28) | (1 << 29) | (1 << 30) | (1 << 31)
@@ -68,28 +68,33 @@ def records(name):
 
 
 def proc_census(pid):
-    """A process's sets as /proc shows them, read here: {epfd: items},
-    disarmed ONESHOT items, {(epfd, fd): stale kind}."""
+    """A process's sets as /proc shows them, read here: {epfd: (items,
+    disarmed ONESHOT items, the items' fdinfo, {fd: stale kind})}."""
     fdir = f"/proc/{pid}/fd"
     links = {int(f): os.readlink(f"{fdir}/{f}") for f in os.listdir(fdir)}
-    sets, disarmed, stale = {}, 0, {}
+    sets = {}
     for fd, link in links.items():
         if link != "anon_inode:[eventpoll]":
             continue
-        sets[fd] = 0
+        items, disarmed, stale = [], 0, {}
         for line in open(f"/proc/{pid}/fdinfo/{fd}"):
-            m = re.match(r"tfd:\s*(\d+) events:\s*([0-9a-f]+) data:\s*[0-9a-f]+\s+pos:\d+ ino:([0-9a-f]+)", line)
+            m = re.match(r"tfd:\s*(\d+) events:\s*([0-9a-f]+) data:\s*([0-9a-f]+)\s+pos:\d+ ino:([0-9a-f]+)", line)
             if not m:
                 continue
-            tfd, ev, ino = int(m[1]), int(m[2], 16), int(m[3], 16)
-            sets[fd] += 1
+            tfd, ev, ino = int(m[1]), int(m[2], 16), int(m[4], 16)
+            items.append((tfd, ev, m[3], ino))
             if ev & ONESHOT and not ev & ~PRIVATE:
                 disarmed += 1
             if tfd not in links:
-                stale[(fd, tfd)] = "fd closed; the file is still open elsewhere"
+                stale[tfd] = "fd closed; the file is still open elsewhere"
             elif os.stat(f"{fdir}/{tfd}").st_ino != ino:
-                stale[(fd, tfd)] = "fd now names another file"
-    return sets, disarmed, stale
+                stale[tfd] = "fd now names another file"
+        sets[fd] = (len(items), disarmed, tuple(sorted(items)), stale)
+    return sets
+
+
+def start_time(pid):
+    return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[19])
 
 
 # What census_load made: "PID SETS ITEMS DISARMED STALE" per process.
@@ -98,13 +103,43 @@ for line in open(f"{T}/load.out"):
     f = line.split()
     if len(f) == 5:
         made[int(f[0])] = tuple(map(int, f[1:]))
-ours = {p: proc_census(p) for p in made}
+raw = {p: proc_census(p) for p in made}
 for p, (nsets, items, dis, st) in made.items():
-    sets, disarmed, stale = ours[p]
-    assert (len(sets), sum(sets.values()), disarmed, len(stale)) == (nsets, items, dis, st), \
-        f"pid {p}: /proc shows {sets} {disarmed} {stale}, census_load made {made[p]}"
+    sets = raw[p]
+    got = (len(sets), sum(s[0] for s in sets.values()), sum(s[1] for s in sets.values()),
+           sum(len(s[3]) for s in sets.values()))
+    assert got == (nsets, items, dis, st), f"pid {p}: /proc shows {sets}, census_load made {made[p]}"
 assert len(made) == 200 + 40, f"{len(made)} processes of census_load"
-kinds = {k for s in ours.values() for k in s[2].values()}
+# A set held by two processes (the helpers') is the same open file in
+# both (kcmp, asked here through libc): it is counted for the one that
+# started first, which judges its stale items.
+libc = ctypes.CDLL(None, use_errno=True)
+SYS_KCMP = {"x86_64": 312, "aarch64": 272}[os.uname().machine]
+
+
+def same_file(a, fa, b, fb):
+    r = libc.syscall(SYS_KCMP, a, b, 0, fa, fb)   # KCMP_FILE
+    assert r >= 0, f"kcmp: {os.strerror(ctypes.get_errno())}"
+    return r == 0
+
+
+owner = {}      # (pid, epfd) -> the pid it is counted for
+firsts = []     # (pid, epfd, items) of each set seen, by start time
+for p in sorted(made, key=lambda p: (start_time(p), p)):   # ties: the lower pid
+    for fd, s in raw[p].items():
+        o = next((q for q, qfd, its in firsts if its == s[2] and same_file(q, qfd, p, fd)), None)
+        owner[(p, fd)] = o or p
+        if o is None:
+            firsts.append((p, fd, s[2]))
+ours = {}
+for p, sets in raw.items():
+    own = {fd: s for fd, s in sets.items() if owner[(p, fd)] == p}
+    ours[p] = ({fd: (s[0], None if owner[(p, fd)] == p else owner[(p, fd)]) for fd, s in sets.items()},
+               sum(s[0] for s in own.values()), sum(s[1] for s in own.values()),
+               {(fd, tfd): why for fd, s in own.items() for tfd, why in s[3].items()})
+shared = sum(1 for o in ours.values() for n, w in o[0].values() if w)
+assert shared == 40, f"{shared} shared sets"
+kinds = {k for s in ours.values() for k in s[3].values()}
 assert len(kinds) == 2, f"stale kinds made: {kinds}"
 
 
@@ -116,14 +151,14 @@ def check_census(name, target_is_ours):
         if r["event"] == "census_stale":
             stale.setdefault(r["pid"], {})[(r["epfd"], r["fd"])] = r["stale"]
     # every process of ours, exactly as /proc shows it
-    for p, (sets, disarmed, st) in ours.items():
+    for p, (sets, items, disarmed, st) in ours.items():
         r = procs.get(p)
         assert r, f"{name}: pid {p} of census_load missing"
-        got = {s["epfd"]: s["items"] for s in r["sets"]}
+        got = {s["epfd"]: (s["items"], s.get("shared_with")) for s in r["sets"]}
         assert got == sets, f"{name}: pid {p}: sets {got}, /proc {sets}"
-        assert r["items"] == sum(sets.values()) and r["oneshot_disarmed"] == disarmed \
+        assert r["items"] == items and r["oneshot_disarmed"] == disarmed \
             and r["stale"] == len(st) and r["uid"] == 0 and r["comm"] == "census_load", \
-            f"{name}: pid {p}: {r}; /proc: {sets} {disarmed} {st}"
+            f"{name}: pid {p}: {r}; /proc: {sets} {items} {disarmed} {st}"
         assert stale.get(p, {}) == st, f"{name}: pid {p}: stale {stale.get(p)}, /proc {st}"
     if target_is_ours:
         assert set(procs) == set(ours), f"{name}: processes not of the load: {set(procs) - set(ours)}"
@@ -136,9 +171,10 @@ def check_census(name, target_is_ours):
         assert {s["epfd"]: s["items"] for s in procs[t["pid"]]["sets"]}.get(t["epfd"]) == t["items"], \
             f"{name}: {t} is not as its process's record says"
     listed = {(t["pid"], t["epfd"]) for t in top}
-    for p, (sets, _, _) in ours.items():
-        for fd, n in sets.items():
-            assert n <= sizes[-1] or (p, fd) in listed, f"{name}: set {fd} of {p} ({n} items) not among {top}"
+    for p, (sets, _, _, _) in ours.items():
+        for fd, (n, shared_with) in sets.items():
+            assert n <= sizes[-1] or (p, fd) in listed or shared_with, f"{name}: set {fd} of {p} ({n} items) not among {top}"
+            assert not (shared_with and (p, fd) in listed), f"{name}: a shared set listed twice: {top}"
     # the rankings: totals and the processes holding the most
     for what, key in (("oneshot_disarmed", "oneshot_disarmed"), ("stale", "stale")):
         rk = [r for r in recs if r["event"] == "census_rank" and r["of"] == what]
@@ -159,11 +195,11 @@ def check_census(name, target_is_ours):
         assert u["all_watches"] >= u["watches"] and u["max_user_watches"] > 0, f"{name}: {u}"
         w = [h["watches"] for h in u["top"]]
         assert w == sorted(w, reverse=True) and len(w) == min(5, u["processes"]) or not target_is_ours, f"{name}: {u}"
-        if not target_is_ours and name != "all.json":
-            continue
+        if name != "all.json":
+            continue    # the holders are of all the user's processes
         assert w == sorted((r["items"] for r in mine), reverse=True)[:5], f"{name}: holders {u['top']}"
     root = [u for u in users if u["uid"] == 0][0]
-    ours_items = sum(sum(s[0].values()) for s in ours.values())
+    ours_items = sum(s[1] for s in ours.values())
     if target_is_ours:
         assert root["watches"] == ours_items and root["processes"] == len(ours), \
             f"{name}: uid 0: {root}; census_load's processes hold {ours_items}"
@@ -173,7 +209,8 @@ def check_census(name, target_is_ours):
     assert len(tot) == 1 and recs[-1] is tot[0], f"{name}: the census record is not last"
     tot = tot[0]
     assert tot["processes"] == len(procs) and tot["items"] == sum(r["items"] for r in procs.values()) \
-        and tot["sets"] == sum(len(r["sets"]) for r in procs.values()) \
+        and tot["sets"] == sum(1 for r in procs.values() for x in r["sets"] if "shared_with" not in x) \
+        and tot["shared"] == sum(1 for r in procs.values() for x in r["sets"] if "shared_with" in x) \
         and tot["oneshot_disarmed"] == sum(r["oneshot_disarmed"] for r in procs.values()) \
         and tot["stale"] == sum(r["stale"] for r in procs.values()) \
         and tot["items"] == sum(u["watches"] for u in users) and tot["unreadable"] == 0, f"{name}: {tot}"
@@ -191,10 +228,10 @@ if cg:
 
 # Text: a line per process, STALE lines under it, the sections.
 text = open(f"{T}/all.txt").read().splitlines()
-for p, (sets, disarmed, st) in ours.items():
-    n = sum(sets.values())
-    line = (f"[{p} census_load] uid 0: {len(sets)} epoll set{'s' if len(sets) != 1 else ''}, {n} items ("
-            + ", ".join(f"epoll {fd}: {k}" for fd, k in sorted(sets.items())) + ")"
+for p, (sets, n, disarmed, st) in ours.items():
+    line = (f"[{p} census_load] uid 0: {len(sets)} epoll set{'s' if len(sets) != 1 else ''}, {n} item{'s' if n != 1 else ''} ("
+            + ", ".join(f"epoll {fd}: {k}" + (f" shared, counted for {w}" if w else "")
+                        for fd, (k, w) in sorted(sets.items())) + ")"
             + (f"; {disarmed} ONESHOT item{'s' if disarmed != 1 else ''} fired and disarmed" if disarmed else "")
             + (f"; {len(st)} stale registration{'s' if len(st) != 1 else ''}" if st else ""))
     assert line in text, f"text: no line {line!r}"
@@ -207,7 +244,7 @@ for head in ("biggest epoll sets:", "ONESHOT items fired and disarmed: ", "stale
     assert any(l.startswith(head) for l in text), f"text: no line starting {head!r}"
 big = [l for l in text if re.match(r"^ +\d+\. epoll \d+ of \[\d+ .*\]: \d+ items?$", l)]
 assert len(big) == 10, f"text: biggest sets: {big}"
-print(f"ok: {len(ours)} processes of census_load as /proc shows them ({sum(sum(s[0].values()) for s in ours.values())} items); "
+print(f"ok: {len(ours)} processes of census_load as /proc shows them ({sum(s[1] for s in ours.values())} items, {shared} sets shared); "
       f"-a: {tot['processes']} processes, {tot['items']} items in {tot['duration_ms']} ms" + ("; --cgroup exact" if cg else ""))
 PY
 [ -n "$CG" ] || echo "note: no cgroup could be made here: --sets --cgroup not checked"
