@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -46,6 +47,7 @@ struct fd_entry {
 	int fd;
 	bool epoll;
 	bool ino_known;
+	bool anon;		/* an anonymous inode ("anon_inode:[eventfd]") */
 	unsigned long ino;
 };
 
@@ -84,6 +86,7 @@ struct scanner {
 	struct fd_entry *fds;
 	size_t nfds, fds_cap;
 	size_t sets_cap, stale_cap;
+	unsigned long anon_ino;		/* the inode anonymous files share */
 };
 
 /* The processes to read, shared by the threads. */
@@ -91,6 +94,7 @@ struct scan_job {
 	struct proc_found *procs;
 	size_t n;
 	atomic_size_t next;
+	unsigned long anon_ino;
 };
 
 struct census {
@@ -171,6 +175,7 @@ static int read_fd_table(struct scanner *sc, DIR **dirp)
 		link[n] = 0;
 		e.epoll = !strcmp(link, "anon_inode:[eventpoll]");
 		e.ino_known = link_ino(link, &e.ino);
+		e.anon = !strncmp(link, "anon_inode:", 11);
 		nepoll += e.epoll;
 		if (sc->nfds == sc->fds_cap)
 			sc->fds = grow(sc->fds, &sc->fds_cap, sizeof(*sc->fds));
@@ -213,6 +218,10 @@ static const char *item_stale(struct scanner *sc, const struct scanned_item *it)
 		return fstatat(sc->fddir, name, &st, 0) ? registration_stale(false, 0, 0)
 						       : registration_stale(true, it->ino, st.st_ino);
 	if (!it->ino)
+		return NULL;
+	/* Most anonymous files share one inode: no need to look (those
+	 * with an inode of their own are looked at). */
+	if (e->anon && sc->anon_ino && it->ino == sc->anon_ino)
 		return NULL;
 	if (!e->ino_known) {
 		if (fstatat(sc->fddir, name, &st, 0))
@@ -350,7 +359,7 @@ static void read_process(struct scanner *sc)
 static void *scan_thread(void *arg)
 {
 	struct scan_job *job = arg;
-	struct scanner sc = { 0 };
+	struct scanner sc = { .anon_ino = job->anon_ino };
 
 	for (;;) {
 		size_t i = atomic_fetch_add(&job->next, 1);
@@ -368,6 +377,14 @@ static void *scan_thread(void *arg)
 static void read_all(struct proc_found *procs, size_t n)
 {
 	struct scan_job job = { .procs = procs, .n = n };
+	struct stat st;
+	int efd = eventfd(0, EFD_CLOEXEC);
+
+	/* the inode eventfds (and most anonymous files) share */
+	if (efd >= 0 && fstat(efd, &st) == 0)
+		job.anon_ino = st.st_ino;
+	if (efd >= 0)
+		close(efd);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	pthread_t th[SCAN_THREADS];
 	int nth = 0, want = cpus < 1 ? 1 : cpus > SCAN_THREADS ? SCAN_THREADS : (int)cpus;
