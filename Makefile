@@ -26,6 +26,7 @@ endif
 CC       ?= gcc
 PREFIX   ?= /usr/local
 DESTDIR  ?=
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
 VMLINUX_H ?=
 
 ifeq ($(V),1)
@@ -55,7 +56,7 @@ TOOLS     := $(patsubst tools/%.c,$(OUTPUT)/tools/%,$(TOOL_SRCS))
 BPF_OBJ   := $(OUTPUT)/epolltrace.bpf.o
 SKEL      := $(OUTPUT)/epolltrace.skel.h
 
-.PHONY: all deps deps-matrix matrix-builds demo test vmtest bench install clean tools
+.PHONY: all deps deps-matrix matrix-builds demo test vmtest bench soak install clean tools
 all: $(OUTPUT)/epolltrace tools
 
 tools: $(TOOLS)
@@ -137,12 +138,21 @@ vmtest: deps-matrix
 	$(Q)$(MAKE) --no-print-directory matrix-builds
 	$(Q)bash tests/vm/run
 
+# The monitor's long soak (make test runs a 60 s one).
+soak: deps all
+	$(Q)SOAK_SECS=$${SOAK_SECS:-600} bash tests/host/machine_soak.sh
+
 bench: deps all
 	$(Q)bash tests/bench/run
 
 install: $(OUTPUT)/epolltrace
 	install -D -m 0755 $(OUTPUT)/epolltrace $(DESTDIR)$(PREFIX)/sbin/epolltrace
 	install -D -m 0644 man/epolltrace.8 $(DESTDIR)$(PREFIX)/share/man/man8/epolltrace.8
+	@# the monitor's unit, installed but not enabled
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' systemd/epolltrace-monitor.service \
+		>$(DESTDIR)$(UNITDIR)/epolltrace-monitor.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/epolltrace-monitor.service
 
 clean:
 	rm -rf $(OUTPUT)

@@ -328,8 +328,13 @@ static __always_inline void need_snapshots(struct eventpoll *ep)
  * is news to the next wait on it. */
 static __always_inline void set_returned(struct eventpoll *ep)
 {
-	__u64 key = (__u64)ep, *last, now = __sync_fetch_and_add(&wait_exits, 1) + 1;
+	__u64 key = (__u64)ep, *last, now;
 
+	/* A fetching add is refused before Linux 5.12: add, then read (a
+	 * concurrent return may make the stamp one later: still after every
+	 * mark made before this return). */
+	__sync_fetch_and_add(&wait_exits, 1);
+	now = wait_exits;
 	last = bpf_map_lookup_elem(&eps_snapshotted, &key);
 	if (last)
 		*last = now;
@@ -1204,8 +1209,10 @@ static long count_one_delivery(__u32 i, void *ctx)
 }
 
 /* -c: count deliveries per (set, data), each event's data read from the
- * caller's array. */
-static __always_inline void count_deliveries(struct syscall_call *c, __u32 tgid, long ret)
+ * caller's array.  `loop`: with bpf_loop; a program that merely names
+ * the callback is refused before Linux 5.13 (a subprogram the verifier
+ * does not count), so the exit programs come in two variants. */
+static __always_inline void count_deliveries(struct syscall_call *c, __u32 tgid, long ret, bool loop)
 {
 	struct delivery_walk w = { .key = { .pid = tgid, .epfd = (int)c->args[0] },
 				   .events = c->args[1] };
@@ -1213,7 +1220,7 @@ static __always_inline void count_deliveries(struct syscall_call *c, __u32 tgid,
 
 	if (!total)
 		return;
-	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_loop)) {
+	if (loop) {
 		counted = total < COUNTED_EVENTS_MAX ? total : COUNTED_EVENTS_MAX;
 		bpf_loop(counted, count_one_delivery, &w, 0);
 	} else {
@@ -1344,7 +1351,7 @@ static __always_inline void emit_close(struct syscall_call *c, __u64 pid_tgid, _
 }
 
 
-static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
+static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret, bool loop)
 {
 	__u32 tid = (__u32)pid_tgid;
 	struct syscall_call *c = NULL;
@@ -1384,7 +1391,7 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret)
 	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
 		if (summary_only) {
 			count_wait(c, pid_tgid >> 32, now - c->ts_ns, ret);
-			count_deliveries(c, pid_tgid >> 32, ret);
+			count_deliveries(c, pid_tgid >> 32, ret, loop);
 		} else {
 			emit_wait(c, pid_tgid, now, ret);
 		}
@@ -1445,15 +1452,14 @@ static __always_inline int sys_enter(struct bpf_raw_tracepoint_args *ctx, bool s
 	}
 }
 
-SEC("raw_tp/sys_exit")
-int on_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+static __always_inline int sys_exit(struct bpf_raw_tracepoint_args *ctx, bool loop)
 {
 	struct pt_regs *regs = (void *)ctx->args[0];
 	long nr = SC_NR(regs);
 
 	if (!interesting_nr(nr))
 		return 0;
-	return syscall_exit(nr, bpf_get_current_pid_tgid(), ctx->args[1]);
+	return syscall_exit(nr, bpf_get_current_pid_tgid(), ctx->args[1], loop);
 }
 
 /* Attach mode 2: one tracepoint per syscall of interest; other syscalls
@@ -1530,11 +1536,19 @@ int tp_enter_close##SUFFIX(struct trace_event_raw_sys_enter *ctx)		\
 ENTRY_PROGRAMS(, true)
 ENTRY_PROGRAMS(_hash, false)
 
-SEC("tracepoint")
-int tp_exit(struct trace_event_raw_sys_exit *ctx)
-{
-	return syscall_exit((int)ctx->id, bpf_get_current_pid_tgid(), ctx->ret);
-}
+/* The exit programs, in two sets: SUFFIX "" counts -c's deliveries with
+ * bpf_loop (Linux 5.17+), SUFFIX _unrolled without.  User space loads
+ * one set, after probing the kernel (tracer.c). */
+#define EXIT_PROGRAMS(SUFFIX, LOOP)						\
+SEC("raw_tp/sys_exit")								\
+int on_sys_exit##SUFFIX(struct bpf_raw_tracepoint_args *ctx)			\
+{ return sys_exit(ctx, LOOP); }							\
+SEC("tracepoint")								\
+int tp_exit##SUFFIX(struct trace_event_raw_sys_exit *ctx)			\
+{ return syscall_exit((int)ctx->id, bpf_get_current_pid_tgid(), ctx->ret, LOOP); }
+
+EXIT_PROGRAMS(, true)
+EXIT_PROGRAMS(_unrolled, false)
 
 /* ---- readiness ------------------------------------------------------------- */
 

@@ -41,6 +41,17 @@ wait_start() {
 	return 1
 }
 
+# wait_attached ERR PID: until epolltrace said on stderr (ERR) that it
+# attached to PID (10 s at most).
+wait_attached() {
+	local i
+	for ((i = 0; i < 1000; i++)); do
+		grep -q "^epolltrace: Process $2 attached\$" "$1" 2>/dev/null && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
 # attach_run NAME OUT.json WORKLOAD [ARGS]: run the workload until its sync
 # point, attach epolltrace -p to it, then let it go on.  The workload's
 # expectations land in $T/NAME.expect.  Extra epolltrace options (e.g. -f)
@@ -66,6 +77,10 @@ attach_run() {
 	local tpid=$!
 	BG_PIDS+=("$tpid")
 	wait_start "$out" || { cat "$T/$name.stderr"; fail "$name: no start record from epolltrace -p $wpid"; }
+	# The start record comes before the attach is done: its end is said
+	# on stderr (a wait the trigger ends must be in progress until then).
+	wait_attached "$T/$name.stderr" "$wpid" ||
+		{ cat "$T/$name.stderr"; fail "$name: epolltrace never said it attached to $wpid"; }
 	touch "$T/$name.go"
 	wait "$wpid"; local wrc=$?
 	[ "$wrc" = 0 ] || fail "$name: workload exited $wrc"

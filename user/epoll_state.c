@@ -120,6 +120,7 @@ struct epset *epset_get(struct state *st, uint32_t pid, int epfd)
 	s = xcalloc(1, sizeof(*s));
 	s->pid = pid;
 	s->epfd = epfd;
+	s->st = st;
 	s->proc = proc_get(st, pid);
 	xput(&s->proc->sets, (uint32_t)epfd, s);
 	return s;
@@ -136,6 +137,7 @@ static void link_of_fd(struct reg *r)
 		r->next_of_fd->prev_of_fd = r;
 	xput(&p->regs_by_fd, (uint32_t)r->fd, r);
 	p->registrations++;
+	r->set->st->registrations++;
 }
 
 static void unlink_of_fd(struct reg *r)
@@ -152,6 +154,7 @@ static void unlink_of_fd(struct reg *r)
 		hashmap_del(&p->regs_by_fd, (uint32_t)r->fd);
 	r->prev_of_fd = r->next_of_fd = NULL;
 	p->registrations--;
+	r->set->st->registrations--;
 }
 
 struct reg *regs_of_fd(const struct state *st, uint32_t pid, int fd)
@@ -250,6 +253,10 @@ struct reg *reg_add(struct epset *s, int fd, uint32_t events, uint64_t data)
 {
 	struct reg *r = reg_find(s, fd);
 
+	if (!r && s->st->max_registrations && s->st->registrations >= s->st->max_registrations) {
+		s->st->regs_dropped++;
+		return NULL;
+	}
 	if (!r) {
 		r = xcalloc(1, sizeof(*r));
 		r->fd = fd;
@@ -303,7 +310,11 @@ void reg_del(struct epset *s, int fd)
 	reg_set_suspicion(s, r, SUS_NONE);
 	if (reg_by_data(s, r->data) == r)
 		hashmap_del(&s->by_data, r->data);
-	/* Keep its counters for the summary. */
+	/* Keep its counters for the summary (-c: nothing else reads them). */
+	if (!s->st->keep_closed) {
+		free(r);
+		return;
+	}
 	old = hashmap_get(&s->retired, (uint32_t)fd);
 	if (old) {
 		add_counters(old, r);

@@ -46,6 +46,7 @@ struct epset {
 	uint32_t pid;
 	int epfd;
 	struct proc *proc;	/* its owner */
+	struct state *st;	/* the state it is part of */
 	struct hashmap by_fd;	/* fd -> struct reg */
 	struct hashmap by_data;	/* data -> struct reg (last registered) */
 	struct hashmap retired;	/* fd -> struct reg: counters of removed items */
@@ -86,6 +87,12 @@ struct state {
 	/* -c: sets (their counters) and fd names outlive their close, for
 	 * the summary */
 	bool keep_closed;
+	/* A monitor's bounds (0: none): registrations held in all, and what
+	 * was not tracked for lack of room. */
+	size_t registrations;	/* live, in every set of every process */
+	size_t max_registrations;
+	uint64_t regs_dropped;	/* registrations not tracked */
+	uint64_t procs_dropped;	/* processes not tracked (counted by trace.c) */
 };
 
 struct proc *proc_get(struct state *st, uint32_t pid);	/* creates on first use */
@@ -118,6 +125,8 @@ void epset_each_of(struct state *st, uint32_t pid, void (*fn)(struct epset *, vo
 /* The live registrations of fd in the sets of pid: follow next_of_fd. */
 struct reg *regs_of_fd(const struct state *st, uint32_t pid, int fd);
 
+/* Adds (or updates) a registration; NULL when a new one does not fit
+ * under the state's max_registrations (counted in regs_dropped). */
 struct reg *reg_add(struct epset *s, int fd, uint32_t events, uint64_t data);
 /* Moves r's suspicion to `state` (enum suspicion_state), keeping the
  * set's count of open suspicions, which lets the verdict model skip the

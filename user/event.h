@@ -123,6 +123,10 @@ struct warning {
 	bool found_at_attach;
 	uint32_t blocked_tid;
 	long long blocked_ms;		/* -1: unknown */
+	/* A monitor's rate limit: warnings like this one (same process, fd
+	 * and kind) not shown since the last one that was */
+	uint64_t not_shown;
+	uint64_t not_shown_s;		/* ...over this many seconds */
 };
 
 struct note {
@@ -152,6 +156,9 @@ struct recap_event {
 	const struct said *warnings;	/* the first nlisted of them */
 	size_t nwarnings, nlisted;
 	uint64_t cleared, retracted;
+	uint64_t not_shown;		/* warnings a monitor's rate limit held back */
+	uint64_t procs_dropped;		/* processes not traced for want of room */
+	uint64_t regs_dropped;		/* registrations not tracked for want of room */
 };
 
 struct summary_row {

@@ -61,7 +61,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "epolltrace: cannot execute %s: %s\n", opts.command[0], strerror(rc));
 		return command_check_status(rc);
 	}
-	if (sink_open(&out, opts.output)) {
+	/* A monitor's file is a log: added to, never truncated. */
+	if (sink_open(&out, opts.output, opts.target != TM_PIDS && !opts.sets)) {
 		fprintf(stderr, "epolltrace: cannot open %s: %s\n", opts.output, strerror(errno));
 		return 1;
 	}

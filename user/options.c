@@ -41,7 +41,7 @@ static const char doc[] =
 
 static const char args_doc[] = "[-- COMMAND [ARGS...]]";
 
-enum { OPT_JSON = 1000, OPT_CGROUP, OPT_COMM, OPT_EPFD, OPT_FD, OPT_SETS, OPT_STALL, OPT_CONFIRM, OPT_BACKEND, OPT_RINGBUF, OPT_SYSCALLS };
+enum { OPT_JSON = 1000, OPT_CGROUP, OPT_COMM, OPT_MAX_PROCS, OPT_MAX_REGS, OPT_EPFD, OPT_FD, OPT_SETS, OPT_STALL, OPT_CONFIRM, OPT_BACKEND, OPT_RINGBUF, OPT_SYSCALLS };
 
 static const struct argp_option options[] = {
 	{ "pid", 'p', "PID[,PID...]", 0, "Attach to these processes (all their threads)", 0 },
@@ -61,6 +61,8 @@ static const struct argp_option options[] = {
 	{ "syscall-hooks", OPT_SYSCALLS, "NAME", 0, "How syscalls are hooked: auto, tracepoint (one per syscall, needs tracefs) or raw_tp (sys_enter/sys_exit) (default auto)", 0 },
 	{ "ringbuf-kb", OPT_RINGBUF, "KB", 0, "Ring buffer size in KiB, a power of two (default 8192)", 0 },
 	{ "events", 'e', "LIST", 0, "Show only these record kinds (calls, ready, warnings, notes, exits) or calls (epoll_ctl, epoll_wait, ..., %wait, %create); with '!', all but these; may be repeated", 0 },
+	{ "max-processes", OPT_MAX_PROCS, "N", 0, "Keep the state of at most N processes; others are not traced, and counted (default 32768 for a monitor, else no bound)", 0 },
+	{ "max-registrations", OPT_MAX_REGS, "N", 0, "Keep at most N registrations; others are not tracked, and counted (default 524288 for a monitor, else no bound)", 0 },
 	{ "quiet", 'q', NULL, 0, "Show only warnings and the final recap (no header in text); -e lists add to that", 0 },
 	{ "verbose", 'v', NULL, 0, "Say what is attached, show libbpf's debug log, and each step of the verdicts (suspect, held back, cleared)", 0 },
 	/* -h as strace and bcc's tools take it; argp's own is -? */
@@ -171,6 +173,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case 'h': argp_state_help(state, stdout, ARGP_HELP_STD_HELP); break;
 	case OPT_JSON: opts->json = true; break;
+	case OPT_MAX_PROCS:
+		opts->max_procs = parse_number(arg, "number of processes", 1, INT_MAX, state);
+		tracing_only(opts, "--max-processes");
+		break;
+	case OPT_MAX_REGS:
+		opts->max_regs = parse_number(arg, "number of registrations", 1, INT_MAX, state);
+		tracing_only(opts, "--max-registrations");
+		break;
 	case OPT_SETS: opts->sets = true; break;
 	case OPT_EPFD:
 		opts->filter_epfd = parse_number(arg, "epoll fd", 0, INT_MAX, state);
@@ -228,6 +238,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case ARGP_KEY_END:
 		build_selection(opts, state);
+		if (opts->target != TM_PIDS && !opts->max_procs)
+			opts->max_procs = MONITOR_MAX_PROCS;
+		if (opts->target != TM_PIDS && !opts->max_regs)
+			opts->max_regs = MONITOR_MAX_REGS;
 		if ((opts->command || opts->npids) && opts->target != TM_PIDS)
 			argp_error(state, "-a, --cgroup and --comm take no COMMAND and no -p");
 		if (opts->sets && (opts->command || (opts->npids == 0 && opts->target == TM_PIDS)))

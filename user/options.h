@@ -8,6 +8,10 @@
 
 #define MAX_PIDS 64
 #define MAX_EVENT_LISTS 16
+/* The bounds of a monitor's state (-a, --cgroup, --comm) by default:
+ * about 300 bytes a process, 400 a registration. */
+#define MONITOR_MAX_PROCS 32768
+#define MONITOR_MAX_REGS 524288
 
 struct options {
 	uint32_t pids[MAX_PIDS];
@@ -31,6 +35,9 @@ struct options {
 	unsigned int ringbuf_kb;
 	enum { SA_AUTO, SA_TRACEPOINT, SA_RAW_TP } syscall_attach;
 	bool quiet;		/* -q: warnings and the recap only */
+	/* A monitor's bounds on its state (0: none; with a target, defaults) */
+	unsigned long max_procs;	/* --max-processes */
+	unsigned long max_regs;		/* --max-registrations */
 	const char *events[MAX_EVENT_LISTS];	/* -e, in order */
 	int nevents;
 	struct selection select;	/* -e and -q: what the trace shows */

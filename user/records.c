@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +148,8 @@ static void apply_ctl(struct records *rc, const struct ev_ctl *e)
 	switch (e->op) {
 	case EP_CTL_ADD:
 		r = reg_add(s, e->fd, e->events, e->data);
+		if (!r)
+			break;	/* no room (a monitor's bound) */
 		r->adds++;
 		r->fd_closed = false;
 		verdict_on_register(rc->verdicts, s, r, e->h.ts_ns, false);
@@ -156,6 +159,8 @@ static void apply_ctl(struct records *rc, const struct ev_ctl *e)
 		break;
 	case EP_CTL_MOD:
 		r = reg_add(s, e->fd, e->events, e->data);
+		if (!r)
+			break;
 		r->mods++;
 		verdict_on_register(rc->verdicts, s, r, e->h.ts_ns, false);
 		break;
@@ -499,6 +504,10 @@ static void on_ready(struct records *rc, const struct ev_ready *e)
 
 	if (!r)	/* registered before we looked: the kernel tells us the rest */
 		r = reg_add(s, e->fd, e->events, e->data);
+	if (!r) {	/* no room for it: shown all the same */
+		show_ready(rc, e->h.ts_ns, e->h.pid, e->epfd, e->fd, e->mask, e->source, e->flags);
+		return;
+	}
 	r->readies++;
 	if (e->flags & RF_QUEUED)
 		r->last_ready_ns = e->h.ts_ns;
@@ -547,7 +556,11 @@ static void on_rdlist(struct records *rc, const struct ev_rdlist *e, size_t size
 static void on_fork(struct records *rc, const struct ev_fork *e)
 {
 	struct state *st = rc->state;
-	struct proc *child = proc_get(st, e->child_pid);
+	struct proc *child;
+
+	if (!records_room_for(rc, e->child_pid))
+		return;
+	child = proc_get(st, e->child_pid);
 	struct proc *parent = proc_get(st, e->h.pid);
 	struct event ev = event_of(EVK_FORK, &e->h);
 
@@ -624,7 +637,8 @@ void records_learn_registration(struct records *rc, uint32_t pid, int epfd, int 
 	if (reg_find(s, fd))
 		return;
 	r = reg_add(s, fd, events, data);
-	verdict_on_register(rc->verdicts, s, r, monotonic_ns(), true);
+	if (r)
+		verdict_on_register(rc->verdicts, s, r, monotonic_ns(), true);
 }
 
 /* ---- dispatch ------------------------------------------------------------------ */
@@ -644,6 +658,42 @@ static size_t min_size(unsigned int type)
 	case EV_EXIT: return sizeof(struct ev_exit);
 	default: return 0;
 	}
+}
+
+bool records_room_for(struct records *rc, uint32_t pid)
+{
+	unsigned long max = rc->opts->max_procs;
+	char message[256];
+
+	if (!max || procs_count(rc->state) < max)
+		return true;
+	if (rc->tracer && rc->tracer->skel)
+		tracer_drop_pid(rc->tracer, pid);
+	proc_drop(rc->state, pid);
+	if (pid != rc->last_dropped)	/* its records still in the ring buffer: once */
+		rc->state->procs_dropped++;
+	rc->last_dropped = pid;
+	if (!rc->procs_bound_said) {
+		rc->procs_bound_said = true;
+		snprintf(message, sizeof(message), "the state holds %lu processes, its bound "
+			 "(--max-processes): pid %u and other processes that join from now on are "
+			 "not traced; the recap counts them", max, pid);
+		render_tell(rc->out, monotonic_ns(), pid, "bound", message);
+	}
+	return false;
+}
+
+/* After a record: a registration that found no room (--max-registrations)
+ * is said once. */
+static void say_regs_bound(struct records *rc, uint32_t pid, uint64_t ts)
+{
+	char message[256];
+
+	rc->regs_bound_said = true;
+	snprintf(message, sizeof(message), "the state holds %zu registrations, its bound "
+		 "(--max-registrations): new ones are not tracked (their events show as fd -1); "
+		 "the recap counts them", rc->state->registrations);
+	render_tell(rc->out, ts, pid, "bound", message);
 }
 
 /* A process that joined by itself (-a, --cgroup, --comm): trace.c reads
@@ -672,8 +722,11 @@ int records_handle(void *ctx, void *data, size_t size)
 		rc->malformed++;
 		return 0;
 	}
-	if (rc->opts->target != TM_PIDS && !proc_find(rc->state, h->pid))
+	if (rc->opts->target != TM_PIDS && !proc_find(rc->state, h->pid)) {
+		if (!records_room_for(rc, h->pid))
+			return 0;
 		newcomer(rc, h->pid);
+	}
 	if (h->tid && h->comm[0])	/* the name after an exec, even with -c */
 		proc_set_comm(rc->state, h->pid, h->comm);
 	switch (h->type) {
@@ -687,6 +740,8 @@ int records_handle(void *ctx, void *data, size_t size)
 	case EV_FORK: on_fork(rc, data); break;
 	case EV_EXIT: on_exit_record(rc, data); break;
 	}
+	if (rc->state->regs_dropped && !rc->regs_bound_said)
+		say_regs_bound(rc, h->pid, h->ts_ns);
 	if (rc->batch_left && --rc->batch_left == 0)
 		return RECORDS_BATCH_DONE;	/* this record is taken; the next call goes on */
 	return 0;

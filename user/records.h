@@ -38,6 +38,8 @@ struct records {
 	 * emptied this (nnewcomers = 0) */
 	uint32_t *newcomers;
 	size_t nnewcomers, newcomers_cap;
+	bool procs_bound_said, regs_bound_said;	/* a bound of the state was met */
+	uint32_t last_dropped;		/* the last process let go for want of room */
 };
 
 void records_init(struct records *rc, const struct options *opts, struct state *st,
@@ -49,6 +51,10 @@ struct epset *records_set_of(struct records *rc, uint32_t pid, int epfd);
 
 /* ring_buffer_sample_fn: ctx is a struct records. */
 int records_handle(void *ctx, void *data, size_t size);
+/* Is there room for one more process (--max-processes)?  If not, the
+ * kernel side stops tracing it (until it forks or execs) and it is
+ * counted (state.procs_dropped), said once. */
+bool records_room_for(struct records *rc, uint32_t pid);
 /* An exit learned without the kernel's record (waitpid, a pid gone). */
 void records_exit_unseen(struct records *rc, uint32_t pid, int status, uint64_t now_ns);
 /* A registration that existed before the attach (from /proc). */

@@ -311,6 +311,10 @@ static void print_warning(struct renderer *r, const struct event *ev)
 		}
 		json_close(l, '}');
 	}
+	if (w->not_shown) {
+		json_kv_int(l, "not_shown", w->not_shown);
+		json_kv_int(l, "not_shown_s", w->not_shown_s);
+	}
 	finish(r);
 	sink_flush(r->out);
 }
@@ -357,6 +361,12 @@ static void print_recap(struct renderer *r, const struct event *ev)
 	json_kv_int(l, "warnings", e->nwarnings);
 	json_kv_int(l, "suspicions_cleared", e->cleared);
 	json_kv_int(l, "retracted", e->retracted);
+	if (e->not_shown)
+		json_kv_int(l, "not_shown", e->not_shown);
+	if (e->procs_dropped || e->regs_dropped) {
+		json_kv_int(l, "processes_not_traced", e->procs_dropped);
+		json_kv_int(l, "registrations_not_tracked", e->regs_dropped);
+	}
 	finish(r);
 }
 

@@ -343,6 +343,10 @@ static void print_warning(struct renderer *r, const struct event *ev)
 	who(l, ev->pid, render_comm(r, ev));
 	line_append(l, " ", 1);
 	line_str_escaped(l, w->message);
+	if (w->not_shown)
+		line_printf(l, " (%llu more like it in the last %llu s were not shown: at most one a "
+			    "minute per process, fd and kind)", (unsigned long long)w->not_shown,
+			    (unsigned long long)w->not_shown_s);
 	emit_verdict(r);
 }
 
@@ -380,7 +384,8 @@ static void print_recap(struct renderer *r, const struct event *ev)
 	const struct recap_event *e = &ev->recap;
 	struct line *l = &r->line;
 
-	if (!e->nwarnings && !e->cleared && !e->retracted)
+	if (!e->nwarnings && !e->cleared && !e->retracted && !e->not_shown && !e->procs_dropped &&
+	    !e->regs_dropped)
 		return;
 	line_reset(l);
 	if (e->nwarnings) {
@@ -400,6 +405,12 @@ static void print_recap(struct renderer *r, const struct event *ev)
 			    (unsigned long long)e->cleared,
 			    e->cleared == 1 ? "" : "s", (unsigned long long)e->retracted,
 			    e->retracted == 1 ? "" : "s");
+	if (e->not_shown)
+		line_printf(l, "; %llu more not shown (at most one a minute per process, fd and kind)",
+			    (unsigned long long)e->not_shown);
+	if (e->procs_dropped || e->regs_dropped)
+		line_printf(l, "; not tracked for want of room: %llu processes, %llu registrations",
+			    (unsigned long long)e->procs_dropped, (unsigned long long)e->regs_dropped);
 	render_emit(r);
 }
 

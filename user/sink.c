@@ -21,14 +21,36 @@ void sink_attach(struct sink *s, int fd)
 	s->regular_file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-int sink_open(struct sink *s, const char *path)
+static int open_file(const char *path, bool append)
+{
+	/* Not inherited by the traced command. */
+	return open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (append ? O_APPEND : O_TRUNC), 0666);
+}
+
+int sink_open(struct sink *s, const char *path, bool append)
 {
 	int fd = STDOUT_FILENO;
 
-	/* Not inherited by the traced command. */
-	if (path && (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0)
+	if (path && (fd = open_file(path, append)) < 0)
 		return -1;
 	sink_attach(s, fd);
+	return 0;
+}
+
+int sink_reopen(struct sink *s, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	sink_flush(s);
+	fd = open_file(path, true);
+	if (fd < 0)
+		return -1;
+	if (s->fd > STDERR_FILENO)
+		close(s->fd);
+	s->fd = fd;
+	s->regular_file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	s->failed = false;	/* a full disk freed by the rotation: write again */
 	return 0;
 }
 

@@ -19,8 +19,13 @@ struct sink {
 	size_t len, cap;
 };
 
-/* path NULL: standard output.  0, or -1 with errno set. */
-int sink_open(struct sink *s, const char *path);
+/* path NULL: standard output.  A file is truncated, or with append
+ * (a monitor's log) added to.  0, or -1 with errno set. */
+int sink_open(struct sink *s, const char *path, bool append);
+/* Log rotation moved the file: what is queued goes to the old one, what
+ * follows to a file opened anew at path (appended to, created if need
+ * be).  0, or -1 with errno set (the old file is kept). */
+int sink_reopen(struct sink *s, const char *path);
 /* An already open descriptor (standard error), not closed by sink_close. */
 void sink_attach(struct sink *s, int fd);
 /* Queues the line and a newline. */

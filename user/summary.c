@@ -85,7 +85,8 @@ static void fold_kernel_counts(struct tracer *t, struct state *st)
 			r = hashmap_get(&s->retired, (uint32_t)rk.fd);
 		if (!r)
 			r = reg_add(s, rk.fd, 0, 0);
-		r->readies += n;
+		if (r)
+			r->readies += n;
 	}
 }
 

@@ -33,12 +33,19 @@
 #define SWEEP_NS		(10 * NS_PER_SEC)
 
 /* Set by SIGINT, SIGTERM and SIGHUP (the terminal gone): each detaches
- * and ends the trace whole.  The only thing a signal handler may touch. */
-static volatile sig_atomic_t stop_requested;
+ * and ends the trace whole.  But a monitor (-a, --cgroup, --comm) that
+ * writes to a file takes SIGHUP as log rotation's: the file was moved,
+ * open it anew.  The only things a signal handler may touch. */
+static volatile sig_atomic_t stop_requested, reopen_requested;
 
 static void on_signal(int sig)
 {
 	stop_requested = 1;
+}
+
+static void on_reopen(int sig)
+{
+	reopen_requested = 1;
 }
 
 struct trace {
@@ -98,7 +105,8 @@ static void join_at_start(uint32_t pid, void *arg)
 {
 	struct trace *tr = arg;
 
-	if (proc_has_epoll(pid) && attach_pid(&tr->records, &tr->tracer, pid, false) == 0)
+	if (proc_has_epoll(pid) && records_room_for(&tr->records, pid) &&
+	    attach_pid(&tr->records, &tr->tracer, pid, false) == 0)
 		verdict_check_access(&tr->verdicts, pid, monotonic_ns());
 }
 
@@ -225,6 +233,19 @@ static void say_start(struct trace *tr)
 	render(&tr->out, &ev);
 }
 
+/* SIGHUP of a monitor writing to a file: the file is opened anew, and
+ * begins, as any trace, with the header (JSON: the start record). */
+static void reopen_output(struct trace *tr)
+{
+	reopen_requested = 0;
+	if (sink_reopen(tr->out.out, tr->opts->output)) {
+		fprintf(stderr, "epolltrace: cannot open %s again: %s; writing on to the file "
+			"opened before\n", tr->opts->output, strerror(errno));
+		return;
+	}
+	say_start(tr);
+}
+
 static void loop(struct trace *tr)
 {
 	uint64_t last_check = 0, last_flush = 0;
@@ -233,6 +254,8 @@ static void loop(struct trace *tr)
 	while (!stop_requested) {
 		uint64_t now;
 
+		if (reopen_requested)
+			reopen_output(tr);
 		err = take_records(tr, POLL_MS, BATCH_RECORDS);
 		if (err < 0) {
 			fprintf(stderr, "epolltrace: reading the ring buffer: %s\n", strerror(-err));
@@ -287,6 +310,7 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 	struct verdict_config vc = {
 		.stall_ns = ms_to_ns(o->stall_ms), .confirm_ns = ms_to_ns(o->confirm_ms),
 		.stall_checks = !o->summary, .verbose = o->verbose,
+		.rate_limit = o->target != TM_PIDS,
 	};
 	int rc = 0, exec_err;
 
@@ -294,6 +318,7 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 	tr.child = (struct launch){ .pid = -1 };
 	tr.child_status = -1;
 	tr.state.keep_closed = o->summary;
+	tr.state.max_registrations = o->max_regs;
 	if (resolve_pids(&tr) || target_init(&tr.target, o))
 		return 1;
 	/* Launched before our handlers are set: the command starts with the
@@ -304,6 +329,8 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	if (o->target != TM_PIDS && o->output)
+		sa.sa_handler = on_reopen;
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);	/* a closed output is an error, not our death */
 
@@ -318,7 +345,8 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 			launch_abort(&tr.child);
 		return 1;
 	}
-	tr.out.start_ns = monotonic_ns();
+	if (tr.target.mode == TM_PIDS)
+		tr.out.start_ns = monotonic_ns();
 	if (tr.child.pid > 0) {
 		tr.pids[0] = tr.child.pid;
 		tr.npids = 1;
@@ -335,6 +363,10 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err)
 			tracer_stop(&tr.tracer);
 			return 1;
 		}
+		/* As strace says it: from here on every call of the process
+		 * is traced, the waits it was in included. */
+		if (!o->quiet)
+			fprintf(stderr, "epolltrace: Process %u attached\n", tr.pids[i]);
 	}
 	if (tr.target.mode != TM_PIDS) {
 		target_each(&tr.target, join_at_start, &tr);

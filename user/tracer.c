@@ -100,10 +100,19 @@ static struct bpf_program *raw_enter_program(struct epolltrace_bpf *skel, bool c
 	return cas ? skel->progs.on_sys_enter : skel->progs.on_sys_enter_hash;
 }
 
+/* The exit programs come in two variants too (EXIT_PROGRAMS): with
+ * bpf_loop, the set that counts -c's deliveries with it. */
+static struct bpf_program *exit_program(struct epolltrace_bpf *skel, bool tracepoints, bool loop)
+{
+	if (tracepoints)
+		return loop ? skel->progs.tp_exit : skel->progs.tp_exit_unrolled;
+	return loop ? skel->progs.on_sys_exit : skel->progs.on_sys_exit_unrolled;
+}
+
 /* The syscall programs come in two sets, tracepoints or raw tracepoints,
- * each with its entry programs in two variants; exactly one set, with one
- * variant of its entry programs, is loaded. */
-static void set_syscall_programs(struct epolltrace_bpf *skel, bool tracepoints, bool cas)
+ * each with its entry and exit programs in two variants; exactly one set,
+ * with one variant of each, is loaded. */
+static void set_syscall_programs(struct epolltrace_bpf *skel, bool tracepoints, bool cas, bool loop)
 {
 	static const enum call_kind kinds[] = { CALL_CREATE, CALL_CTL, CALL_WAIT, CALL_CLOSE };
 
@@ -111,10 +120,12 @@ static void set_syscall_programs(struct epolltrace_bpf *skel, bool tracepoints, 
 		bpf_program__set_autoload(enter_program(skel, kinds[i], true), tracepoints && cas);
 		bpf_program__set_autoload(enter_program(skel, kinds[i], false), tracepoints && !cas);
 	}
-	bpf_program__set_autoload(skel->progs.tp_exit, tracepoints);
 	bpf_program__set_autoload(raw_enter_program(skel, true), !tracepoints && cas);
 	bpf_program__set_autoload(raw_enter_program(skel, false), !tracepoints && !cas);
-	bpf_program__set_autoload(skel->progs.on_sys_exit, !tracepoints);
+	for (int tp = 0; tp <= 1; tp++) {
+		bpf_program__set_autoload(exit_program(skel, tp, true), tp == tracepoints && loop);
+		bpf_program__set_autoload(exit_program(skel, tp, false), tp == tracepoints && !loop);
+	}
 }
 
 static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel, char *why, size_t len)
@@ -124,7 +135,7 @@ static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel
 
 	if (!t->syscall_tracepoints)
 		return attach_one(t, raw_enter_program(skel, t->bpf_cas), "raw_tp:sys_enter", why, len) ||
-		       attach_one(t, skel->progs.on_sys_exit, "raw_tp:sys_exit", why, len);
+		       attach_one(t, exit_program(skel, false, t->bpf_loop), "raw_tp:sys_exit", why, len);
 	for (size_t i = 0; i < n; i++) {
 		struct bpf_program *enter = enter_program(skel, hooked_syscalls[i].kind, t->bpf_cas);
 
@@ -138,7 +149,7 @@ static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel
 			goto fail;
 		}
 		snprintf(name, sizeof(name), "sys_exit_%s", hooked_syscalls[i].syscall);
-		if (!bpf_program__attach_tracepoint(skel->progs.tp_exit, "syscalls", name))
+		if (!bpf_program__attach_tracepoint(exit_program(skel, true, t->bpf_loop), "syscalls", name))
 			goto fail;
 		hooked++;
 	}
@@ -290,7 +301,7 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 		bpf_map__set_max_entries(skel->maps.delivery_counts, 1);
 		bpf_map__set_max_entries(skel->maps.ready_counts, 1);
 	}
-	set_syscall_programs(skel, t->syscall_tracepoints, t->bpf_cas);
+	set_syscall_programs(skel, t->syscall_tracepoints, t->bpf_cas, t->bpf_loop);
 	bpf_program__set_autoload(skel->progs.ready_fentry, b == BK_FENTRY);
 	bpf_program__set_autoload(skel->progs.ready_kprobe, b == BK_KPROBE);
 	bpf_program__set_autoload(skel->progs.ready_sk_data, b == BK_TRACEPOINT);
@@ -372,6 +383,10 @@ int tracer_start(struct tracer *t, const struct options *o, const struct target 
 	if (opts->verbose && !t->bpf_cas)
 		fprintf(stderr, "epolltrace: the kernel takes no BPF compare-and-swap: "
 			"calls in progress are kept in a hash\n");
+	t->bpf_loop = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop, NULL) == 1;
+	if (opts->verbose && !t->bpf_loop)
+		fprintf(stderr, "epolltrace: the kernel has no bpf_loop: -c counts up to %u "
+			"events of a wait\n", (unsigned)WAIT_CHUNK);
 	switch (opts->syscall_attach) {
 	case SA_RAW_TP:
 		t->syscall_tracepoints = false;

@@ -18,6 +18,7 @@ struct tracer {
 	enum backend backend;
 	bool syscall_tracepoints;	/* per-syscall tracepoints, else raw sys_enter/exit */
 	bool bpf_cas;			/* the verifier takes BPF compare-and-swap (5.12+) */
+	bool bpf_loop;			/* the kernel has the bpf_loop helper (5.17+) */
 	/* What is attached, in order ("fentry:ep_poll_callback", ...,
 	 * "tracepoint:syscalls (7 syscalls)"), for the header. */
 	const char *attached[TRACER_MAX_ATTACHED];

@@ -70,6 +70,72 @@ static void say(struct verdicts *v, struct event *ev)
 	render(v->out, ev);
 }
 
+/* A monitor says at most one warning a minute about one fd of one
+ * process, of one kind, and counts the others. */
+#define REPEAT_NS		(60 * NS_PER_SEC)
+/* ...for this many (process, fd, kind) at most; past that, all are said. */
+#define REPEATS_MAX		65536
+
+struct repeat {
+	uint32_t pid;
+	uint64_t said_ns;	/* the last one said */
+	uint64_t not_shown;	/* since then */
+};
+
+static const char *const warning_kinds[] = {
+	"missed_edge", "oneshot_not_rearmed", "stale_registration", "watches_near_limit",
+	"watches_exhausted",
+};
+
+static uint64_t repeat_key(uint32_t pid, int fd, const char *kind)
+{
+	uint64_t k = 255;
+
+	for (size_t i = 0; i < sizeof(warning_kinds) / sizeof(warning_kinds[0]); i++)
+		if (!strcmp(kind, warning_kinds[i]))
+			k = i;
+	return (uint64_t)pid << 32 | (uint64_t)(fd & 0xffffff) << 8 | k;
+}
+
+/* Is this warning one like it said less than a minute ago (then it is
+ * counted, not said)?  Else w->not_shown says how many were held back. */
+static bool held_back_repeat(struct verdicts *v, struct warning *w, uint32_t pid, uint64_t ts)
+{
+	uint64_t key = repeat_key(pid, w->fd, w->kind);
+	struct repeat *r = hashmap_get(&v->repeats, key);
+
+	if (r && ts - r->said_ns < REPEAT_NS) {
+		r->not_shown++;
+		v->not_shown++;
+		return true;
+	}
+	if (!r) {
+		if (v->repeats.count >= REPEATS_MAX || !(r = calloc(1, sizeof(*r))))
+			return false;
+		if (hashmap_put(&v->repeats, key, r)) {
+			free(r);
+			return false;
+		}
+		r->pid = pid;
+	} else {
+		w->not_shown = r->not_shown;
+		w->not_shown_s = (ts - r->said_ns) / NS_PER_SEC;
+	}
+	r->said_ns = ts;
+	r->not_shown = 0;
+	return false;
+}
+
+static void forget_repeats(struct verdicts *v, uint32_t pid)
+{
+	uint64_t k;
+	void *val;
+
+	for (size_t i = 0; v->repeats.count && hashmap_next(&v->repeats, &i, &k, &val);)
+		if (((struct repeat *)val)->pid == pid)
+			free(hashmap_del(&v->repeats, k));
+}
+
 static void warn(struct verdicts *v, struct warning *w, uint64_t ts_ns, uint32_t pid,
 		 uint32_t tid, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
@@ -81,6 +147,11 @@ static void warn(struct verdicts *v, struct warning *w, uint64_t ts_ns, uint32_t
 			    .warning = w };
 	va_list ap;
 
+	/* Held back: no id, so that a retraction of it is not said either. */
+	if (v->cfg.rate_limit && held_back_repeat(v, w, pid, ts_ns)) {
+		w->id = 0;
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
@@ -552,7 +623,9 @@ static void cleared_by_read(struct verdicts *v, struct epset *s, struct reg *r,
 	else
 		snprintf(how, sizeof(how), "read from");
 	fd_text(v, s->pid, r->fd, fdb, sizeof(fdb));
-	if (u->state == SUS_WARNED) {
+	if (u->state == SUS_WARNED && !u->warning_id) {
+		/* a warning the rate limit held back: nothing to take back */
+	} else if (u->state == SUS_WARNED) {
 		char message[1024];
 		struct event ev = { .kind = EVK_RETRACTED, .ts_ns = now, .pid = s->pid };
 
@@ -868,7 +941,9 @@ void verdict_on_register(struct verdicts *v, struct epset *s, struct reg *r, uin
 		char fdb[300];
 
 		fd_text(v, s->pid, r->fd, fdb, sizeof(fdb));
-		if (u->state == SUS_WARNED) {
+		if (u->state == SUS_WARNED && !u->warning_id) {
+			/* held back by the rate limit: nothing to take back */
+		} else if (u->state == SUS_WARNED) {
 			char message[1024];
 			struct event ev = { .kind = EVK_RETRACTED, .ts_ns = ts_ns, .pid = s->pid };
 
@@ -1137,6 +1212,7 @@ void verdict_on_exit(struct verdicts *v, uint32_t pid, int status, bool known, u
 			       !keeps_own_readiness(v, pid), ts_ns };
 
 	epset_each_of(v->st, pid, exit_set, &x);
+	forget_repeats(v, pid);
 }
 
 void verdict_found_at_attach(struct verdicts *v, struct epset *s, struct reg *r, uint32_t tid,
@@ -1306,6 +1382,9 @@ void verdict_on_watch_count(struct verdicts *v, uint32_t pid, uint32_t tid, int 
 
 void verdicts_free(struct verdicts *v)
 {
+	uint64_t k;
+	void *val;
+
 	for (size_t i = 0; i < v->nstale; i++)
 		free(v->stale[i].message);
 	free(v->stale);
@@ -1314,6 +1393,9 @@ void verdicts_free(struct verdicts *v)
 	free(v->due);
 	v->due = NULL;
 	v->ndue = v->due_cap = 0;
+	for (size_t i = 0; hashmap_next(&v->repeats, &i, &k, &val);)
+		free(val);
+	hashmap_free(&v->repeats);
 }
 
 void verdict_recap(struct verdicts *v, uint64_t now_ns)
@@ -1323,7 +1405,8 @@ void verdict_recap(struct verdicts *v, uint64_t now_ns)
 	ev.recap = (struct recap_event){
 		.warnings = v->said, .nwarnings = v->nwarnings,
 		.nlisted = v->nwarnings < VERDICT_RECAP_MAX ? v->nwarnings : VERDICT_RECAP_MAX,
-		.cleared = v->cleared, .retracted = v->retracted,
+		.cleared = v->cleared, .retracted = v->retracted, .not_shown = v->not_shown,
+		.procs_dropped = v->st->procs_dropped, .regs_dropped = v->st->regs_dropped,
 	};
 	say(v, &ev);
 }

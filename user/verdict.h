@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "event.h"
+#include "hashmap.h"
 
 struct epset;
 struct proc;
@@ -43,6 +44,9 @@ struct verdict_config {
 	uint64_t confirm_ns;	/* --confirm */
 	bool stall_checks;	/* the per-call stream is there (not with -c) */
 	bool verbose;		/* say each step, not only warnings */
+	/* A monitor (-a, --cgroup, --comm): at most one warning a minute
+	 * about one fd of one process, of one kind; the others are counted. */
+	bool rate_limit;
 };
 
 #define VERDICT_RECAP_MAX 64
@@ -74,6 +78,8 @@ struct verdicts {
 	struct said said[VERDICT_RECAP_MAX];
 	size_t nwarnings;
 	uint64_t cleared, retracted;
+	struct hashmap repeats;		/* rate_limit: (pid, fd, kind) -> struct repeat */
+	uint64_t not_shown;		/* warnings the rate limit held back */
 	bool watches_near_said, watches_exhausted_said;
 	long long watch_limit;		/* fs.epoll.max_user_watches, as last read */
 	uint64_t watch_limit_read_ns;

@@ -27,6 +27,7 @@ blocked() {
 	tpid=$!
 	BG_PIDS+=("$tpid")
 	wait_start "$T/$name.json" || { cat "$T/$name.stderr"; fail "$name: no start record"; }
+	wait_attached "$T/$name.stderr" "$pid" || { cat "$T/$name.stderr"; fail "$name: never said it attached"; }
 	echo x >"/proc/$pid/fd/$wfd"
 	wait "$wpid" || fail "$name: workload exited $?"
 	wait_bounded "$tpid" 10 || fail "$name: epolltrace still running 10 s after the process exited"

@@ -13,6 +13,9 @@
 
 ATTACH_CONFIRM_MS=2000
 ATTACH_SLACK_MS=3000
+# Starting every workload, two --sets and the attach take minutes under
+# TCG on a busy host: each workload waits this long for its go.
+ATTACH_GO_WAIT_MS=400000
 
 # The runs, "MODE NAME [ARGS]" per line, also for the judge.
 sed 's/#.*//' /et/attach.list | grep -v '^[[:space:]]*$' | while read -r modes name args; do
@@ -26,14 +29,14 @@ run_id() { echo "$*" | tr ' ' _; }
 # stderr), ID.pid, ID.rc; sets.txt, sets.json (--sets of the hung and
 # forever runs); attach.json, attach.err, attach.rc.
 attach_record() {
-	local mode name args id pids="" held="" gos="" tpid
+	local mode name args id pids="" held="" gos="" tpid wpid
 	need_et
 	while read -r mode name args; do
 		id=$(run_id "$mode" "$name" $args)
 		gos="$gos $T/$id.sync.go"
 		rm -f "$T/$id.sync.ready" "$T/$id.sync.go"
 		WL_ATTACH=$mode WL_SYNC=$T/$id.sync WL_CONFIRM_MS=$ATTACH_CONFIRM_MS \
-			WL_ATTACH_SLACK_MS=$ATTACH_SLACK_MS \
+			WL_ATTACH_SLACK_MS=$ATTACH_SLACK_MS WL_GO_WAIT_MS=$ATTACH_GO_WAIT_MS \
 			"$TOOLS/scen_$name" $args >"$T/$id.out" 2>&1 </dev/null &
 		echo $! >"$T/$id.pid"
 		pids="$pids,$!"
@@ -49,6 +52,11 @@ attach_record() {
 		-p "${pids#,}" 2>"$T/attach.err" &
 	tpid=$!
 	wait_start "$T/attach.json"
+	# The start record comes before the attaches; each is said on stderr
+	# once done (a wait the trigger ends must still be in progress).
+	for wpid in $(echo "${pids#,}" | tr , ' '); do
+		wait_attached "$T/attach.err" "$wpid"
+	done
 	# All at once, names made beforehand: a process per run takes a tenth
 	# of a second under TCG, and the last go would come seconds after the
 	# attach.

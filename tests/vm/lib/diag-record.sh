@@ -57,6 +57,9 @@ diag_attach() {
 	"$ET" --json --backend="$1" -o "$T/attach.json" -p "${pids#,}" 2>"$T/attach.err" &
 	tpid=$!
 	wait_start "$T/attach.json" "$tpid"
+	for wpid in $(echo "${pids#,}" | tr , ' '); do
+		wait_attached "$T/attach.err" "$wpid"
+	done
 	while read -r name args; do touch "$T/$(scen_id "$name" $args).sync.go"; done <"$T/scenarios"
 	while read -r name args; do
 		id=$(scen_id "$name" $args)

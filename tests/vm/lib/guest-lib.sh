@@ -70,6 +70,15 @@ wait_start() {
 	done
 }
 
+# wait_attached ERR PID: until epolltrace said on stderr (ERR) that it
+# attached to PID (60 s at most): the start record comes before that.
+wait_attached() {
+	local i=0
+	while ! grep -q "^epolltrace: Process $2 attached\$" "$1" 2>/dev/null && [ $i -lt 1200 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+}
+
 # attach NAME BACKEND CMD [ARGS]: run CMD (a workload with a sync point,
 # WL_SYNC) until its registrations are made, attach epolltrace --json -p
 # to it, let it go on.  Records NAME.json, NAME.out (CMD's stdout and
@@ -86,6 +95,7 @@ attach() {
 	"$ET" --json --backend="$backend" -o "$T/$name.json" -p "$wpid" 2>"$T/$name.err" &
 	tpid=$!
 	wait_start "$T/$name.json" "$tpid"
+	wait_attached "$T/$name.err" "$wpid"
 	touch "$T/$name.sync.go"
 	wait "$wpid"
 	echo $? >"$T/$name.wrc"
