@@ -15,14 +15,18 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include "workload.h"
 
 static void client(const struct sockaddr_in *addr)
 {
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd;
 
+	/* Dies with the server, however it ends (a test that kills it). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0 || connect(fd, (const struct sockaddr *)addr, sizeof(*addr)))
 		die("client: connect");
 	pause();		/* holds its connection until killed */

@@ -32,6 +32,12 @@ enum event_kind {
 	EVK_SET_BEGIN,		/* --sets: an epoll set's items follow */
 	EVK_SET_ITEM,		/* --sets: one registration */
 	EVK_SETS,		/* --sets: one process's totals */
+	EVK_CENSUS_PROC,	/* --sets -a: one process's sets */
+	EVK_CENSUS_STALE,	/* --sets -a: one stale registration of it */
+	EVK_CENSUS_TOP,		/* --sets -a: the biggest sets */
+	EVK_CENSUS_RANK,	/* --sets -a: disarmed ONESHOT items, stale registrations */
+	EVK_CENSUS_USER,	/* --sets -a: one user's watches */
+	EVK_CENSUS,		/* --sets -a: the totals */
 	EVK_COUNT
 };
 
@@ -189,6 +195,75 @@ struct sets_event {
 	long long user_watches, max_user_watches;
 };
 
+/* The census (--sets with -a, --cgroup, --comm). */
+struct census_set {
+	int epfd;
+	long long items, oneshot_disarmed;
+	/* 0, or the process this set is counted for: the same set, held by
+	 * both (inherited across fork); counted for the one that started
+	 * first, whose fd table judges its stale registrations */
+	uint32_t shared_with;
+};
+
+struct census_proc_event {
+	unsigned int uid;
+	const struct census_set *sets;
+	int nsets;
+	/* of the sets counted for it (not shared_with another process) */
+	long long items, oneshot_disarmed, stale;
+};
+
+struct census_stale_event {
+	int epfd, fd;
+	const char *reason;
+};
+
+/* One of the biggest sets. */
+struct census_ranked_set {
+	uint32_t pid;
+	char comm[COMM_LEN];
+	int epfd;
+	long long items;
+};
+
+struct census_top_event {
+	const struct census_ranked_set *sets;	/* biggest first */
+	int n;
+};
+
+/* Fired-and-disarmed ONESHOT items (what "oneshot_disarmed") or stale
+ * registrations ("stale"): their total, how many processes hold some,
+ * the processes holding the most. */
+struct census_rank_event {
+	const char *what;
+	long long total, processes;
+	const struct watch_holder *top;	/* .watches: the count */
+	int n;
+};
+
+struct census_user_event {
+	unsigned int uid;
+	long long watches;		/* in the target's processes */
+	long long processes;		/* ...of the target that hold some */
+	long long all_watches;		/* in all the user's processes (-1: not
+					 * counted: the target is every process) */
+	long long max_user_watches;	/* -1: unknown */
+	const struct watch_holder *top;	/* the biggest holders, of all its processes */
+	int n;
+};
+
+struct census_event {
+	const char *target;		/* "all processes", "cgroup /x", ... */
+	long long scanned;		/* processes of the target looked at */
+	long long processes, sets, items, oneshot_disarmed, stale;
+	long long shared;		/* sets held by another process too,
+					 * counted there (not in sets) */
+	long long vanished;		/* gone during the scan */
+	long long unreadable;		/* no access to their fds */
+	long long max_user_watches;
+	uint64_t duration_us;
+};
+
 struct event {
 	enum event_kind kind;
 	uint64_t ts_ns;
@@ -213,6 +288,12 @@ struct event {
 		int set_epfd;
 		struct set_item_event set_item;
 		struct sets_event sets;
+		struct census_proc_event census_proc;
+		struct census_stale_event census_stale;
+		struct census_top_event census_top;
+		struct census_rank_event census_rank;
+		struct census_user_event census_user;
+		struct census_event census;
 	};
 };
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "census.h"
 #include "clock.h"
 #include "epoll_state.h"
 #include "options.h"
@@ -18,6 +19,7 @@
 #include "render.h"
 #include "sets.h"
 #include "sink.h"
+#include "targets.h"
 #include "trace.h"
 
 static int sets_only(const struct options *o, struct sink *out)
@@ -26,8 +28,16 @@ static int sets_only(const struct options *o, struct sink *out)
 	struct renderer r;
 	int rc;
 
+	struct target t;
+
+	/* -a, --cgroup, --comm: a census of the target's sets */
+	if (o->target != TM_PIDS && target_init(&t, o))
+		return 1;
 	render_init(&r, render_ops_find(o->json ? "json" : "text"), out, NULL, &st, monotonic_ns());
-	rc = sets_main(o->pids, o->npids, &r, &st);
+	if (o->target != TM_PIDS)
+		rc = census_main(&t, &r);
+	else
+		rc = sets_main(o->pids, o->npids, &r, &st);
 	render_free(&r);
 	state_free(&st);
 	return rc;

@@ -37,6 +37,7 @@ static const char doc[] =
 "  epolltrace --perfetto pic.json -p 1234   also a picture for ui.perfetto.dev\n"
 "  epolltrace -e epoll_wait,warnings -p 1234   only waits and warnings\n"
 "  epolltrace --sets -p 1234       print the epoll sets of 1234 and exit\n"
+"  epolltrace --sets -a            a census of every process's epoll sets\n"
 "  epolltrace -a -q                warnings about every process, new ones too\n";
 
 static const char args_doc[] = "[-- COMMAND [ARGS...]]";
@@ -53,7 +54,7 @@ static const struct argp_option options[] = {
 	{ "json", OPT_JSON, NULL, 0, "Write NDJSON, one object per line", 0 },
 	{ "perfetto", OPT_PERFETTO, "FILE", 0, "Also write the trace to FILE in the Trace Event Format (JSON) that the Perfetto UI and chrome://tracing open: waits as slices per thread, readiness and deliveries per fd, an arrow from each readiness to the wait that delivered it", 0 },
 	{ "summary", 'c', NULL, 0, "Print only a summary per epoll set and fd at exit", 0 },
-	{ "sets", OPT_SETS, NULL, 0, "With -p: print the epoll sets of the process and exit", 0 },
+	{ "sets", OPT_SETS, NULL, 0, "With -p: print the epoll sets of the processes and exit; with -a, --cgroup or --comm: a census of the target's sets, biggest sets, disarmed ONESHOT items, stale registrations and watches per user", 0 },
 	{ "epfd", OPT_EPFD, "N", 0, "Show only what concerns epoll fd N", 0 },
 	{ "fd", OPT_FD, "N", 0, "Show only what concerns fd N", 0 },
 	{ "stall", OPT_STALL, "MS", 0, "Suspect an edge-triggered fd still unread MS ms after epoll reported it, with the program back in epoll_wait (default 200)", 0 },
@@ -251,8 +252,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			opts->max_regs = MONITOR_MAX_REGS;
 		if ((opts->command || opts->npids) && opts->target != TM_PIDS)
 			argp_error(state, "-a, --cgroup and --comm take no COMMAND and no -p");
-		if (opts->sets && (opts->command || opts->npids == 0))
-			argp_error(state, "--sets needs -p PID and no command");
+		if (opts->sets && (opts->command || (opts->npids == 0 && opts->target == TM_PIDS)))
+			argp_error(state, "--sets needs -p PID (or -a, --cgroup, --comm) and no command");
 		if (opts->sets && opts->tracing_option)
 			argp_error(state, "%s cannot be used with --sets, which prints the sets and exits",
 				   opts->tracing_option);

@@ -33,6 +33,16 @@ int scan_one_set(uint32_t pid, int epfd, const struct scan_callbacks *cb)
 	return n;
 }
 
+const char *registration_stale(bool fd_open, unsigned long registered_ino,
+			       unsigned long current_ino)
+{
+	if (!fd_open)
+		return "fd closed; the file is still open elsewhere";
+	if (registered_ino && current_ino != registered_ino)
+		return "fd now names another file";
+	return NULL;
+}
+
 bool proc_has_epoll(uint32_t pid)
 {
 	char path[64], link[64], lpath[320];

@@ -20,6 +20,13 @@ struct scan_callbacks {
 	void *arg;
 };
 
+/* Why a registration is stale, or NULL: its fd is no longer open in the
+ * process (the file is still open elsewhere, else the kernel would have
+ * dropped the item), or the fd now names another file than the one
+ * registered (inode numbers; 0: unknown, not compared). */
+const char *registration_stale(bool fd_open, unsigned long registered_ino,
+			       unsigned long current_ino);
+
 /* Does the process hold an epoll fd?  (Stops at the first.) */
 bool proc_has_epoll(uint32_t pid);
 /* Returns the number of epoll fds found, or -1 if /proc/PID/fd is unreadable. */

@@ -202,3 +202,34 @@ bool same_open_file(uint32_t pid, int a, int b)
 {
 	return syscall(SYS_kcmp, pid, pid, KCMP_FILE, a, b) == 0;
 }
+
+int same_file_of(uint32_t pid_a, int a, uint32_t pid_b, int b)
+{
+	long r = syscall(SYS_kcmp, pid_a, pid_b, KCMP_FILE, a, b);
+
+	return r < 0 ? -1 : r == 0;
+}
+
+unsigned long long proc_start_time(uint32_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long t = ~0ull;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return t;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return t;
+	buf[n] = 0;
+	/* after the name, which may hold anything: field 22 is the 20th */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+			 "%*d %*d %*d %llu", &t) != 1)
+		t = ~0ull;
+	return t;
+}

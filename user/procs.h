@@ -37,4 +37,10 @@ int open_pidfd(uint32_t pid);
 /* Do fds a and b of pid name the same open file (kcmp)?  False also
  * when that cannot be told. */
 bool same_open_file(uint32_t pid, int a, int b);
+/* Does fd a of pid_a name the same open file as fd b of pid_b (kcmp)?
+ * 1 or 0; -1 when that cannot be told (no kcmp, no ptrace access). */
+int same_file_of(uint32_t pid_a, int a, uint32_t pid_b, int b);
+/* When the process started (clock ticks since boot, /proc/PID/stat), or
+ * ~0ull when it is gone. */
+unsigned long long proc_start_time(uint32_t pid);
 #endif

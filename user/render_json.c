@@ -479,6 +479,127 @@ static void print_sets(struct renderer *r, const struct event *ev)
 	finish(r);
 }
 
+static void print_census_proc(struct renderer *r, const struct event *ev)
+{
+	const struct census_proc_event *e = &ev->census_proc;
+	struct line *l = &r->line;
+
+	head(r, ev, "census_process");
+	json_kv_int(l, "uid", e->uid);
+	json_key(l, "sets");
+	json_open(l, '[');
+	for (int i = 0; i < e->nsets; i++) {
+		json_open(l, '{');
+		json_kv_int(l, "epfd", e->sets[i].epfd);
+		json_kv_int(l, "items", e->sets[i].items);
+		if (e->sets[i].shared_with)
+			json_kv_int(l, "shared_with", e->sets[i].shared_with);
+		json_close(l, '}');
+	}
+	json_close(l, ']');
+	json_kv_int(l, "items", e->items);
+	json_kv_int(l, "oneshot_disarmed", e->oneshot_disarmed);
+	json_kv_int(l, "stale", e->stale);
+	finish(r);
+}
+
+static void print_census_stale(struct renderer *r, const struct event *ev)
+{
+	const struct census_stale_event *e = &ev->census_stale;
+	struct line *l = &r->line;
+
+	head(r, ev, "census_stale");
+	json_kv_int(l, "epfd", e->epfd);
+	json_kv_int(l, "fd", e->fd);
+	json_kv_str(l, "stale", e->reason);
+	finish(r);
+}
+
+/* One record per set, in the holder's name. */
+static void print_census_top(struct renderer *r, const struct event *ev)
+{
+	const struct census_top_event *e = &ev->census_top;
+	struct line *l = &r->line;
+
+	for (int i = 0; i < e->n; i++) {
+		struct event one = *ev;
+
+		one.pid = e->sets[i].pid;
+		one.comm = e->sets[i].comm;
+		head(r, &one, "census_top_set");
+		json_kv_int(l, "rank", i + 1);
+		json_kv_int(l, "epfd", e->sets[i].epfd);
+		json_kv_int(l, "items", e->sets[i].items);
+		finish(r);
+	}
+}
+
+static void holders_list(struct line *l, const struct watch_holder *top, int n, bool watches)
+{
+	json_key(l, "top");
+	json_open(l, '[');
+	for (int i = 0; i < n; i++) {
+		json_open(l, '{');
+		json_kv_int(l, "pid", top[i].pid);
+		json_kv_str(l, "comm", top[i].comm);
+		if (watches)
+			json_kv_int(l, "watches", top[i].watches);
+		else
+			json_kv_int(l, "count", top[i].watches);
+		json_close(l, '}');
+	}
+	json_close(l, ']');
+}
+
+static void print_census_rank(struct renderer *r, const struct event *ev)
+{
+	const struct census_rank_event *e = &ev->census_rank;
+	struct line *l = &r->line;
+
+	own_head(r, ev, "census_rank");
+	json_kv_str(l, "of", e->what);
+	json_kv_int(l, "total", e->total);
+	json_kv_int(l, "processes", e->processes);
+	holders_list(l, e->top, e->n, false);
+	finish(r);
+}
+
+static void print_census_user(struct renderer *r, const struct event *ev)
+{
+	const struct census_user_event *e = &ev->census_user;
+	struct line *l = &r->line;
+
+	own_head(r, ev, "census_user");
+	json_kv_int(l, "uid", e->uid);
+	json_kv_int(l, "watches", e->watches);
+	json_kv_int(l, "processes", e->processes);
+	json_kv_int(l, "all_watches", e->all_watches >= 0 ? e->all_watches : e->watches);
+	json_kv_int(l, "max_user_watches", e->max_user_watches);
+	holders_list(l, e->top, e->n, true);
+	finish(r);
+}
+
+static void print_census(struct renderer *r, const struct event *ev)
+{
+	const struct census_event *e = &ev->census;
+	struct line *l = &r->line;
+
+	own_head(r, ev, "census");
+	json_kv_str(l, "target", e->target);
+	json_kv_int(l, "scanned", e->scanned);
+	json_kv_int(l, "processes", e->processes);
+	json_kv_int(l, "sets", e->sets);
+	json_kv_int(l, "items", e->items);
+	json_kv_int(l, "oneshot_disarmed", e->oneshot_disarmed);
+	json_kv_int(l, "stale", e->stale);
+	json_kv_int(l, "shared", e->shared);
+	json_kv_int(l, "vanished", e->vanished);
+	json_kv_int(l, "unreadable", e->unreadable);
+	json_kv_int(l, "max_user_watches", e->max_user_watches);
+	json_kv_fixed(l, "duration_ms", e->duration_us, 3);
+	finish(r);
+}
+
 const struct render_ops render_json_ops = {
 	.name = "json",
 	.print = {
@@ -499,5 +620,11 @@ const struct render_ops render_json_ops = {
 		[EVK_SUMMARY_LOST] = print_summary_lost,
 		[EVK_SET_ITEM] = print_set_item,
 		[EVK_SETS] = print_sets,
+		[EVK_CENSUS_PROC] = print_census_proc,
+		[EVK_CENSUS_STALE] = print_census_stale,
+		[EVK_CENSUS_TOP] = print_census_top,
+		[EVK_CENSUS_RANK] = print_census_rank,
+		[EVK_CENSUS_USER] = print_census_user,
+		[EVK_CENSUS] = print_census,
 	},
 };

@@ -1,5 +1,6 @@
 /* The text format: strace-like lines, "TS [PID/TID] call(args) = ret <dur>". */
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include "clock.h"
 #include "decode.h"
@@ -538,6 +539,134 @@ static void print_sets(struct renderer *r, const struct event *ev)
 	render_emit(r);
 }
 
+/* The census (--sets -a): a line per process, a line per stale
+ * registration under it, then the biggest sets, the rankings, the users
+ * and the totals. */
+#define CENSUS_SETS_NAMED 16	/* a process's sets named on its line */
+
+static void print_census_proc(struct renderer *r, const struct event *ev)
+{
+	const struct census_proc_event *e = &ev->census_proc;
+	struct line *l = &r->line;
+
+	line_reset(l);
+	who(l, ev->pid, render_comm(r, ev));
+	line_printf(l, " uid %u: %d epoll set%s, %lld item%s (", e->uid, e->nsets,
+		    e->nsets == 1 ? "" : "s", e->items, e->items == 1 ? "" : "s");
+	for (int i = 0; i < e->nsets && i < CENSUS_SETS_NAMED; i++) {
+		line_printf(l, "%sepoll %d: %lld", i ? ", " : "", e->sets[i].epfd, e->sets[i].items);
+		if (e->sets[i].shared_with)
+			line_printf(l, " shared, counted for %u", e->sets[i].shared_with);
+	}
+	if (e->nsets > CENSUS_SETS_NAMED)
+		line_printf(l, " and %d more sets", e->nsets - CENSUS_SETS_NAMED);
+	line_append(l, ")", 1);
+	if (e->oneshot_disarmed)
+		line_printf(l, "; %lld ONESHOT item%s fired and disarmed", e->oneshot_disarmed,
+			    e->oneshot_disarmed == 1 ? "" : "s");
+	if (e->stale)
+		line_printf(l, "; %lld stale registration%s", e->stale, e->stale == 1 ? "" : "s");
+	render_emit(r);
+}
+
+static void print_census_stale(struct renderer *r, const struct event *ev)
+{
+	const struct census_stale_event *e = &ev->census_stale;
+
+	line_reset(&r->line);
+	line_printf(&r->line, "    STALE: epoll %d, fd %d: %s", e->epfd, e->fd, e->reason);
+	render_emit(r);
+}
+
+static void print_census_top(struct renderer *r, const struct event *ev)
+{
+	const struct census_top_event *e = &ev->census_top;
+	struct line *l = &r->line;
+
+	line_reset(l);
+	line_str(l, e->n ? "biggest epoll sets:" : "biggest epoll sets: none");
+	render_emit(r);
+	for (int i = 0; i < e->n; i++) {
+		line_reset(l);
+		line_printf(l, "  %2d. epoll %d of ", i + 1, e->sets[i].epfd);
+		who(l, e->sets[i].pid, e->sets[i].comm);
+		line_printf(l, ": %lld item%s", e->sets[i].items, e->sets[i].items == 1 ? "" : "s");
+		render_emit(r);
+	}
+}
+
+static void holders_list(struct line *l, const struct watch_holder *top, int n)
+{
+	for (int i = 0; i < n; i++) {
+		line_append(l, i ? ", " : " ", i ? 2 : 1);
+		who(l, top[i].pid, top[i].comm);
+		line_printf(l, " %lld", top[i].watches);
+	}
+}
+
+static void print_census_rank(struct renderer *r, const struct event *ev)
+{
+	const struct census_rank_event *e = &ev->census_rank;
+	bool oneshot = !strcmp(e->what, "oneshot_disarmed");
+	struct line *l = &r->line;
+
+	line_reset(l);
+	line_str(l, oneshot ? "ONESHOT items fired and disarmed: " : "stale registrations: ");
+	if (!e->total) {
+		line_str(l, "none");
+	} else {
+		line_printf(l, "%lld in %lld process%s; most in", e->total, e->processes,
+			    e->processes == 1 ? "" : "es");
+		holders_list(l, e->top, e->n);
+	}
+	render_emit(r);
+}
+
+static void print_census_user(struct renderer *r, const struct event *ev)
+{
+	const struct census_user_event *e = &ev->census_user;
+	long long held = e->all_watches >= 0 ? e->all_watches : e->watches;
+	struct line *l = &r->line;
+
+	line_reset(l);
+	line_printf(l, "uid %u: %lld epoll watches in %lld process%s", e->uid, e->watches,
+		    e->processes, e->processes == 1 ? "" : "es");
+	if (e->all_watches >= 0)
+		line_printf(l, " of the target, %lld in all its processes", e->all_watches);
+	if (e->max_user_watches > 0)
+		line_printf(l, ", of fs.epoll.max_user_watches = %lld (%.1f%%)", e->max_user_watches,
+			    100.0 * held / e->max_user_watches);
+	if (e->n) {
+		line_str(l, e->all_watches >= 0 ? "; biggest holders of all its processes:"
+						 : "; biggest holders:");
+		holders_list(l, e->top, e->n);
+	}
+	render_emit(r);
+}
+
+static void print_census(struct renderer *r, const struct event *ev)
+{
+	const struct census_event *e = &ev->census;
+	struct line *l = &r->line;
+
+	line_reset(l);
+	line_str(l, "census of ");
+	line_str_escaped(l, e->target);
+	line_printf(l, ": %lld process%s with epoll sets (of %lld looked at), %lld sets",
+		    e->processes, e->processes == 1 ? "" : "es", e->scanned, e->sets);
+	if (e->shared)
+		line_printf(l, " (and %lld held by another process too, counted there)", e->shared);
+	line_printf(l, ", %lld items, %lld ONESHOT items fired and disarmed, %lld stale registrations",
+		    e->items, e->oneshot_disarmed, e->stale);
+	if (e->vanished)
+		line_printf(l, "; %lld process%s vanished during the scan", e->vanished,
+			    e->vanished == 1 ? "" : "es");
+	if (e->unreadable)
+		line_printf(l, "; %lld could not be read (not counted)", e->unreadable);
+	line_printf(l, "; %.3f s", e->duration_us / 1e6);
+	render_emit(r);
+}
+
 const struct render_ops render_text_ops = {
 	.name = "text",
 	.print = {
@@ -559,5 +688,11 @@ const struct render_ops render_text_ops = {
 		[EVK_SET_BEGIN] = print_set_begin,
 		[EVK_SET_ITEM] = print_set_item,
 		[EVK_SETS] = print_sets,
+		[EVK_CENSUS_PROC] = print_census_proc,
+		[EVK_CENSUS_STALE] = print_census_stale,
+		[EVK_CENSUS_TOP] = print_census_top,
+		[EVK_CENSUS_RANK] = print_census_rank,
+		[EVK_CENSUS_USER] = print_census_user,
+		[EVK_CENSUS] = print_census,
 	},
 };

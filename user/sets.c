@@ -97,11 +97,7 @@ static const char *stale_state(const struct probed_item *p)
 {
 	if (p->gone < 0)
 		return NULL;	/* not probed: nothing known */
-	if (p->gone)
-		return "fd closed; the file is still open elsewhere";
-	if (p->it.ino && p->backlog.ino != p->it.ino)
-		return "fd now names another file";
-	return NULL;
+	return registration_stale(!p->gone, p->it.ino, p->backlog.ino);
 }
 
 /* An fd the process watches for EPOLLOUT whose send side is full: it is

@@ -27,7 +27,7 @@ done <<'EOF'
 --ringbuf-kb 0 -- true	epolltrace: invalid ring buffer size: '0'
 --backend=nonsense -- true	epolltrace: unknown backend 'nonsense' (auto, fentry, kprobe, tracepoint)
 --syscall-hooks=zz -- true	epolltrace: unknown syscall hook 'zz' (auto, tracepoint, raw_tp)
---sets	epolltrace: --sets needs -p PID and no command
+--sets	epolltrace: --sets needs -p PID (or -a, --cgroup, --comm) and no command
 -p ,,,	epolltrace: no pid in the list given to -p: ',,,'
 -p 1 -p ,	epolltrace: no pid in the list given to -p: ','
 --sets -c -p 1	epolltrace: -c cannot be used with --sets, which prints the sets and exits
