@@ -447,11 +447,21 @@ static __always_inline void count_lost(void)
 		(*n)++;
 }
 
+/* When the ring buffer was last asked how full it is. */
+__u64 wakeup_checked_ns;
+#define WAKEUP_CHECK_NS	1000000ULL
+
 /* Wake the consumer only when enough has piled up; it also polls on a
  * short timer, so nothing waits long.  One wakeup per record would cap
- * throughput near a million records a second. */
-static __always_inline __u64 wakeup_flag(void)
+ * throughput near a million records a second.  Asking the ring buffer is
+ * a helper call, as dear as the record's other work: it is asked at most
+ * once a millisecond (`now`: the record's time), which lets a millisecond
+ * of records more pile up before the wakeup. */
+static __always_inline __u64 wakeup_flag(__u64 now)
 {
+	if (now - wakeup_checked_ns < WAKEUP_CHECK_NS)
+		return BPF_RB_NO_WAKEUP;
+	wakeup_checked_ns = now;
 	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
 		BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
 }
@@ -595,7 +605,7 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 	fill_header(&rec->h, EV_RDLIST, size, pid_tgid, bpf_ktime_get_ns(), NO_COMM);
 	rec->epfd = epfd;
 	rec->at_exit = at_exit;
-	if (bpf_ringbuf_output(&events, rec, size, wakeup_flag()))
+	if (bpf_ringbuf_output(&events, rec, size, wakeup_flag(rec->h.ts_ns)))
 		count_lost();
 }
 
@@ -935,7 +945,7 @@ static __always_inline void emit_wait_enter(struct syscall_call *c, __u64 pid_tg
 	rec->maxevents = (int)c->args[2];
 	rec->timeout_ns = c->timeout_ns;
 	rec->syscall = wait_syscall_of(c->nr);
-	bpf_ringbuf_submit(rec, wakeup_flag());
+	bpf_ringbuf_submit(rec, wakeup_flag(c->ts_ns));
 }
 
 /* epoll_wait(epfd, events, maxevents, timeout), epoll_pwait (the same and
@@ -1095,7 +1105,7 @@ static __always_inline void emit_create(struct syscall_call *c, __u64 pid_tgid, 
 	rec->flags = (int)c->args[0];
 	rec->ret = ret;
 	rec->syscall = c->nr == NR_epoll_create ? CS_EPOLL_CREATE : CS_EPOLL_CREATE1;
-	bpf_ringbuf_submit(rec, wakeup_flag());
+	bpf_ringbuf_submit(rec, wakeup_flag(now));
 }
 
 /* After an ADD or MOD of a traced process.  An ADD may have put a socket
@@ -1145,7 +1155,7 @@ static __always_inline void emit_ctl(struct syscall_call *c, __u64 pid_tgid, __u
 		if (ep)
 			rec->user_watches = ep_user_watches(ep, &rec->uid, &rec->watches_approx);
 	}
-	bpf_ringbuf_submit(rec, wakeup_flag());
+	bpf_ringbuf_submit(rec, wakeup_flag(now));
 }
 
 static __always_inline void count_wait(struct syscall_call *c, __u32 tgid, __u64 dur, long ret)
@@ -1327,7 +1337,7 @@ static __always_inline void emit_wait(struct syscall_call *c, __u64 pid_tgid, __
 		rec->h.size = size;
 		if (size > sizeof(*rec))
 			size = sizeof(*rec);
-		if (bpf_ringbuf_output(&events, rec, size, wakeup_flag()))
+		if (bpf_ringbuf_output(&events, rec, size, wakeup_flag(now)))
 			count_lost();
 		first += count;
 		if (!rec->more)
@@ -1347,7 +1357,7 @@ static __always_inline void emit_close(struct syscall_call *c, __u64 pid_tgid, _
 	rec->is_epoll = c->close_is_epoll;
 	rec->shared = c->close_shared;
 	rec->queue = c->close_queue;
-	bpf_ringbuf_submit(rec, wakeup_flag());
+	bpf_ringbuf_submit(rec, wakeup_flag(now));
 }
 
 
@@ -1573,23 +1583,26 @@ static __always_inline void count_ready(struct ep_owner *owner, int fd)
 static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 source,
 					  struct sock *sk)
 {
-	__u64 key = (__u64)BPF_CORE_READ(epi, ep);
-	struct ep_owner *owner = bpf_map_lookup_elem(&epoll_owners, &key);
+	struct ep_owner *owner;
 	struct epitem_facts f;
 	struct ev_ready *rec;
 	__u8 flags = 0;
 	struct sock_queue queue = {};
+	__u64 key;
 
+	if (!read_epitem(epi, &f))
+		return false;
+	key = (__u64)f.ep;
+	owner = bpf_map_lookup_elem(&epoll_owners, &key);
 	/* A process gone (its files are being closed: a peer's last data,
 	 * its own FIN) has no readiness left to tell. */
 	if (!owner || !is_traced(owner->pid))
 		return false;
 	/* -c counts every callback; without ready-list snapshots that is all. */
 	if (summary_only && !rdlist_snapshots) {
-		count_ready(owner, BPF_CORE_READ(epi, ffd.fd));
+		count_ready(owner, f.fd);
 		return true;
 	}
-	read_epitem(epi, (struct eventpoll *)key, &f);
 	if (ep_events_disarmed(f.events))
 		flags |= RF_DISARMED;
 	else if (mask && !(mask & f.events))
@@ -1632,7 +1645,7 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	rec->source = source;
 	rec->flags = flags;
 	rec->queue = queue;
-	bpf_ringbuf_submit(rec, wakeup_flag());
+	bpf_ringbuf_submit(rec, wakeup_flag(rec->h.ts_ns));
 	return true;
 }
 
@@ -1659,6 +1672,7 @@ static __always_inline bool report_sock_waiters(struct sock *sk)
 {
 	struct socket_wq *wq = BPF_CORE_READ(sk, sk_wq);
 	struct list_head *head, *pos;
+	struct waiter_facts w;
 	bool traced = false;
 
 	if (!wq)
@@ -1666,13 +1680,11 @@ static __always_inline bool report_sock_waiters(struct sock *sk)
 	head = &wq->wait.head;
 	pos = BPF_CORE_READ(wq, wait.head.next);
 	for (int i = 0; i < SOCK_WAITERS_MAX && pos && pos != head; i++) {
-		struct wait_queue_entry *wait =
-			(void *)pos - bpf_core_field_offset(struct wait_queue_entry, entry);
-
-		if ((__u64)BPF_CORE_READ(wait, func) == ep_poll_callback_addr)
-			traced |= report_epitem(epitem_of_wait(wait), EP_IN | EP_RDNORM,
-						RS_SK_DATA_READY, sk);
-		pos = BPF_CORE_READ(pos, next);
+		if (!read_waiter(pos, &w))
+			break;
+		if ((__u64)w.func == ep_poll_callback_addr)
+			traced |= report_epitem(w.base, EP_IN | EP_RDNORM, RS_SK_DATA_READY, sk);
+		pos = w.next;
 	}
 	return traced;
 }
