@@ -503,22 +503,34 @@ static __always_inline bool is_traced(__u32 tgid)
 	return bits && (*bits & (1ULL << (tgid % 64)));
 }
 
-static __always_inline void set_traced(__u32 tgid, bool on)
+/* Sets or clears `bit` of *bits, leaving the other bits alone.  With
+ * `cas` (the kernel takes BPF atomics beyond add, 5.12+: the program
+ * variants user space loads there) an atomic or/and.  Else an atomic add
+ * where the bit is clear, a subtraction where it is set: every kernel
+ * takes that, but two CPUs doing the same change at once would carry into
+ * the next bit, so it serves changes that never race for one tgid (its
+ * fork, its last exit, its exec). */
+static __always_inline void change_bit(__u64 *bits, __u64 bit, bool on, bool cas)
+{
+	if (cas) {
+		if (on)
+			__sync_fetch_and_or(bits, bit);
+		else
+			__sync_fetch_and_and(bits, ~bit);
+	} else if (on && !(*bits & bit)) {
+		__sync_fetch_and_add(bits, bit);
+	} else if (!on && (*bits & bit)) {
+		__sync_fetch_and_add(bits, -bit);
+	}
+}
+
+static __always_inline void set_traced(__u32 tgid, bool on, bool cas)
 {
 	__u32 word = tgid / 64;
-	__u64 bit = 1ULL << (tgid % 64);
 	__u64 *bits = bpf_map_lookup_elem(&traced_tgids, &word);
 
-	if (!bits)
-		return;
-	/* Adding the bit where it is clear sets it, subtracting it where it
-	 * is set clears it, and leaves the other bits alone: an atomic add,
-	 * which every kernel takes (atomic or/and came in 5.12).  A tgid's bit
-	 * is set by its fork and cleared by its last exit, never both at once. */
-	if (on && !(*bits & bit))
-		__sync_fetch_and_add(bits, bit);
-	else if (!on && (*bits & bit))
-		__sync_fetch_and_add(bits, -bit);
+	if (bits)
+		change_bit(bits, 1ULL << (tgid % 64), on, cas);
 }
 
 static __always_inline struct eventpoll *epfd_to_ep(int epfd)
@@ -730,17 +742,13 @@ static __always_inline void serve_requests(int fd)
 
 /* ---- which processes join by themselves (-a, --cgroup, --comm) --------- */
 
-static __always_inline void set_judged(__u32 tgid, bool on)
+static __always_inline void set_judged(__u32 tgid, bool on, bool cas)
 {
 	__u32 word = tgid / 64;
 	__u64 *bits = bpf_map_lookup_elem(&judged_tgids, &word);
 
-	if (!bits)
-		return;
-	if (on)
-		__sync_fetch_and_or(bits, 1ULL << (tgid % 64));
-	else if (*bits & (1ULL << (tgid % 64)))
-		__sync_fetch_and_and(bits, ~(1ULL << (tgid % 64)));
+	if (bits)
+		change_bit(bits, 1ULL << (tgid % 64), on, cas);
 }
 
 /* The current process's name (its main thread's, as /proc/PID/comm) is
@@ -790,7 +798,7 @@ static __always_inline bool current_is_target(void)
 /* An epoll call of a process not traced (yet): it joins if it is one of
  * the target's, and is otherwise judged outside until its next fork,
  * exec or cgroup move.  User space learns of it from its records. */
-static __always_inline bool join_if_target(__u32 tgid)
+static __always_inline bool join_if_target(__u32 tgid, bool cas)
 {
 	__u32 word = tgid / 64;
 	__u64 *judged;
@@ -800,11 +808,17 @@ static __always_inline bool join_if_target(__u32 tgid)
 	judged = bpf_map_lookup_elem(&judged_tgids, &word);
 	if (!judged || (*judged & (1ULL << (tgid % 64))))
 		return false;
+	/* Two threads of one process may come here at once: without
+	 * `cas` the add then carries (change_bit), so they are not set
+	 * here but in user space, which learns of the newcomer from its
+	 * records and sets its bit with an atomic or. */
 	if (!current_is_target()) {
-		__sync_fetch_and_or(judged, 1ULL << (tgid % 64));
+		if (cas)
+			change_bit(judged, 1ULL << (tgid % 64), true, true);
 		return false;
 	}
-	set_traced(tgid, true);
+	if (cas)
+		set_traced(tgid, true, true);
 	return true;
 }
 
@@ -812,7 +826,7 @@ static __always_inline bool join_if_target(__u32 tgid)
  * With a target (-a, --cgroup, --comm) a process outside the trace may
  * join here; with -p or a command that code is not even loaded (the
  * verifier drops it: target_mode is a constant). */
-static __always_inline bool wanted(__u64 pid_tgid)
+static __always_inline bool wanted(__u64 pid_tgid, bool cas)
 {
 	__u32 tgid = pid_tgid >> 32;
 
@@ -820,7 +834,7 @@ static __always_inline bool wanted(__u64 pid_tgid)
 		return false;
 	if (is_traced(tgid))
 		return true;
-	return target_mode != TM_PIDS && join_if_target(tgid);
+	return target_mode != TM_PIDS && join_if_target(tgid, cas);
 }
 
 /* The same for close(), which every process makes: it joins no one. */
@@ -1445,7 +1459,7 @@ static __always_inline int sys_enter(struct bpf_raw_tracepoint_args *ctx, bool s
 			serve_requests((int)SC_ARG0(regs));
 		return 0;
 	}
-	if (nr == NR_close ? !traced_caller(pid_tgid) : !wanted(pid_tgid))
+	if (nr == NR_close ? !traced_caller(pid_tgid) : !wanted(pid_tgid, slots))
 		return 0;
 	forget_seed(pid_tgid);
 	switch (nr) {
@@ -1481,7 +1495,7 @@ static __always_inline int tp_enter_create_call(struct trace_event_raw_sys_enter
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	if (!wanted(pid_tgid))
+	if (!wanted(pid_tgid, slots))
 		return 0;
 	forget_seed(pid_tgid);
 	return enter_create((int)ctx->id, pid_tgid, ctx->args[0], slots);
@@ -1495,7 +1509,7 @@ static __always_inline int tp_enter_ctl_call(struct trace_event_raw_sys_enter *c
 		serve_requests((int)ctx->args[0]);
 		return 0;
 	}
-	if (!wanted(pid_tgid))
+	if (!wanted(pid_tgid, slots))
 		return 0;
 	forget_seed(pid_tgid);
 	return enter_ctl(pid_tgid, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3], slots);
@@ -1505,7 +1519,7 @@ static __always_inline int tp_enter_wait_call(struct trace_event_raw_sys_enter *
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	if (!wanted(pid_tgid))
+	if (!wanted(pid_tgid, slots))
 		return 0;
 	forget_seed(pid_tgid);
 	return enter_wait((int)ctx->id, pid_tgid, ctx->args[0], ctx->args[1], ctx->args[2],
@@ -1745,18 +1759,18 @@ int on_fork(struct bpf_raw_tracepoint_args *ctx)
 		return 0;	/* a thread */
 	/* A new process of that tgid: not judged yet. */
 	if (target_mode != TM_PIDS)
-		set_judged(ctgid, false);
+		set_judged(ctgid, false, false);
 	/* The child of a traced process is traced with -f, and is one of the
 	 * target's as its parent is (same cgroup, same name, all). */
 	if ((!follow_forks && target_mode == TM_PIDS) || !is_traced(ptgid) || joining_stopped) {
 		/* A bit user space set for a process gone before it looked
 		 * is not this new process's. */
 		if (target_mode != TM_PIDS && is_traced(ctgid))
-			set_traced(ctgid, false);
+			set_traced(ctgid, false, false);
 		return 0;
 	}
 	/* Join the filter here, before the child can run a syscall. */
-	set_traced(ctgid, true);
+	set_traced(ctgid, true, false);
 	rec = reserve(sizeof(*rec));
 	if (!rec)
 		return 0;
@@ -1772,7 +1786,7 @@ int on_fork(struct bpf_raw_tracepoint_args *ctx)
 SEC("raw_tp/sched_process_exec")
 int on_exec(struct bpf_raw_tracepoint_args *ctx)
 {
-	set_judged(bpf_get_current_pid_tgid() >> 32, false);
+	set_judged(bpf_get_current_pid_tgid() >> 32, false, false);
 	return 0;
 }
 
@@ -1784,7 +1798,7 @@ int on_cgroup_move(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct task_struct *task = (void *)ctx->args[2];
 
-	set_judged(BPF_CORE_READ(task, tgid), false);
+	set_judged(BPF_CORE_READ(task, tgid), false, false);
 	return 0;
 }
 
@@ -1803,7 +1817,7 @@ int on_exit(struct bpf_raw_tracepoint_args *ctx)
 	/* signal->live already counts this thread out: 0 means the last one. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
-	set_traced(tgid, false);
+	set_traced(tgid, false, false);
 	rec = reserve(sizeof(*rec));
 	if (!rec)
 		return 0;
