@@ -127,23 +127,6 @@ static const struct blocked_wait *waiter_of(uint32_t pid, int epfd,
 	return NULL;
 }
 
-/* A thread asleep on a set when we looked that is not in that call after
- * the probes: the program may loop on a timer (its wait ended while the
- * probes ran, slow on a busy machine), or it was woken.  Either way the
- * look said nothing; it is taken again, a few times, 50 ms apart. */
-#define LOOK_AGAIN_TRIES	5
-#define LOOK_AGAIN_US		50000
-
-static bool look_again(uint32_t pid, const struct sets_ctx *c, const struct blocked_wait *bw,
-		       int nbw)
-{
-	for (size_t s = 0; s < c->nsets; s++)
-		for (int i = 0; i < nbw; i++)
-			if (bw[i].epfd == c->epfds[s] && !waiter_of(pid, c->epfds[s], bw, nbw))
-				return true;
-	return false;
-}
-
 static void describe_state(const struct probed_item *p, const struct blocked_wait *waiter,
 			   const struct probed_item *holder, char *buf, size_t len,
 			   const char **kind)
@@ -252,12 +235,6 @@ static int dump_pid(struct renderer *out, struct state *st, uint32_t pid)
 	else
 		for (size_t i = 0; i < c.n; i++)
 			c.items[i].gone = -1;
-	for (int t = 0; t < LOOK_AGAIN_TRIES && nbw > 0 && look_again(pid, &c, bw, nbw); t++) {
-		usleep(LOOK_AGAIN_US);
-		nbw = blocked_waits(pid, bw, BLOCKED_MAX);
-		if (c.probed)
-			probe_all(&c);
-	}
 	holder = holder_of(&c);
 	for (size_t s = 0; s < c.nsets; s++) {
 		struct event begin = { .kind = EVK_SET_BEGIN, .ts_ns = monotonic_ns(), .pid = pid,
