@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check epolltrace --sets output against what workloads say it must show.
 
-usage: sets_check.py SETS.json SETS.txt EXPECT...
+usage: sets_check.py [--stuck-may-miss] SETS.json SETS.txt EXPECT...
 
 SETS.json and SETS.txt are the output of `epolltrace --sets --json -p PIDS`
 and `epolltrace --sets -p PIDS`, taken while the workloads were held at
@@ -19,6 +19,10 @@ must name as blocked in epoll_wait.  For each pid:
     starting with its fd; "STUCK: " on a stuck item's line and no other
     ("STUCK: ONESHOT fired" for oneshot_stuck), naming thread T;
     "(held back: " on a held_back one.
+--stuck-may-miss (the VM tier): an item expected stuck may be shown
+unmarked (the look is a snapshot, and under emulation the program may be
+between two waits of its loop then); a mark where none is expected, or
+another mark, still fails.
 Prints "ok: ..." or each difference; exits 1 on any.
 """
 import json
@@ -57,6 +61,9 @@ def text_sections(path):
 
 
 def main():
+    may_miss = "--stuck-may-miss" in sys.argv
+    if may_miss:
+        sys.argv.remove("--stuck-may-miss")
     if len(sys.argv) < 4:
         sys.exit(__doc__)
     recs = []
@@ -69,7 +76,7 @@ def main():
                     sys.exit(f"{sys.argv[1]}:{n}: not JSON ({e})")
     sections = text_sections(sys.argv[2])
     bad = []
-    n_items = 0
+    n_items = n_missed = 0
     for exp_path in sys.argv[3:]:
         want = expectations(exp_path)
         if not want:
@@ -87,16 +94,28 @@ def main():
             n_items += 1
             r = got.get(key)
             where = f"pid {pid} epfd {key[0]} fd {key[1]}"
+            # --stuck-may-miss: each of the two looks (JSON, text) may
+            # have caught the program between waits, apart.
+            want_json = want_text = w
+            if may_miss and v in ("stuck", "oneshot_stuck") and r is not None and "verdict" not in r:
+                want_json = {k: x for k, x in w.items() if k not in ("thread", "verdict")}
+                n_missed += 1
+            lines = [l for l in sections.get((pid, key[0]), [])
+                     if l.split() and l.split()[0] == str(key[1])]
+            if (may_miss and v in ("stuck", "oneshot_stuck") and len(lines) == 1 and
+                    not any(m in lines[0] for m in MARK.values()) and "STUCK" not in lines[0]):
+                want_text = {k: x for k, x in w.items() if k not in ("thread", "verdict")}
+                n_missed += 1
+            v = want_json.get("verdict")
             if r is None:
                 bad.append(f"{where}: JSON: no set_item record")
             elif r.get("verdict") != v or (v is None and "verdict" in r):
                 bad.append(f"{where}: JSON: verdict {r.get('verdict')!r}, {v!r} expected: "
                            f"{json.dumps(r)[:300]}")
-            elif w.get("thread") and f"thread {w['thread']} " not in r.get("verdict_text", ""):
+            elif want_json.get("thread") and f"thread {w['thread']} " not in r.get("verdict_text", ""):
                 bad.append(f"{where}: JSON: verdict_text does not name thread {w['thread']}: "
                            f"{r.get('verdict_text')!r}")
-            lines = [l for l in sections.get((pid, key[0]), [])
-                     if l.split() and l.split()[0] == str(key[1])]
+            v = want_text.get("verdict")
             if len(lines) != 1:
                 bad.append(f"{where}: text: {len(lines)} lines for the item, 1 expected")
                 continue
@@ -107,7 +126,7 @@ def main():
                                f"verdict {v!r} expected: {line.strip()[:300]}")
             if "STUCK" in line and v not in ("stuck", "oneshot_stuck"):
                 bad.append(f"{where}: text: STUCK on a line that must not say it: {line.strip()[:300]}")
-            if w.get("thread") and f"thread {w['thread']} " not in line:
+            if want_text.get("thread") and f"thread {w['thread']} " not in line:
                 bad.append(f"{where}: text: the line does not name thread {w['thread']}: "
                            f"{line.strip()[:300]}")
         for (spid, epfd), lines in sections.items():
@@ -121,7 +140,8 @@ def main():
         print(b)
     if bad:
         sys.exit(1)
-    print(f"ok: --sets shows {n_items} registration(s) as expected, text and JSON")
+    missed = f" ({n_missed} look(s) showed an expected stuck item unmarked: --stuck-may-miss)" if n_missed else ""
+    print(f"ok: --sets shows {n_items} registration(s) as expected, text and JSON{missed}")
 
 
 if __name__ == "__main__":

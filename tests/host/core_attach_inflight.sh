@@ -21,6 +21,7 @@ done
 tpid=$!
 BG_PIDS+=("$tpid")
 wait_start "$T/out.json" || { cat "$T/stderr"; fail "no start record"; }
+wait_attached "$T/stderr" "$pid" || { cat "$T/stderr"; fail "never said it attached"; }
 echo x >"/proc/$pid/fd/$wfd"
 wait "$wpid" || fail "workload exited $?"
 wait_bounded "$tpid" 10 || fail "epolltrace still running 10 s after the process exited"

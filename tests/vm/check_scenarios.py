@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Hold one trace of several scenario workloads to each one's expectations.
 
-usage: check_scenarios.py MODE TRACE.json NAME=EXPECT ... [--no-read]
+usage: check_scenarios.py MODE TRACE.json NAME=EXPECT ... [--no-read] [--loose-evidence]
 
 For each scenario NAME whose expectations (the workload's stdout, in
 attach mode only what it printed after its sync point) are in EXPECT, with
@@ -10,7 +10,7 @@ tier's judges run them for 13 scenarios in 3 backends and 2 modes):
   - its records in order, and exactly as many epoll_ctl and epoll_wait
     records for its pid as it made calls (expect.py --exact);
   - exactly its warnings among its pid's (warnings.py --pid, passing
-    --no-read on).
+    --no-read and --loose-evidence on).
 Prints "ok: MODE NAME" or why not, per scenario; exits 1 if any failed,
 naming them.
 """
@@ -49,8 +49,8 @@ def passes(mod, args):
 
 def main():
     args = sys.argv[1:]
-    no_read = ["--no-read"] if "--no-read" in args else []
-    args = [a for a in args if a != "--no-read"]
+    no_read = [a for a in args if a in ("--no-read", "--loose-evidence")]
+    args = [a for a in args if a not in ("--no-read", "--loose-evidence")]
     if len(args) < 3:
         sys.exit(__doc__)
     mode, trace, failed = args[0], args[1], []

@@ -6,9 +6,13 @@
 #  - the trace is well formed, nothing lost or incomplete (check_records.py);
 #  - per run, what the workload printed after its "# sync" line: its calls
 #    in order, exact counts with its "$optional" ones (expect.py --exact),
-#    exactly its warnings with their evidence and time (warnings.py --pid),
-#    in one process (tests/vm/check_scenarios.py);
-#  - --sets of the hung and forever runs, text and JSON (sets_check.py).
+#    exactly its warnings (warnings.py --pid --loose-evidence: evidence
+#    and time are held to on the host; under emulation what a look at the
+#    attach finds depends on where the program was in its loop), in one
+#    process (tests/vm/check_scenarios.py);
+#  - --sets of the hung and forever runs, text and JSON (sets_check.py
+#    --stuck-may-miss: the snapshot may catch a program between two waits
+#    of its loop; a false mark still fails).
 # Every check runs; the judge fails at the end naming those that failed.
 
 # run_id MODE NAME [ARGS]: as tests/vm/lib/attach-record.sh names a run.
@@ -34,9 +38,9 @@ judge_attach() {
 	[ -z "$failed" ] || fail "workloads failed:$failed"
 	ran attach
 	check_records "$R/attach.json" --no-loss --pids "${pids#,}" || bad+=("malformed trace")
-	python3 "$ROOT/tests/vm/check_scenarios.py" attach "$R/attach.json" "${pairs[@]}" "$@" ||
+	python3 "$ROOT/tests/vm/check_scenarios.py" attach "$R/attach.json" "${pairs[@]}" --loose-evidence "$@" ||
 		bad+=("runs held to their expectations, see above")
-	python3 "$ROOT/tests/sets_check.py" "$R/sets.json" "$R/sets.txt" "${held[@]}" ||
+	python3 "$ROOT/tests/sets_check.py" --stuck-may-miss "$R/sets.json" "$R/sets.txt" "${held[@]}" ||
 		bad+=("--sets")
 	[ ${#bad[@]} -eq 0 ] || fail "$backend: $(printf '%s; ' "${bad[@]}")"
 	echo "ok: $(wc -l <"$R/runs") runs attached, backend $backend"
