@@ -50,7 +50,7 @@ for b in $backends; do
 	"$ET" --json --backend=$b -o "$out" -p "$pid" 2>"$out.err" &
 	tpid=$!
 	wait_start "$out" "$tpid"
-	wait_attached "$out.err" "$pid"
+	wait_attached "$out.err" "$pid" "$tpid"
 	echo x >"/proc/$pid/fd/$wfd"
 	wait "$wpid"
 	echo $? >"$T/blocked-$b.wrc"

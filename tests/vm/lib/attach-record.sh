@@ -51,11 +51,11 @@ attach_record() {
 	"$ET" --json --backend="$1" --confirm="$ATTACH_CONFIRM_MS" -o "$T/attach.json" \
 		-p "${pids#,}" 2>"$T/attach.err" &
 	tpid=$!
-	wait_start "$T/attach.json"
+	wait_start "$T/attach.json" "$tpid"
 	# The start record comes before the attaches; each is said on stderr
 	# once done (a wait the trigger ends must still be in progress).
 	for wpid in $(echo "${pids#,}" | tr , ' '); do
-		wait_attached "$T/attach.err" "$wpid"
+		wait_attached "$T/attach.err" "$wpid" "$tpid"
 	done
 	# All at once, names made beforehand: a process per run takes a tenth
 	# of a second under TCG, and the last go would come seconds after the
@@ -69,4 +69,5 @@ attach_record() {
 	done <"$T/runs"
 	wait "$tpid"
 	echo $? >"$T/attach.rc"
+	[ "$(cat "$T/attach.rc")" = 0 ] || skip_unavailable "$T/attach.err" "$1"
 }

@@ -41,7 +41,7 @@ diag_launch() {
 # all let go at once.  Records attach.json, attach.err, attach.rc and per
 # scenario NAME.attach.out (its stdout and stderr), .pid and .rc.
 diag_attach() {
-	local name args id pids="" tpid
+	local name args id pids="" tpid wpid
 	need_et
 	while read -r name args; do
 		id=$(scen_id "$name" $args)
@@ -58,7 +58,7 @@ diag_attach() {
 	tpid=$!
 	wait_start "$T/attach.json" "$tpid"
 	for wpid in $(echo "${pids#,}" | tr , ' '); do
-		wait_attached "$T/attach.err" "$wpid"
+		wait_attached "$T/attach.err" "$wpid" "$tpid"
 	done
 	while read -r name args; do touch "$T/$(scen_id "$name" $args).sync.go"; done <"$T/scenarios"
 	while read -r name args; do

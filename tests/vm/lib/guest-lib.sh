@@ -70,11 +70,13 @@ wait_start() {
 	done
 }
 
-# wait_attached ERR PID: until epolltrace said on stderr (ERR) that it
-# attached to PID (60 s at most): the start record comes before that.
+# wait_attached ERR PID [TPID]: until epolltrace (TPID, if given, while
+# it runs) said on stderr (ERR) that it attached to PID (60 s at most):
+# the start record comes before that.
 wait_attached() {
 	local i=0
 	while ! grep -q "^epolltrace: Process $2 attached\$" "$1" 2>/dev/null && [ $i -lt 1200 ]; do
+		[ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null && return
 		sleep 0.05; i=$((i + 1))
 	done
 }
@@ -95,7 +97,7 @@ attach() {
 	"$ET" --json --backend="$backend" -o "$T/$name.json" -p "$wpid" 2>"$T/$name.err" &
 	tpid=$!
 	wait_start "$T/$name.json" "$tpid"
-	wait_attached "$T/$name.err" "$wpid"
+	wait_attached "$T/$name.err" "$wpid" "$tpid"
 	touch "$T/$name.sync.go"
 	wait "$wpid"
 	echo $? >"$T/$name.wrc"
