@@ -10,8 +10,12 @@
 # epolltrace gets --confirm $ATTACH_CONFIRM_MS and the
 # workloads expect their warnings within it and $ATTACH_SLACK_MS of the
 # start record (WL_CONFIRM_MS, WL_ATTACH_SLACK_MS: tools/scenario.h).
+# The go comes once the last workload is attached, seconds after the
+# first (arm64 most): a correct program that holds input on its own queue
+# until a little after its go (scen_ok_own_queue) holds it that much
+# longer after its own attach, which the window must cover.
 
-ATTACH_CONFIRM_MS=2000
+ATTACH_CONFIRM_MS=5000
 ATTACH_SLACK_MS=3000
 # Starting every workload, two --sets and the attach take minutes under
 # TCG on a busy host: each workload waits this long for its go.
