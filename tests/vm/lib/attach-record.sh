@@ -5,17 +5,14 @@
 # started at once, each held at its attach point (WL_ATTACH, WL_SYNC:
 # asleep in epoll_wait after its bug fired, or in the wait its trigger
 # will end), epolltrace --sets taken of the hung ones in text and JSON,
-# then one epolltrace -p attached to all of them, and all let go.
+# then one epolltrace -p attached to all of them, each let go once
+# epolltrace says it is attached.
 # The VM is slow (and stalls for a second at times when the host is busy):
 # epolltrace gets --confirm $ATTACH_CONFIRM_MS and the
 # workloads expect their warnings within it and $ATTACH_SLACK_MS of the
 # start record (WL_CONFIRM_MS, WL_ATTACH_SLACK_MS: tools/scenario.h).
-# The go comes once the last workload is attached, seconds after the
-# first (arm64 most): a correct program that holds input on its own queue
-# until a little after its go (scen_ok_own_queue) holds it that much
-# longer after its own attach, which the window must cover.
 
-ATTACH_CONFIRM_MS=5000
+ATTACH_CONFIRM_MS=2000
 ATTACH_SLACK_MS=3000
 # Starting every workload, two --sets and the attach take minutes under
 # TCG on a busy host: each workload waits this long for its go.
@@ -33,11 +30,10 @@ run_id() { echo "$*" | tr ' ' _; }
 # stderr), ID.pid, ID.rc; sets.txt, sets.json (--sets of the hung and
 # forever runs); attach.json, attach.err, attach.rc.
 attach_record() {
-	local mode name args id pids="" held="" gos="" tpid wpid
+	local mode name args id pids="" held="" tpid
 	need_et
 	while read -r mode name args; do
 		id=$(run_id "$mode" "$name" $args)
-		gos="$gos $T/$id.sync.go"
 		rm -f "$T/$id.sync.ready" "$T/$id.sync.go"
 		WL_ATTACH=$mode WL_SYNC=$T/$id.sync WL_CONFIRM_MS=$ATTACH_CONFIRM_MS \
 			WL_ATTACH_SLACK_MS=$ATTACH_SLACK_MS WL_GO_WAIT_MS=$ATTACH_GO_WAIT_MS \
@@ -56,16 +52,16 @@ attach_record() {
 		-p "${pids#,}" 2>"$T/attach.err" &
 	tpid=$!
 	wait_start "$T/attach.json" "$tpid"
-	# The start record comes before the attaches; each is said on stderr
-	# once done (a wait the trigger ends must still be in progress).
-	for wpid in $(echo "${pids#,}" | tr , ' '); do
-		wait_attached "$T/attach.err" "$wpid" "$tpid"
-	done
-	# All at once, names made beforehand: a process per run takes a tenth
-	# of a second under TCG, and the last go would come seconds after the
-	# attach.
-	# shellcheck disable=SC2086
-	touch $gos
+	# The start record comes before the attaches: each is said on stderr
+	# once done, and its workload let go then (a wait the trigger ends
+	# must still be in progress; a correct program that holds input on
+	# its own queue until a little after its go must not hold it long
+	# after its attach).
+	while read -r mode name args; do
+		id=$(run_id "$mode" "$name" $args)
+		wait_attached "$T/attach.err" "$(cat "$T/$id.pid")" "$tpid"
+		touch "$T/$id.sync.go"
+	done <"$T/runs"
 	while read -r mode name args; do
 		id=$(run_id "$mode" "$name" $args)
 		wait "$(cat "$T/$id.pid")"
