@@ -35,6 +35,7 @@
 #include "procs.h"
 #include "render.h"
 #include "targets.h"
+#include "xgrow.h"
 
 #define TOP_SETS 10		/* the biggest sets shown */
 #define TOP_RANK 10		/* processes named per ranking */
@@ -113,17 +114,6 @@ struct census {
 	size_t nusers, users_cap;
 };
 
-static void *grow(void *p, size_t *cap, size_t size)
-{
-	*cap = *cap ? *cap * 2 : 64;
-	p = realloc(p, *cap * size);
-	if (!p) {
-		fprintf(stderr, "epolltrace: out of memory\n");
-		exit(1);
-	}
-	return p;
-}
-
 /* "pipe:[1234]", "socket:[1234]": the inode number the link names. */
 static bool link_ino(const char *link, unsigned long *ino)
 {
@@ -178,7 +168,7 @@ static int read_fd_table(struct scanner *sc, DIR **dirp)
 		e.anon = !strncmp(link, "anon_inode:", 11);
 		nepoll += e.epoll;
 		if (sc->nfds == sc->fds_cap)
-			sc->fds = grow(sc->fds, &sc->fds_cap, sizeof(*sc->fds));
+			sc->fds = xgrow(sc->fds, &sc->fds_cap, sizeof(*sc->fds));
 		if (sc->nfds && sc->fds[sc->nfds - 1].fd > e.fd)
 			sorted = false;
 		sc->fds[sc->nfds++] = e;
@@ -252,7 +242,7 @@ static void on_item(uint32_t pid, int epfd, const struct scanned_item *it, void 
 		set->oneshot_disarmed++;
 	if (stale) {
 		if (p->nstale == sc->stale_cap)
-			p->stale = grow(p->stale, &sc->stale_cap, sizeof(*p->stale));
+			p->stale = xgrow(p->stale, &sc->stale_cap, sizeof(*p->stale));
 		p->stale[p->nstale++] = (struct stale_item){ epfd, it->tfd, stale };
 	}
 }
@@ -263,7 +253,7 @@ static void on_set(uint32_t pid, int epfd, void *arg)
 	struct proc_found *p = sc->p;
 
 	if (p->nsets == sc->sets_cap) {
-		p->sets = grow(p->sets, &sc->sets_cap, sizeof(*p->sets));
+		p->sets = xgrow(p->sets, &sc->sets_cap, sizeof(*p->sets));
 		p->sigs = realloc(p->sigs, sc->sets_cap * sizeof(*p->sigs));
 		if (!p->sigs) {
 			fprintf(stderr, "epolltrace: out of memory\n");
@@ -280,7 +270,7 @@ static struct census_user *user_of(struct census *c, unsigned int uid)
 		if (c->users[i].uid == uid)
 			return &c->users[i];
 	if (c->nusers == c->users_cap)
-		c->users = grow(c->users, &c->users_cap, sizeof(*c->users));
+		c->users = xgrow(c->users, &c->users_cap, sizeof(*c->users));
 	c->users[c->nusers] = (struct census_user){ .uid = uid };
 	return &c->users[c->nusers++];
 }
@@ -580,7 +570,7 @@ static void list_pid(uint32_t pid, void *arg)
 	struct census *c = arg;
 
 	if (c->nprocs == c->procs_cap)
-		c->procs = grow(c->procs, &c->procs_cap, sizeof(*c->procs));
+		c->procs = xgrow(c->procs, &c->procs_cap, sizeof(*c->procs));
 	c->procs[c->nprocs++] = (struct proc_found){ .pid = pid };
 }
 

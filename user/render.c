@@ -3,6 +3,7 @@
 #include <string.h>
 #include "clock.h"
 #include "epoll_state.h"
+#include "epolltrace.h"
 #include "render.h"
 #include "selection.h"
 #include "sink.h"
@@ -109,4 +110,14 @@ const char *render_comm(const struct renderer *r, const struct event *ev)
 void render_emit(struct renderer *r)
 {
 	sink_record(r->out, &r->line);
+}
+
+const char *render_source_name(int source)
+{
+	switch (source) {
+	case RS_EP_POLL_CALLBACK: return "ep_poll_callback";
+	case RS_SK_DATA_READY: return "sk_data_ready";
+	case RS_RDLIST: return "rdllist";
+	default: return "?";
+	}
 }

@@ -80,5 +80,8 @@ void render_free(struct renderer *r);
  * written out whole. */
 uint64_t render_since_start_us(const struct renderer *r, uint64_t ts_ns);
 const char *render_comm(const struct renderer *r, const struct event *ev);
+/* Where a readiness record came from (enum ready_source): its name, the
+ * same in every format. */
+const char *render_source_name(int source);
 void render_emit(struct renderer *r);
 #endif

@@ -198,16 +198,6 @@ static void print_close(struct renderer *r, const struct event *ev)
 	finish(r);
 }
 
-static const char *source_name(int s)
-{
-	switch (s) {
-	case RS_EP_POLL_CALLBACK: return "ep_poll_callback";
-	case RS_SK_DATA_READY: return "sk_data_ready";
-	case RS_RDLIST: return "rdllist";
-	default: return "?";
-	}
-}
-
 static void print_ready(struct renderer *r, const struct event *ev)
 {
 	const struct ready_event *e = &ev->ready;
@@ -217,7 +207,7 @@ static void print_ready(struct renderer *r, const struct event *ev)
 	json_kv_int(l, "epfd", e->epfd);
 	json_kv_int(l, "fd", e->fd);
 	json_kv_events(l, "events", e->mask);
-	json_kv_str(l, "source", source_name(e->source));
+	json_kv_str(l, "source", render_source_name(e->source));
 	json_kv_bool(l, "queued", e->flags & RF_QUEUED);
 	json_kv_bool(l, "coalesced", e->flags & RF_COALESCED);
 	json_kv_bool(l, "disarmed", e->flags & RF_DISARMED);

@@ -547,16 +547,6 @@ static void print_close(struct renderer *r, const struct event *ev)
 		end_set(r, ev->pid, c->rec->fd);
 }
 
-static const char *source_name(int s)
-{
-	switch (s) {
-	case RS_EP_POLL_CALLBACK: return "ep_poll_callback";
-	case RS_SK_DATA_READY: return "sk_data_ready";
-	case RS_RDLIST: return "rdllist";
-	default: return "?";
-	}
-}
-
 /* Each readiness callback, the ones that found the item queued already
  * too; those that queue (or found queued) an item start an arrow to the
  * wait that delivers it. */
@@ -569,7 +559,7 @@ static void print_ready(struct renderer *r, const struct event *ev)
 	uint64_t drawn = ft->last_ns;
 
 	json_kv_events(l, "events", e->mask);
-	json_kv_str(l, "source", source_name(e->source));
+	json_kv_str(l, "source", render_source_name(e->source));
 	json_kv_bool(l, "queued", e->flags & RF_QUEUED);
 	json_kv_bool(l, "coalesced", e->flags & RF_COALESCED);
 	json_kv_bool(l, "disarmed", e->flags & RF_DISARMED);

@@ -241,16 +241,6 @@ static void print_close(struct renderer *r, const struct event *ev)
 	render_emit(r);
 }
 
-static const char *source_name(int s)
-{
-	switch (s) {
-	case RS_EP_POLL_CALLBACK: return "ep_poll_callback";
-	case RS_SK_DATA_READY: return "sk_data_ready";
-	case RS_RDLIST: return "rdllist";
-	default: return "?";
-	}
-}
-
 /* A callback that only found the item queued already is not a line of
  * its own: the wait that delivers the item counts it (print_wait). */
 static void print_ready(struct renderer *r, const struct event *ev)
@@ -281,7 +271,7 @@ static void print_ready(struct renderer *r, const struct event *ev)
 	if (e->flags & RF_WOKE)
 		line_str(l, ", wakes waiter");
 	line_append(l, " [", 2);
-	line_str(l, source_name(e->source));
+	line_str(l, render_source_name(e->source));
 	line_append(l, "]", 1);
 	render_emit(r);
 }

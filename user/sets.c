@@ -18,6 +18,7 @@
 #include "render.h"
 #include "sets.h"
 #include "threads.h"
+#include "xgrow.h"
 
 #define BLOCKED_MAX 256
 
@@ -39,23 +40,12 @@ struct sets_ctx {
 	size_t n, cap;
 };
 
-static void *grow(void *p, size_t *cap, size_t size)
-{
-	*cap = *cap ? *cap * 2 : 256;
-	p = realloc(p, *cap * size);
-	if (!p) {
-		fprintf(stderr, "epolltrace: out of memory\n");
-		exit(1);
-	}
-	return p;
-}
-
 static void on_set(uint32_t pid, int epfd, void *arg)
 {
 	struct sets_ctx *c = arg;
 
 	if (c->nsets == c->epfds_cap)
-		c->epfds = grow(c->epfds, &c->epfds_cap, sizeof(*c->epfds));
+		c->epfds = xgrow(c->epfds, &c->epfds_cap, sizeof(*c->epfds));
 	c->epfds[c->nsets++] = epfd;
 }
 
@@ -64,7 +54,7 @@ static void on_item(uint32_t pid, int epfd, const struct scanned_item *it, void 
 	struct sets_ctx *c = arg;
 
 	if (c->n == c->cap)
-		c->items = grow(c->items, &c->cap, sizeof(*c->items));
+		c->items = xgrow(c->items, &c->cap, sizeof(*c->items));
 	c->items[c->n++] = (struct probed_item){ .epfd = epfd, .it = *it };
 }
 
