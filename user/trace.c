@@ -20,6 +20,7 @@
 #include "trace.h"
 #include "tracer.h"
 #include "verdict.h"
+#include "xgrow.h"
 
 /* How often the loop wakes when nothing comes, checks that the traced
  * processes live, and flushes a trace written to a file. */
@@ -61,7 +62,10 @@ struct trace {
 	uint32_t pids[MAX_PIDS];
 	int npids;
 	struct target target;	/* -a, --cgroup, --comm; mode TM_PIDS: none */
-	int joined_at_start;	/* ...its processes with epoll sets then */
+	/* ...its processes with epoll sets then, found once for the start
+	 * record (which comes first) and attached after it */
+	uint32_t *at_start;
+	size_t nat_start, at_start_cap;
 	uint64_t last_sweep_ns;
 };
 
@@ -101,23 +105,31 @@ static void check_liveness(struct trace *tr)
 /* ---- a target: processes that join by themselves ------------------------ */
 
 /* At the start, the processes of the target that hold epoll sets are
- * attached as with -p; the others join at their first epoll call. */
-static void join_at_start(uint32_t pid, void *arg)
+ * attached as with -p (after the start record, which counts them); the
+ * others join at their first epoll call. */
+static void find_at_start(uint32_t pid, void *arg)
 {
 	struct trace *tr = arg;
 
-	if (proc_has_epoll(pid) && records_room_for(&tr->records, pid) &&
-	    attach_pid(&tr->records, &tr->tracer, pid, false) == 0)
-		verdict_check_access(&tr->verdicts, pid, monotonic_ns());
+	if (!proc_has_epoll(pid))
+		return;
+	if (tr->nat_start == tr->at_start_cap)
+		tr->at_start = xgrow(tr->at_start, &tr->at_start_cap, sizeof(*tr->at_start));
+	tr->at_start[tr->nat_start++] = pid;
 }
 
-/* Counted for the start record, which comes before the attaches. */
-static void count_at_start(uint32_t pid, void *arg)
+static void join_at_start(struct trace *tr)
 {
-	struct trace *tr = arg;
+	for (size_t i = 0; i < tr->nat_start; i++) {
+		uint32_t pid = tr->at_start[i];
 
-	if (proc_has_epoll(pid))
-		tr->joined_at_start++;
+		if (records_room_for(&tr->records, pid) &&
+		    attach_pid(&tr->records, &tr->tracer, pid, false) == 0)
+			verdict_check_access(&tr->verdicts, pid, monotonic_ns());
+	}
+	free(tr->at_start);
+	tr->at_start = NULL;
+	tr->nat_start = tr->at_start_cap = 0;
 }
 
 /* Processes that joined by themselves since the last batch: what they
@@ -229,7 +241,7 @@ static void say_start(struct trace *tr)
 		.pids = tr->pids, .npids = tr->npids,
 		.target = tr->target.mode == TM_PIDS ? NULL :
 			  target_describe(&tr->target, target, sizeof(target)),
-		.nattached_pids = tr->joined_at_start,
+		.nattached_pids = (int)tr->nat_start,
 	};
 	render(&tr->out, &ev);
 }
@@ -364,7 +376,7 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err,
 	/* The start record first: attaching may already say something (a
 	 * runtime recognised, an item found stuck). */
 	if (tr.target.mode != TM_PIDS)
-		target_each(&tr.target, count_at_start, &tr);
+		target_each(&tr.target, find_at_start, &tr);
 	say_start(&tr);
 	for (int i = 0; i < tr.npids && tr.child.pid <= 0; i++) {
 		if (attach_pid(&tr.records, &tr.tracer, tr.pids[i], true)) {
@@ -378,7 +390,7 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err,
 			fprintf(stderr, "epolltrace: Process %u attached\n", tr.pids[i]);
 	}
 	if (tr.target.mode != TM_PIDS) {
-		target_each(&tr.target, join_at_start, &tr);
+		join_at_start(&tr);
 		tr.last_sweep_ns = monotonic_ns();
 	}
 	if (tr.child.pid > 0) {
