@@ -20,6 +20,9 @@ const volatile bool follow_forks;
 const volatile bool summary_only;	/* -c: count in maps, ship no per-call records */
 const volatile bool rdlist_snapshots;	/* tracepoint backend: ready list at waits */
 const volatile __u64 wakeup_bytes = 256 * 1024;
+/* Readiness is not shown (-q, -e '!ready'): a wakeup that queues an item
+ * for the next wait is shipped only for the processes in edge_pids. */
+const volatile bool ready_for_verdicts_only;
 /* The address of ep_poll_callback (from /proc/kallsyms), to tell epoll's
  * entries among a socket's waiters; 0: unknown. */
 const volatile __u64 ep_poll_callback_addr;
@@ -271,6 +274,28 @@ __u64 owners_gen = 1;
 
 /* Set by user space once sk_data_ready is attached. */
 bool sk_readiness_hooked;
+
+/* ready_for_verdicts_only: the processes with an item under suspicion
+ * (suspect, held back or warned), whose every new edge user space must
+ * see, the edge that clears or retracts it.  Any other queued item is
+ * delivered by a wait, which tells user space what the edge would have.
+ * edge_pids_wanted: its entries (the lookup is skipped at 0); every pid
+ * when it is full. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, EDGE_PIDS_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} edge_pids SEC(".maps");
+__u32 edge_pids_wanted;
+bool edge_pids_full;
+
+static __always_inline bool edges_wanted(__u32 pid)
+{
+	if (!ready_for_verdicts_only || edge_pids_full)
+		return true;
+	return edge_pids_wanted && bpf_map_lookup_elem(&edge_pids, &pid);
+}
 
 /* Epoll instances whose readiness sk_data_ready does not tell in full:
  * they hold an fd that is not a socket, or a socket watched for EPOLLOUT
@@ -1632,6 +1657,8 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 		count_ready(owner, f.fd);
 		return true;
 	}
+	if ((flags & (RF_COALESCED | RF_QUEUED)) && !edges_wanted(owner->pid))
+		return true;
 	if (!kernel_list_empty(&f.ep->wq.head))
 		flags |= RF_WOKE;
 	/* What an ET or ONESHOT socket holds at its edge: a missed-edge

@@ -37,6 +37,8 @@ enum target_mode {
 	TM_CGROUP,	/* --cgroup: the processes of a cgroup v2 subtree */
 	TM_COMM,	/* --comm: processes by name */
 };
+/* Processes whose every edge is shipped when readiness is not shown. */
+#define EDGE_PIDS_MAX 4096
 /* Waiters looked at on one socket's wait queue (epoll's and others). */
 #define SOCK_WAITERS_MAX 12
 

@@ -72,6 +72,17 @@ run_scenario() {
 	grep -q '^{' "$T/attach.after-sync" || fail "attach: the workload printed nothing after its sync point"
 	check_trace attach "$T/attach.json" "$T/attach.after-sync" --pids "$(cat "$T/attach.ready")"
 
+	# -q: readiness is not shown, so the kernel side ships only the edges
+	# of processes with an item under suspicion; the verdicts must not
+	# change (the edge's queue figures may be missing from the evidence).
+	echo "== $name: launch, quiet"
+	launch_run quiet "$T/quiet.json" -q -e notes -- "$wl" "$@"
+	grep -q '"readiness for verdicts only"' "$T/quiet.json" ||
+		fail "quiet: the start record does not say readiness is shipped for verdicts only"
+	python3 "$ROOT/tests/warnings.py" "$T/quiet.json" "$T/quiet.expect" --no-read ||
+		fail "quiet: wrong warnings"
+	check_records "$T/quiet.json" --no-loss || fail "quiet: malformed trace"
+
 	echo "== $name: launch, text"
 	timeout 60 "$ET" -o "$T/text.out" -- "$wl" "$@" >"$T/text.expect" 2>"$T/text.err"
 	rc=$?

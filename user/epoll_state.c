@@ -277,12 +277,19 @@ static bool is_suspect(uint8_t state)
 	return state == SUS_SUSPECT || state == SUS_HELD_BACK;
 }
 
+static bool is_edge_watched(uint8_t state)
+{
+	return is_suspect(state) || state == SUS_WARNED;
+}
+
 void reg_set_suspicion(struct epset *s, struct reg *r, uint8_t state)
 {
 	if ((r->sus.state == SUS_NONE) != (state == SUS_NONE))
 		s->open_suspicions += state == SUS_NONE ? -1 : 1;
 	if (is_suspect(r->sus.state) != is_suspect(state))
 		s->suspects += is_suspect(state) ? 1 : -1;
+	if (is_edge_watched(r->sus.state) != is_edge_watched(state))
+		s->edge_watched += is_edge_watched(state) ? 1 : -1;
 	r->sus.state = state;
 }
 

@@ -59,6 +59,10 @@ struct epset {
 	bool inherited;		/* copied at a fork and not used by this process since */
 	size_t open_suspicions;	/* items whose sus.state is not SUS_NONE */
 	size_t suspects;	/* ...that are SUS_SUSPECT or SUS_HELD_BACK */
+	size_t edge_watched;	/* ...that are suspect or warned: their next edge
+				 * clears or retracts, so it must be seen */
+	bool edges_asked;	/* the kernel side was asked for this set's edges
+				 * (verdict.c: struct proc_verdicts.sets_asking_edges) */
 	/* counters */
 	uint64_t waits, empty_waits, wait_total_ns, wait_max_ns, delivered, warnings;
 };

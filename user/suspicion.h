@@ -82,5 +82,9 @@ struct proc_verdicts {
 	uint64_t last_hangup_ns;
 	/* Its fds cannot be copied (no ptrace access): said once. */
 	bool checks_off_said;
+	/* Its sets with edge_watched items the kernel side was told of: while
+	 * any, every edge of its items is shipped, even with readiness not
+	 * shown (tracer_want_edges). */
+	uint32_t sets_asking_edges;
 };
 #endif

@@ -306,6 +306,7 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	set_target(skel, t->target);
 	skel->rodata->summary_only = t->opts->summary;
 	skel->rodata->rdlist_snapshots = b == BK_TRACEPOINT;
+	skel->rodata->ready_for_verdicts_only = t->ready_for_verdicts_only;
 	skel->rodata->wakeup_bytes = (uint64_t)t->opts->ringbuf_kb * 1024 / RINGBUF_WAKEUP_SHARE;
 	if (b == BK_TRACEPOINT)
 		skel->rodata->ep_poll_callback_addr = kernel_symbol_address("ep_poll_callback");
@@ -349,6 +350,8 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 		note_attached(t, "ready list at epoll_wait");
 		break;
 	}
+	if (t->ready_for_verdicts_only)
+		note_attached(t, READY_FOR_VERDICTS_ONLY);
 	if (attach_one(t, skel->progs.on_fork, "raw_tp:sched_process_fork", why, len) ||
 	    attach_one(t, skel->progs.on_exit, "raw_tp:sched_process_exit", why, len) ||
 	    (t->target->mode == TM_COMM &&
@@ -400,6 +403,13 @@ int tracer_start(struct tracer *t, const struct options *o, const struct target 
 		fprintf(stderr, "epolltrace: the kernel takes no BPF compare-and-swap: "
 			"calls in progress are kept in a hash\n");
 	t->bpf_loop = libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT, BPF_FUNC_loop, NULL) == 1;
+	/* Readiness nobody will see: ship what the verdicts need (-c counts
+	 * its own; --perfetto draws every wakeup). */
+	t->ready_for_verdicts_only = !opts->summary && !opts->perfetto &&
+				     !selection_shows_kind(&opts->select, SHOW_READY);
+	if (opts->verbose && t->ready_for_verdicts_only)
+		fprintf(stderr, "epolltrace: readiness is not shown: a wakeup that queues an "
+			"item is shipped only for processes with an item under suspicion\n");
 	if (opts->verbose && !t->bpf_loop)
 		fprintf(stderr, "epolltrace: the kernel has no bpf_loop: -c counts up to %u "
 			"events of a wait\n", (unsigned)WAIT_CHUNK);
@@ -604,6 +614,25 @@ void tracer_forget_pid(struct tracer *t, uint32_t pid)
 			bpf_map_delete_elem(snaps, &gone[i]);
 		}
 	} while (n == cap);
+	tracer_want_edges(t, pid, false);
+}
+
+void tracer_want_edges(struct tracer *t, uint32_t pid, bool on)
+{
+	int map = bpf_map__fd(t->skel->maps.edge_pids);
+	uint8_t yes = 1;
+
+	if (!t->ready_for_verdicts_only)
+		return;
+	if (!on) {
+		if (bpf_map_delete_elem(map, &pid) == 0)
+			__atomic_sub_fetch(&t->skel->bss->edge_pids_wanted, 1, __ATOMIC_SEQ_CST);
+		return;
+	}
+	if (bpf_map_update_elem(map, &pid, &yes, BPF_NOEXIST) == 0)
+		__atomic_add_fetch(&t->skel->bss->edge_pids_wanted, 1, __ATOMIC_SEQ_CST);
+	else if (errno != EEXIST)	/* full: every process's edges from now on */
+		__atomic_store_n(&t->skel->bss->edge_pids_full, true, __ATOMIC_SEQ_CST);
 }
 
 void tracer_untrace_all(struct tracer *t)

@@ -9,7 +9,10 @@
 struct epolltrace_bpf;
 struct target;
 
-#define TRACER_MAX_ATTACHED 8
+#define TRACER_MAX_ATTACHED 10
+
+/* In the header's list of what is attached when readiness is not shown. */
+#define READY_FOR_VERDICTS_ONLY "readiness for verdicts only"
 
 struct tracer {
 	const struct options *opts;
@@ -19,6 +22,9 @@ struct tracer {
 	bool syscall_tracepoints;	/* per-syscall tracepoints, else raw sys_enter/exit */
 	bool bpf_cas;			/* the verifier takes BPF compare-and-swap (5.12+) */
 	bool bpf_loop;			/* the kernel has the bpf_loop helper (5.17+) */
+	/* Readiness is not shown: a wakeup that queues an item is shipped
+	 * only for the processes tracer_want_edges() names. */
+	bool ready_for_verdicts_only;
 	/* What is attached, in order ("fentry:ep_poll_callback", ...,
 	 * "tracepoint:syscalls (7 syscalls)"), for the header. */
 	const char *attached[TRACER_MAX_ATTACHED];
@@ -68,6 +74,9 @@ int tracer_ready_list(struct tracer *t, int pidfd, int epfd, struct ready_list_a
  * 0, -ENOTSOCK, or -errno. */
 int tracer_sock_info(struct tracer *t, int pidfd, int fd, struct sock_info *out);
 void tracer_forget_pid(struct tracer *t, uint32_t pid);
+/* Readiness not shown (t->ready_for_verdicts_only): ship every wakeup of
+ * pid's items (on), or again only those that find no item queued. */
+void tracer_want_edges(struct tracer *t, uint32_t pid, bool on);
 /* Trace no process any more, and let none join (the programs stay
  * attached but send nothing new): what is in the ring buffer then is all
  * there is. */

@@ -466,6 +466,33 @@ out:
 
 /* ---- the steps ------------------------------------------------------------------ */
 
+/* With readiness not shown (-q, -e '!ready') the kernel side ships a
+ * wakeup that queues an item only for the processes asked for
+ * (tracer_want_edges): those with an item whose next edge would clear
+ * its suspicion or retract its warning.  Any other queued item reaches
+ * a wait, and its delivery tells what the edge would have.  Asked at
+ * once when such an item appears; let go at the tick after the last one
+ * is gone (edges shipped meanwhile are only more than needed). */
+static void sync_edges(struct verdicts *v, struct epset *s)
+{
+	bool want = s->edge_watched > 0;
+	struct proc_verdicts *pv;
+
+	if (want == s->edges_asked || !v->tracer || !s->proc)
+		return;
+	pv = &s->proc->verdicts;
+	s->edges_asked = want;
+	if (want ? pv->sets_asking_edges++ == 0 : --pv->sets_asking_edges == 0)
+		tracer_want_edges(v->tracer, s->pid, want);
+}
+
+/* Into a state whose next edge must be seen. */
+static void watch_state(struct verdicts *v, struct epset *s, struct reg *r, uint8_t state)
+{
+	reg_set_suspicion(s, r, state);
+	sync_edges(v, s);
+}
+
 static void forget(struct epset *s, struct reg *r)
 {
 	struct suspicion *u = &r->sus;
@@ -604,7 +631,7 @@ static void warn_stuck(struct verdicts *v, struct epset *s, struct reg *r, const
 	u->warning_id = w.id;
 	u->warned_ns = now;
 	u->next_look_ns = now + SLOW_LOOK_NS;
-	reg_set_suspicion(s, r, SUS_WARNED);
+	watch_state(v, s, r, SUS_WARNED);
 }
 
 /* The program took the input on its own: whatever was suspected is not
@@ -693,7 +720,7 @@ static void become_suspect(struct verdicts *v, struct epset *s, struct reg *r,
 	u->next_look_ns = now + TICK_NS;
 	u->delivered_at_suspect = s->delivered;
 	u->waits_at_suspect = s->wait_seq;
-	reg_set_suspicion(s, r, SUS_SUSPECT);
+	watch_state(v, s, r, SUS_SUSPECT);
 	look_for_runtime(v, s->pid, now, 2);
 	if (v->cfg.verbose && u->at_attach)
 		note(v, now, s->pid, "suspect", s->epfd, r->fd, NULL,
@@ -724,7 +751,7 @@ static void hold_back(struct verdicts *v, struct epset *s, struct reg *r, struct
 		return;
 	if (held) {
 		u->held_by_fd = p->verdicts.held_by_fd;
-		reg_set_suspicion(s, r, SUS_HELD_BACK);
+		watch_state(v, s, r, SUS_HELD_BACK);
 		if (v->cfg.verbose)
 			note(v, now, s->pid, "held_back", s->epfd, r->fd, NULL,
 			     "fd %s of epoll %d is held back: the program waits for EPOLLOUT on fd %s "
@@ -738,7 +765,7 @@ static void hold_back(struct verdicts *v, struct epset *s, struct reg *r, struct
 	u->suspect_ns = now;
 	u->deadline_ns = current_deadline(s);
 	u->delivered_at_suspect = s->delivered;
-	reg_set_suspicion(s, r, SUS_SUSPECT);
+	watch_state(v, s, r, SUS_SUSPECT);
 	if (v->cfg.verbose)
 		note(v, now, s->pid, "released", s->epfd, r->fd, NULL,
 		     "fd %s of epoll %d is no longer held back: fd %d can be written again.",
@@ -853,6 +880,7 @@ static void collect_due(struct epset *s, void *arg)
 	uint64_t k;
 	void *val;
 
+	sync_edges(v, s);
 	if (!s->open_suspicions)
 		return;
 	p = proc_find(v->st, s->pid);
