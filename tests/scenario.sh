@@ -6,8 +6,10 @@
 # [ARGS].  Also sourced (after tests/lib.sh) by tests/host/diag_*.sh that
 # need more.
 # run_scenario NAME [ARGS]: run the workload tools/scen_NAME.c under
-# epolltrace three times -- launch mode with --json, attach mode (-p after
-# the workload's registrations), launch mode with text output -- and hold
+# epolltrace four times -- launch mode with --json, attach mode (-p after
+# the workload's registrations), launch mode with -q (readiness shipped
+# for the verdicts only: the same warnings), launch mode with text
+# output -- and hold
 # each trace to what the workload printed: its records in order
 # (tests/expect.py; in attach mode only those after its "# sync" line) and
 # exactly its warnings and retractions (tests/warnings.py), no more, no
