@@ -429,14 +429,6 @@ static int by_file(const void *a, const void *b, void *failed)
 	return r;
 }
 
-/* Did a start before b?  (Ties, within a clock tick: the lower pid.) */
-static bool started_before(uint32_t a, uint32_t b)
-{
-	unsigned long long ta = proc_start_time(a), tb = proc_start_time(b);
-
-	return ta < tb || (ta == tb && a < b);
-}
-
 /* One group of look-alike sets, in kcmp's order: the runs of one file. */
 static void share_runs(struct set_ref *g, size_t n)
 {
@@ -446,7 +438,7 @@ static void share_runs(struct set_ref *g, size_t n)
 		while (j < n && file_order(&g[i], &g[j]) == 0)
 			j++;
 		for (size_t k = i + 1; k < j; k++)
-			if (started_before(g[k].p->pid, g[first].p->pid))
+			if (proc_started_before(g[k].p->pid, g[first].p->pid))
 				first = k;
 		for (size_t k = i; k < j; k++)
 			if (k != first)

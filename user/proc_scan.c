@@ -70,7 +70,7 @@ bool proc_has_epoll(uint32_t pid)
 	return found;
 }
 
-int scan_epoll_sets(uint32_t pid, const struct scan_callbacks *cb)
+int each_epoll_fd(uint32_t pid, void (*fn)(uint32_t pid, int epfd, void *arg), void *arg)
 {
 	char path[64], link[64], lpath[320];
 	struct dirent *de;
@@ -83,11 +83,9 @@ int scan_epoll_sets(uint32_t pid, const struct scan_callbacks *cb)
 		return -1;
 	while ((de = readdir(d))) {
 		ssize_t n;
-		int fd;
 
 		if (de->d_name[0] == '.')
 			continue;
-		fd = atoi(de->d_name);
 		snprintf(lpath, sizeof(lpath), "%s/%s", path, de->d_name);
 		n = readlink(lpath, link, sizeof(link) - 1);
 		if (n <= 0)
@@ -96,14 +94,26 @@ int scan_epoll_sets(uint32_t pid, const struct scan_callbacks *cb)
 		if (strcmp(link, "anon_inode:[eventpoll]"))
 			continue;
 		found++;
-		if (cb->on_set)
-			cb->on_set(pid, fd, cb->arg);
-		scan_one_set(pid, fd, cb);
-		if (cb->on_set_end)
-			cb->on_set_end(pid, fd, cb->arg);
+		fn(pid, atoi(de->d_name), arg);
 	}
 	closedir(d);
 	return found;
+}
+
+static void scan_found_set(uint32_t pid, int epfd, void *arg)
+{
+	const struct scan_callbacks *cb = arg;
+
+	if (cb->on_set)
+		cb->on_set(pid, epfd, cb->arg);
+	scan_one_set(pid, epfd, cb);
+	if (cb->on_set_end)
+		cb->on_set_end(pid, epfd, cb->arg);
+}
+
+int scan_epoll_sets(uint32_t pid, const struct scan_callbacks *cb)
+{
+	return each_epoll_fd(pid, scan_found_set, (void *)cb);
 }
 
 unsigned int proc_uid(uint32_t pid)

@@ -233,3 +233,10 @@ unsigned long long proc_start_time(uint32_t pid)
 		t = ~0ull;
 	return t;
 }
+
+bool proc_started_before(uint32_t a, uint32_t b)
+{
+	unsigned long long ta = proc_start_time(a), tb = proc_start_time(b);
+
+	return ta < tb || (ta == tb && a < b);
+}

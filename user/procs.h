@@ -43,4 +43,7 @@ int same_file_of(uint32_t pid_a, int a, uint32_t pid_b, int b);
 /* When the process started (clock ticks since boot, /proc/PID/stat), or
  * ~0ull when it is gone. */
 unsigned long long proc_start_time(uint32_t pid);
+/* Did process a start before b?  (Ties, within a clock tick: the lower
+ * pid.) */
+bool proc_started_before(uint32_t a, uint32_t b);
 #endif

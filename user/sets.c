@@ -2,6 +2,8 @@
  * (/proc/PID/fdinfo), each item probed for readiness through a copy of
  * the fd, what the state tells (an edge that will never come, input held
  * back), and the user's watch count against fs.epoll.max_user_watches. */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +90,69 @@ static const char *stale_state(const struct probed_item *p)
 	if (p->gone < 0)
 		return NULL;	/* not probed: nothing known */
 	return registration_stale(!p->gone, p->it.ino, p->backlog.ino);
+}
+
+/* A set shared after a fork was filled from the fd table of the process
+ * that made it: only that one can tell whether a registration is stale
+ * (the census's rule).  The first holder is the other process with the
+ * same epoll file open that started first; 0 if this one is first, or
+ * no other holds it, or kcmp cannot tell. */
+struct holder_search {
+	uint32_t pid;
+	int epfd;
+	uint32_t first;
+};
+
+static void check_holder(uint32_t other, int fd, void *arg)
+{
+	struct holder_search *h = arg;
+
+	if (other != h->first && same_file_of(h->pid, h->epfd, other, fd) == 1 &&
+	    proc_started_before(other, h->first ? h->first : h->pid))
+		h->first = other;
+}
+
+static uint32_t first_holder(uint32_t pid, int epfd)
+{
+	struct holder_search h = { .pid = pid, .epfd = epfd };
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		uint32_t other;
+
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		other = (uint32_t)strtoul(de->d_name, NULL, 10);
+		if (other != pid)
+			each_epoll_fd(other, check_holder, &h);
+	}
+	closedir(d);
+	return h.first;
+}
+
+/* Items of set epfd that look stale here are judged by the set's first
+ * holder, when that is another process: said once, and not marked. */
+static void judge_shared(struct renderer *out, struct sets_ctx *c, int epfd)
+{
+	char message[512];
+	uint32_t first;
+	bool any = false;
+
+	for (size_t i = 0; i < c->n && !any; i++)
+		any = c->items[i].epfd == epfd && stale_state(&c->items[i]);
+	if (!any || !(first = first_holder(c->pid, epfd)))
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->items[i].epfd == epfd && stale_state(&c->items[i]))
+			c->items[i].gone = -1;	/* nothing known here */
+	snprintf(message, sizeof(message),
+		 "epoll %d of pid %u is shared with pid %u, which started first: its fds were "
+		 "registered there, so fds this process does not hold are not stale here "
+		 "(see --sets -p %u)", epfd, c->pid, first, first);
+	render_tell(out, monotonic_ns(), c->pid, "shared_set", message);
 }
 
 /* An fd the process watches for EPOLLOUT whose send side is full: it is
@@ -225,6 +290,8 @@ static int dump_pid(struct renderer *out, struct state *st, uint32_t pid)
 	else
 		for (size_t i = 0; i < c.n; i++)
 			c.items[i].gone = -1;
+	for (size_t s = 0; s < c.nsets; s++)
+		judge_shared(out, &c, c.epfds[s]);
 	holder = holder_of(&c);
 	for (size_t s = 0; s < c.nsets; s++) {
 		struct event begin = { .kind = EVK_SET_BEGIN, .ts_ns = monotonic_ns(), .pid = pid,
