@@ -26,8 +26,12 @@ int main(void)
 	sc_read(served, 16);
 	expect("\"event\":\"warning\",\"kind\":\"missed_edge\",\"epfd\":%d,\"fd\":%d,\"_left\":84",
 	       ep, served);
-	expect("\"event\":\"retracted\",\"kind\":\"missed_edge\",\"epfd\":%d,\"fd\":%d", ep, served);
-	expect("\"event\":\"note\",\"kind\":\"own_readiness\",\"epfd\":%d,\"fd\":%d", ep, served);
+	/* Told by the edge: not where sockets' edges cannot be seen (the
+	 * tracepoint backend before Linux 6.4, without sock:sk_data_ready). */
+	expect("\"event\":\"retracted\",\"kind\":\"missed_edge\",\"epfd\":%d,\"fd\":%d,"
+	       "\"_socket_edges\":true", ep, served);
+	expect("\"event\":\"note\",\"kind\":\"own_readiness\",\"epfd\":%d,\"fd\":%d,"
+	       "\"_socket_edges\":true", ep, served);
 	/* Back in epoll_wait, in turns, while epolltrace warns. */
 	sc_stall_for(ep, SC_STALL_MS);
 	sc_read(served, 10);
