@@ -43,34 +43,7 @@ const char *registration_stale(bool fd_open, unsigned long registered_ino,
 	return NULL;
 }
 
-bool proc_has_epoll(uint32_t pid)
-{
-	char path[64], link[64], lpath[320];
-	struct dirent *de;
-	bool found = false;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "/proc/%u/fd", pid);
-	d = opendir(path);
-	if (!d)
-		return false;
-	while (!found && (de = readdir(d))) {
-		ssize_t n;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(lpath, sizeof(lpath), "%s/%s", path, de->d_name);
-		n = readlink(lpath, link, sizeof(link) - 1);
-		if (n <= 0)
-			continue;
-		link[n] = 0;
-		found = !strcmp(link, "anon_inode:[eventpoll]");
-	}
-	closedir(d);
-	return found;
-}
-
-int each_epoll_fd(uint32_t pid, void (*fn)(uint32_t pid, int epfd, void *arg), void *arg)
+int each_epoll_fd(uint32_t pid, bool (*fn)(uint32_t pid, int epfd, void *arg), void *arg)
 {
 	char path[64], link[64], lpath[320];
 	struct dirent *de;
@@ -94,13 +67,24 @@ int each_epoll_fd(uint32_t pid, void (*fn)(uint32_t pid, int epfd, void *arg), v
 		if (strcmp(link, "anon_inode:[eventpoll]"))
 			continue;
 		found++;
-		fn(pid, atoi(de->d_name), arg);
+		if (!fn(pid, atoi(de->d_name), arg))
+			break;
 	}
 	closedir(d);
 	return found;
 }
 
-static void scan_found_set(uint32_t pid, int epfd, void *arg)
+static bool stop_at_first(uint32_t pid, int epfd, void *arg)
+{
+	return false;
+}
+
+bool proc_has_epoll(uint32_t pid)
+{
+	return each_epoll_fd(pid, stop_at_first, NULL) > 0;
+}
+
+static bool scan_found_set(uint32_t pid, int epfd, void *arg)
 {
 	const struct scan_callbacks *cb = arg;
 
@@ -109,6 +93,7 @@ static void scan_found_set(uint32_t pid, int epfd, void *arg)
 	scan_one_set(pid, epfd, cb);
 	if (cb->on_set_end)
 		cb->on_set_end(pid, epfd, cb->arg);
+	return true;
 }
 
 int scan_epoll_sets(uint32_t pid, const struct scan_callbacks *cb)

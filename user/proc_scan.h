@@ -29,9 +29,10 @@ const char *registration_stale(bool fd_open, unsigned long registered_ino,
 
 /* Does the process hold an epoll fd?  (Stops at the first.) */
 bool proc_has_epoll(uint32_t pid);
-/* Calls fn for each epoll fd of the process (nothing else is read);
- * returns how many, or -1 if /proc/PID/fd is unreadable. */
-int each_epoll_fd(uint32_t pid, void (*fn)(uint32_t pid, int epfd, void *arg), void *arg);
+/* Calls fn for each epoll fd of the process (nothing else is read) until
+ * it returns false; returns how many it was called for, or -1 if
+ * /proc/PID/fd is unreadable. */
+int each_epoll_fd(uint32_t pid, bool (*fn)(uint32_t pid, int epfd, void *arg), void *arg);
 /* Returns the number of epoll fds found, or -1 if /proc/PID/fd is unreadable. */
 int scan_epoll_sets(uint32_t pid, const struct scan_callbacks *cb);
 /* Items of one epoll fd only. */

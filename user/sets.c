@@ -103,13 +103,14 @@ struct holder_search {
 	uint32_t first;
 };
 
-static void check_holder(uint32_t other, int fd, void *arg)
+static bool check_holder(uint32_t other, int fd, void *arg)
 {
 	struct holder_search *h = arg;
 
 	if (other != h->first && same_file_of(h->pid, h->epfd, other, fd) == 1 &&
 	    proc_started_before(other, h->first ? h->first : h->pid))
 		h->first = other;
+	return true;
 }
 
 static uint32_t first_holder(uint32_t pid, int epfd)
