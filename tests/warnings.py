@@ -82,6 +82,13 @@ def states_amount(got, amount):
 EDGE_QUEUES_SEEN = False
 SOCKET_EDGES_SEEN = False
 
+
+def sees_socket_edges(start):
+    """Does the trace of this start record see a socket's edges (its
+    readiness callbacks, or sock:sk_data_ready, Linux 6.4+)?"""
+    return (start.get("backend") in ("fentry", "kprobe") or
+            "raw_tp:sk_data_ready" in start.get("attach", []))
+
 COMPARE = {
     "$ge": lambda w, g: g >= w,
     "$gt": lambda w, g: g > w,
@@ -166,12 +173,10 @@ def main(argv=None):
     global EDGE_QUEUES_SEEN, SOCKET_EDGES_SEEN
     records = load(args[0])
     starts = [r for r in records if r.get("event") == "start"]
-    SOCKET_EDGES_SEEN = any(r.get("backend") in ("fentry", "kprobe") or
-                            "raw_tp:sk_data_ready" in r.get("attach", []) for r in starts)
+    SOCKET_EDGES_SEEN = any(sees_socket_edges(r) for r in starts)
     # -q, -e '!ready': an edge is shipped only once its item is suspect,
     # so what the socket held at the edge before is not known.
-    EDGE_QUEUES_SEEN = any((r.get("backend") in ("fentry", "kprobe") or
-                            "raw_tp:sk_data_ready" in r.get("attach", [])) and
+    EDGE_QUEUES_SEEN = any(sees_socket_edges(r) and
                            "readiness for verdicts only" not in r.get("attach", [])
                            for r in starts)
     expected = [] if args[1] == "--none" else load(args[1])
