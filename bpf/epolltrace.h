@@ -5,10 +5,13 @@
 #define EPOLLTRACE_H
 
 #define COMM_LEN 16
-/* epoll_wait results carried by one record; larger returns are split. */
+/* epoll_wait results carried by one record; larger returns are split.
+ * The record's room is a power of two that a chunk's bytes are masked
+ * with, so it must exceed the largest chunk: arm64's 64 events of 16
+ * bytes fill 1024, which a 1024-byte room's mask would make 0. */
 #define WAIT_CHUNK 64
 #define MAX_WAIT_CHUNKS 16
-#define WAIT_ITEMS_BYTES 1024
+#define WAIT_ITEMS_BYTES 2048
 /* The caller's struct epoll_event { u32 events; u64 data; }: packed on
  * x86-64 (12 bytes, data at 4), naturally aligned elsewhere (arm64: 16
  * bytes, data at 8).  Under -target bpf the uapi header would not pack
