@@ -1244,15 +1244,30 @@ static __always_inline void count_delivery(struct deliver_key *key)
 struct delivery_walk {
 	struct deliver_key key;
 	__u64 events;		/* the caller's array */
+	__u32 total;		/* events to count */
+	unsigned char *chunk;	/* the events read last (wait_scratch's room) */
 };
 
+/* Event i of the wait.  The caller's array is read a chunk at a time, in
+ * one read each: a read per event cost about as much as the count. */
 static long count_one_delivery(__u32 i, void *ctx)
 {
 	struct delivery_walk *w = ctx;
+	__u32 in_chunk = i % WAIT_CHUNK, off;
 
-	if (bpf_probe_read_user(&w->key.data, sizeof(w->key.data),
-				(void *)w->events + (__u64)i * USER_EVENT_SIZE + USER_EVENT_DATA_OFF))
-		return 1;	/* stop */
+	if (in_chunk == 0) {
+		__u32 bytes = (w->total - i < WAIT_CHUNK ? w->total - i : WAIT_CHUNK) * USER_EVENT_SIZE;
+
+		/* The mask in asm keeps clang from copying the unbounded value. */
+		asm volatile("%[b] &= %[m]" : [b] "+r"(bytes) : [m] "i"(WAIT_ITEMS_BYTES - 1));
+		if (!bytes || bpf_probe_read_user(w->chunk, bytes,
+						  (void *)w->events + (__u64)i * USER_EVENT_SIZE))
+			return 1;	/* stop */
+	}
+	off = in_chunk * USER_EVENT_SIZE + USER_EVENT_DATA_OFF;
+	if (off > WAIT_ITEMS_BYTES - sizeof(w->key.data))
+		return 1;
+	__builtin_memcpy(&w->key.data, w->chunk + off, sizeof(w->key.data));
 	count_delivery(&w->key);
 	return 0;
 }
@@ -1263,17 +1278,21 @@ static long count_one_delivery(__u32 i, void *ctx)
  * does not count), so the exit programs come in two variants. */
 static __always_inline void count_deliveries(struct syscall_call *c, __u32 tgid, long ret, bool loop)
 {
+	__u32 zero = 0, total = ret > 0 ? ret : 0, counted;
+	struct ev_wait *scratch = bpf_map_lookup_elem(&wait_scratch, &zero);
 	struct delivery_walk w = { .key = { .pid = tgid, .epfd = (int)c->args[0] },
 				   .events = c->args[1] };
-	__u32 total = ret > 0 ? ret : 0, counted;
 
-	if (!total)
+	if (!total || !scratch)
 		return;
+	w.chunk = scratch->items;
 	if (loop) {
 		counted = total < COUNTED_EVENTS_MAX ? total : COUNTED_EVENTS_MAX;
+		w.total = counted;
 		bpf_loop(counted, count_one_delivery, &w, 0);
 	} else {
 		counted = total < WAIT_CHUNK ? total : WAIT_CHUNK;
+		w.total = counted;
 		for (__u32 i = 0; i < WAIT_CHUNK; i++)
 			if (i >= counted || count_one_delivery(i, &w))
 				break;
