@@ -1487,17 +1487,12 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret, bool 
 	return 0;
 }
 
-/* Attach mode 1: raw tracepoints on every syscall; needs no tracefs, but
- * runs for every syscall on the machine. */
-static __always_inline int sys_enter(struct bpf_raw_tracepoint_args *ctx, bool slots)
+/* An epoll call or close() enters, its arguments in the caller's saved
+ * registers (raw sys_enter, and fentry on the syscall's function). */
+static __always_inline int syscall_enter(struct pt_regs *regs, long nr, bool slots)
 {
-	long nr = ctx->args[1];
-	struct pt_regs *regs = (void *)ctx->args[0];
-	__u64 pid_tgid;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
 
-	if (!interesting_nr(nr))	/* most syscalls stop here */
-		return 0;
-	pid_tgid = bpf_get_current_pid_tgid();
 	if (from_self(pid_tgid)) {
 		if (nr == NR_epoll_ctl)
 			serve_requests((int)SC_ARG0(regs));
@@ -1518,6 +1513,17 @@ static __always_inline int sys_enter(struct bpf_raw_tracepoint_args *ctx, bool s
 	default:
 		return enter_create(nr, pid_tgid, SC_ARG0(regs), slots);
 	}
+}
+
+/* Attach mode 1: raw tracepoints on every syscall; needs no tracefs, but
+ * runs for every syscall on the machine. */
+static __always_inline int sys_enter(struct bpf_raw_tracepoint_args *ctx, bool slots)
+{
+	long nr = ctx->args[1];
+
+	if (!interesting_nr(nr))	/* most syscalls stop here */
+		return 0;
+	return syscall_enter((struct pt_regs *)ctx->args[0], nr, slots);
 }
 
 static __always_inline int sys_exit(struct bpf_raw_tracepoint_args *ctx, bool loop)
@@ -1617,6 +1623,29 @@ int tp_exit##SUFFIX(struct trace_event_raw_sys_exit *ctx)			\
 
 EXIT_PROGRAMS(, true)
 EXIT_PROGRAMS(_unrolled, false)
+
+/* Attach mode 3: fentry and fexit on the syscalls' own functions
+ * (__x64_sys_epoll_wait, ...: user space names each target before the
+ * load).  Only these syscalls run a program, and no task is put on the
+ * slow syscall path, as a syscall tracepoint puts every task.  They need
+ * what fentry itself came after (compare-and-swap, bpf_loop), so there
+ * is one variant.  A call entered before the attach returns past fexit:
+ * user space uses them only where no call can be in progress. */
+#define FENTRY_SYSCALL(NAME)							\
+SEC("fentry")									\
+int BPF_PROG(fentry_##NAME, struct pt_regs *regs)				\
+{ return syscall_enter(regs, NR_##NAME, true); }				\
+SEC("fexit")									\
+int BPF_PROG(fexit_##NAME, struct pt_regs *regs, long ret)			\
+{ return syscall_exit(NR_##NAME, bpf_get_current_pid_tgid(), ret, true); }
+
+FENTRY_SYSCALL(epoll_create)
+FENTRY_SYSCALL(epoll_create1)
+FENTRY_SYSCALL(epoll_ctl)
+FENTRY_SYSCALL(epoll_wait)
+FENTRY_SYSCALL(epoll_pwait)
+FENTRY_SYSCALL(epoll_pwait2)
+FENTRY_SYSCALL(close)
 
 /* ---- readiness ------------------------------------------------------------- */
 

@@ -60,7 +60,7 @@ static const struct argp_option options[] = {
 	{ "stall", OPT_STALL, "MS", 0, "Suspect an edge-triggered fd still unread MS ms after epoll reported it, with the program back in epoll_wait (default 200)", 0 },
 	{ "confirm", OPT_CONFIRM, "MS", 0, "Warn about a suspect left unread for MS ms more, unless the program holds it back or keeps its own readiness (default 500)", 0 },
 	{ "backend", OPT_BACKEND, "NAME", 0, "Readiness backend: auto, fentry, kprobe or tracepoint (default auto)", 0 },
-	{ "syscall-hooks", OPT_SYSCALLS, "NAME", 0, "How syscalls are hooked: auto, tracepoint (one per syscall, needs tracefs) or raw_tp (sys_enter/sys_exit) (default auto)", 0 },
+	{ "syscall-hooks", OPT_SYSCALLS, "NAME", 0, "How syscalls are hooked: auto, tracepoint (one per syscall, needs tracefs), raw_tp (sys_enter/sys_exit) or fentry (fentry/fexit on each syscall's function; only with a command) (default auto)", 0 },
 	{ "ringbuf-kb", OPT_RINGBUF, "KB", 0, "Ring buffer size in KiB, a power of two (default 8192)", 0 },
 	{ "events", 'e', "LIST", 0, "Show only these record kinds (calls, ready, warnings, notes, exits) or calls (epoll_ctl, epoll_wait, ..., %wait, %create); with '!', all but these; may be repeated", 0 },
 	{ "max-processes", OPT_MAX_PROCS, "N", 0, "Keep the state of at most N processes; others are not traced, and counted (default 32768 for a monitor, else no bound)", 0 },
@@ -223,8 +223,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			opts->syscall_attach = SA_TRACEPOINT;
 		else if (!strcmp(arg, "raw_tp"))
 			opts->syscall_attach = SA_RAW_TP;
+		else if (!strcmp(arg, "fentry"))
+			opts->syscall_attach = SA_FENTRY;
 		else
-			argp_error(state, "unknown syscall hook '%s' (auto, tracepoint, raw_tp)", arg);
+			argp_error(state, "unknown syscall hook '%s' (auto, tracepoint, raw_tp, fentry)", arg);
 		break;
 	case OPT_BACKEND:
 		tracing_only(opts, "--backend");
@@ -264,6 +266,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "give a COMMAND to run, -p PID to attach to, or -a, --cgroup, --comm");
 		if (opts->command && opts->npids)
 			argp_error(state, "give either a COMMAND or -p PID, not both");
+		/* fexit misses the return of a call entered before the attach. */
+		if (opts->syscall_attach == SA_FENTRY && !opts->command)
+			argp_error(state, "--syscall-hooks=fentry traces only a COMMAND epolltrace starts: "
+				   "fexit cannot see the return of a call in progress at the attach");
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

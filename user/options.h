@@ -34,7 +34,7 @@ struct options {
 	long confirm_ms;	/* --confirm: a suspect left unread this long is warned about */
 	enum backend backend;	/* BK_NONE: auto */
 	unsigned int ringbuf_kb;
-	enum { SA_AUTO, SA_TRACEPOINT, SA_RAW_TP } syscall_attach;
+	enum { SA_AUTO, SA_TRACEPOINT, SA_RAW_TP, SA_FENTRY } syscall_attach;
 	bool quiet;		/* -q: warnings and the recap only */
 	/* A monitor's bounds on its state (0: none; with a target, defaults) */
 	unsigned long max_procs;	/* --max-processes */

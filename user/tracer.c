@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include "epolltrace.skel.h"
 #include "proc_scan.h"
 #include "targets.h"
@@ -121,23 +122,117 @@ static struct bpf_program *exit_program(struct epolltrace_bpf *skel, bool tracep
 	return loop ? skel->progs.on_sys_exit : skel->progs.on_sys_exit_unrolled;
 }
 
-/* The syscall programs come in two sets, tracepoints or raw tracepoints,
- * each with its entry and exit programs in two variants; exactly one set,
- * with one variant of each, is loaded. */
-static void set_syscall_programs(struct epolltrace_bpf *skel, bool tracepoints, bool cas, bool loop)
+/* The function a syscall enters the kernel at (its syscall wrapper). */
+#if defined(__x86_64__)
+#define SYSCALL_FUNCTION_PREFIX "__x64_sys_"
+#elif defined(__aarch64__)
+#define SYSCALL_FUNCTION_PREFIX "__arm64_sys_"
+#else
+#error "epolltrace: syscall functions are named for x86-64 and arm64 only"
+#endif
+
+/* The fentry (exit: fexit) program of hooked_syscalls[i]. */
+static struct bpf_program *fentry_program(struct epolltrace_bpf *skel, size_t i, bool exit)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s_%s", exit ? "fexit" : "fentry", hooked_syscalls[i].syscall);
+	return bpf_object__find_program_by_name(skel->obj, name);
+}
+
+/* fentry/fexit on each syscall's function, where this kernel has it
+ * (arm64 has no epoll_wait, 5.10 no epoll_pwait2): its programs get their
+ * targets.  -1 if none, or the kernel lacks what they need. */
+static int set_fentry_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel, bool on,
+				       char *why, size_t len)
+{
+	size_t n = sizeof(hooked_syscalls) / sizeof(hooked_syscalls[0]), found = 0;
+	struct btf *vmlinux = on ? btf__load_vmlinux_btf() : NULL;
+	char func[64];
+
+	if (on && !vmlinux) {
+		snprintf(why, len, "cannot read the kernel's BTF: %s", strerror(errno));
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool has = false;
+
+		if (vmlinux) {
+			snprintf(func, sizeof(func), SYSCALL_FUNCTION_PREFIX "%s", hooked_syscalls[i].syscall);
+			has = btf__find_by_name_kind(vmlinux, func, BTF_KIND_FUNC) >= 0;
+		}
+		for (int exit = 0; exit <= 1; exit++) {
+			struct bpf_program *prog = fentry_program(skel, i, exit);
+
+			bpf_program__set_autoload(prog, has);
+			if (has)
+				bpf_program__set_attach_target(prog, 0, func);
+		}
+		found += has;
+	}
+	btf__free(vmlinux);
+	if (on && !found) {
+		snprintf(why, len, "the kernel's BTF names no " SYSCALL_FUNCTION_PREFIX "epoll_* function");
+		return -1;
+	}
+	/* One variant: fentry came after compare-and-swap, not bpf_loop. */
+	if (on && !t->bpf_loop) {
+		snprintf(why, len, "fentry on the syscalls needs bpf_loop (Linux 5.17)");
+		return -1;
+	}
+	return 0;
+}
+
+/* The syscall programs come in three sets, tracepoints, raw tracepoints
+ * or fentry; the first two with their entry and exit programs in two
+ * variants.  Exactly one set, with one variant of each, is loaded. */
+static int set_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel, char *why, size_t len)
 {
 	static const enum call_kind kinds[] = { CALL_CREATE, CALL_CTL, CALL_WAIT, CALL_CLOSE };
+	bool tracepoints = t->syscall_hooks == SH_TRACEPOINT, cas = t->bpf_cas, loop = t->bpf_loop;
+	bool raw = t->syscall_hooks == SH_RAW_TP;
 
+	if (set_fentry_syscall_programs(t, skel, t->syscall_hooks == SH_FENTRY, why, len))
+		return -1;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
 		bpf_program__set_autoload(enter_program(skel, kinds[i], true), tracepoints && cas);
 		bpf_program__set_autoload(enter_program(skel, kinds[i], false), tracepoints && !cas);
 	}
-	bpf_program__set_autoload(raw_enter_program(skel, true), !tracepoints && cas);
-	bpf_program__set_autoload(raw_enter_program(skel, false), !tracepoints && !cas);
-	for (int tp = 0; tp <= 1; tp++) {
-		bpf_program__set_autoload(exit_program(skel, tp, true), tp == tracepoints && loop);
-		bpf_program__set_autoload(exit_program(skel, tp, false), tp == tracepoints && !loop);
+	bpf_program__set_autoload(raw_enter_program(skel, true), raw && cas);
+	bpf_program__set_autoload(raw_enter_program(skel, false), raw && !cas);
+	bpf_program__set_autoload(exit_program(skel, true, true), tracepoints && loop);
+	bpf_program__set_autoload(exit_program(skel, true, false), tracepoints && !loop);
+	bpf_program__set_autoload(exit_program(skel, false, true), raw && loop);
+	bpf_program__set_autoload(exit_program(skel, false, false), raw && !loop);
+	return 0;
+}
+
+static int attach_fentry_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel, char *why,
+					  size_t len)
+{
+	size_t n = sizeof(hooked_syscalls) / sizeof(hooked_syscalls[0]), hooked = 0;
+	char func[64];
+
+	for (size_t i = 0; i < n; i++) {
+		for (int exit = 0; exit <= 1; exit++) {
+			struct bpf_program *prog = fentry_program(skel, i, exit);
+
+			if (!bpf_program__autoload(prog))
+				continue;
+			snprintf(func, sizeof(func), SYSCALL_FUNCTION_PREFIX "%s", hooked_syscalls[i].syscall);
+			if (!bpf_program__attach(prog)) {
+				snprintf(why, len, "cannot attach %s:%s: %s", exit ? "fexit" : "fentry", func,
+					 error_text(errno));
+				return -1;
+			}
+			note_hook(t, exit ? "fexit:%s" : "fentry:%s", func);
+		}
+		hooked += bpf_program__autoload(fentry_program(skel, i, false));
 	}
+	snprintf(t->syscalls_attached, sizeof(t->syscalls_attached),
+		 "fentry:syscalls (%u syscalls)", (unsigned)hooked);
+	note_attached(t, t->syscalls_attached);
+	return 0;
 }
 
 static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel, char *why, size_t len)
@@ -145,7 +240,9 @@ static int attach_syscall_programs(struct tracer *t, struct epolltrace_bpf *skel
 	size_t n = sizeof(hooked_syscalls) / sizeof(hooked_syscalls[0]), hooked = 0;
 	char name[64];
 
-	if (!t->syscall_tracepoints)
+	if (t->syscall_hooks == SH_FENTRY)
+		return attach_fentry_syscall_programs(t, skel, why, len);
+	if (t->syscall_hooks == SH_RAW_TP)
 		return attach_one(t, raw_enter_program(skel, t->bpf_cas), "raw_tp:sys_enter", why, len) ||
 		       attach_one(t, exit_program(skel, false, t->bpf_loop), "raw_tp:sys_exit", why, len);
 	for (size_t i = 0; i < n; i++) {
@@ -317,7 +414,10 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 		bpf_map__set_max_entries(skel->maps.delivery_counts, 1);
 		bpf_map__set_max_entries(skel->maps.ready_counts, 1);
 	}
-	set_syscall_programs(skel, t->syscall_tracepoints, t->bpf_cas, t->bpf_loop);
+	if (set_syscall_programs(t, skel, why, len)) {
+		epolltrace_bpf__destroy(skel);
+		return -2;
+	}
 	bpf_program__set_autoload(skel->progs.ready_fentry, b == BK_FENTRY);
 	bpf_program__set_autoload(skel->progs.ready_kprobe, b == BK_KPROBE);
 	bpf_program__set_autoload(skel->progs.ready_sk_data, b == BK_TRACEPOINT);
@@ -378,11 +478,63 @@ static uint64_t *map_bits(struct bpf_map *map)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+static const char *syscall_hooks_name(enum syscall_hooks h)
+{
+	switch (h) {
+	case SH_TRACEPOINT: return "tracepoint";
+	case SH_RAW_TP: return "raw_tp";
+	default: return "fentry";
+	}
+}
+
+/* The syscall hooks to try, in order (--syscall-hooks); how many, or -1
+ * after saying why there are none. */
+static int syscall_hook_choices(struct tracer *t, const struct options *opts,
+				enum syscall_hooks choices[3])
+{
+	int n = 0;
+
+	switch (opts->syscall_attach) {
+	case SA_RAW_TP:
+		choices[n++] = SH_RAW_TP;
+		break;
+	case SA_FENTRY:
+		if (!fentry_possible()) {
+			fprintf(stderr, "epolltrace: --syscall-hooks=fentry: the kernel refuses fentry "
+				"(tracing) programs\n");
+			return -1;
+		}
+		choices[n++] = SH_FENTRY;
+		break;
+	case SA_TRACEPOINT:
+		if (!tracefs_ready()) {
+			fprintf(stderr, "epolltrace: syscall tracepoints need tracefs, which cannot be mounted\n");
+			return -1;
+		}
+		choices[n++] = SH_TRACEPOINT;
+		break;
+	default:
+		/* Cheapest first: fentry and tracepoints run a program for
+		 * the syscalls of interest only, and fentry puts no task on
+		 * the slow syscall path.  fexit misses the return of a call
+		 * in progress at the attach: a command has none. */
+		if (opts->command && t->bpf_loop && fentry_possible())
+			choices[n++] = SH_FENTRY;
+		if (tracefs_ready())
+			choices[n++] = SH_TRACEPOINT;
+		choices[n++] = SH_RAW_TP;
+		break;
+	}
+	return n;
+}
+
 int tracer_start(struct tracer *t, const struct options *o, const struct target *tg,
 		 ring_buffer_sample_fn handle, void *ctx)
 {
 	static const enum backend order[] = { BK_FENTRY, BK_KPROBE, BK_TRACEPOINT };
 	const struct options *opts = o;
+	enum syscall_hooks choices[3];
+	int nchoices;
 	char why[256] = "";
 
 	t->opts = o;
@@ -413,39 +565,24 @@ int tracer_start(struct tracer *t, const struct options *o, const struct target 
 	if (opts->verbose && !t->bpf_loop)
 		fprintf(stderr, "epolltrace: the kernel has no bpf_loop: -c counts up to %u "
 			"events of a wait\n", (unsigned)WAIT_CHUNK);
-	switch (opts->syscall_attach) {
-	case SA_RAW_TP:
-		t->syscall_tracepoints = false;
-		break;
-	case SA_TRACEPOINT:
-		if (!tracefs_ready()) {
-			fprintf(stderr, "epolltrace: syscall tracepoints need tracefs, which cannot be mounted\n");
-			return -1;
-		}
-		t->syscall_tracepoints = true;
-		break;
-	default:
-		/* Cheaper for every other process on the machine: only the
-		 * syscalls of interest run a program. */
-		t->syscall_tracepoints = tracefs_ready();
-		break;
-	}
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+	nchoices = syscall_hook_choices(t, opts, choices);
+	if (nchoices < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]) && !t->skel; i++) {
 		if (opts->backend != BK_NONE && opts->backend != order[i])
 			continue;
-		int err = try_backend(t, order[i], why, sizeof(why));
+		for (int c = 0; c < nchoices; c++) {
+			t->syscall_hooks = choices[c];
+			int err = try_backend(t, order[i], why, sizeof(why));
 
-		if (err == 0)
-			break;
-		if (err == -2 && t->syscall_tracepoints && opts->syscall_attach == SA_AUTO) {
-			if (opts->verbose)
-				fprintf(stderr, "epolltrace: syscall tracepoints failed (%s); trying raw_tp\n", why);
-			t->syscall_tracepoints = false;
-			if (try_backend(t, order[i], why, sizeof(why)) == 0)
+			if (err != -2)	/* attached, or the backend itself failed */
 				break;
-			t->syscall_tracepoints = true;
+			if (opts->verbose && c + 1 < nchoices)
+				fprintf(stderr, "epolltrace: syscall hooks %s failed (%s); trying %s\n",
+					syscall_hooks_name(choices[c]), why,
+					syscall_hooks_name(choices[c + 1]));
 		}
-		if (opts->verbose || opts->backend != BK_NONE)
+		if (!t->skel && (opts->verbose || opts->backend != BK_NONE))
 			fprintf(stderr, "epolltrace: backend %s unavailable: %s\n",
 				backend_name(order[i]), why);
 	}

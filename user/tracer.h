@@ -14,12 +14,19 @@ struct target;
 /* In the header's list of what is attached when readiness is not shown. */
 #define READY_FOR_VERDICTS_ONLY "readiness for verdicts only"
 
+/* How the syscalls are hooked (--syscall-hooks). */
+enum syscall_hooks {
+	SH_TRACEPOINT,	/* one tracepoint per syscall: syscalls:sys_enter_NAME, ... */
+	SH_RAW_TP,	/* raw sys_enter/sys_exit: every syscall runs a program */
+	SH_FENTRY,	/* fentry/fexit on each syscall's function */
+};
+
 struct tracer {
 	const struct options *opts;
 	struct epolltrace_bpf *skel;
 	struct ring_buffer *rb;
 	enum backend backend;
-	bool syscall_tracepoints;	/* per-syscall tracepoints, else raw sys_enter/exit */
+	enum syscall_hooks syscall_hooks;
 	bool bpf_cas;			/* the verifier takes BPF compare-and-swap (5.12+) */
 	bool bpf_loop;			/* the kernel has the bpf_loop helper (5.17+) */
 	/* Readiness is not shown: a wakeup that queues an item is shipped

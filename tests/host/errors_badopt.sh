@@ -26,7 +26,9 @@ done <<'EOF'
 --fd x -- true	epolltrace: invalid fd: 'x'
 --ringbuf-kb 0 -- true	epolltrace: invalid ring buffer size: '0'
 --backend=nonsense -- true	epolltrace: unknown backend 'nonsense' (auto, fentry, kprobe, tracepoint)
---syscall-hooks=zz -- true	epolltrace: unknown syscall hook 'zz' (auto, tracepoint, raw_tp)
+--syscall-hooks=zz -- true	epolltrace: unknown syscall hook 'zz' (auto, tracepoint, raw_tp, fentry)
+--syscall-hooks=fentry -p 1	epolltrace: --syscall-hooks=fentry traces only a COMMAND epolltrace starts: fexit cannot see the return of a call in progress at the attach
+--syscall-hooks=fentry -a	epolltrace: --syscall-hooks=fentry traces only a COMMAND epolltrace starts: fexit cannot see the return of a call in progress at the attach
 --sets	epolltrace: --sets needs -p PID (or -a, --cgroup, --comm) and no command
 -p ,,,	epolltrace: no pid in the list given to -p: ',,,'
 -p 1 -p ,	epolltrace: no pid in the list given to -p: ','

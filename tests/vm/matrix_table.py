@@ -55,13 +55,23 @@ def readiness(start, backend):
 
 
 def syscall_hooks(recdir):
-    """The syscall hooks of any trace of the guest."""
-    for b in BACKENDS:
-        start = start_record(recdir, b)
-        for a in (start or {}).get("attach", []):
-            if a.startswith("tracepoint:syscalls"):
-                return a.split("(", 1)[-1].rstrip(")")
-    return ""
+    """The kinds of syscall hook the guest's traces used: "fentry 7,
+    tracepoint 7" (fentry for commands where it loads, tracepoints for
+    attaching)."""
+    seen = {}
+    for trace in sorted(glob.glob(os.path.join(recdir, "*", "*.json"))):
+        try:
+            with open(trace) as f:
+                first = json.loads(f.readline())
+        except (OSError, ValueError):
+            continue
+        if first.get("event") != "start":
+            continue
+        for a in first.get("attach", []):
+            kind, _, rest = a.partition(":syscalls (")
+            if rest and kind in ("fentry", "tracepoint"):
+                seen.setdefault(kind, rest.split()[0])
+    return ", ".join(f"{k} {seen[k]}" for k in ("fentry", "tracepoint") if k in seen)
 
 
 def debian_version(fx):
@@ -81,7 +91,7 @@ def main():
         k = (r["kernel"], r["arch"])
         if k not in kernels:
             kernels.append(k)
-    print("| kernel | arch | " + " | ".join(BACKENDS) + " | other tests | syscall tracepoints | guest |")
+    print("| kernel | arch | " + " | ".join(BACKENDS) + " | other tests | syscall hooks (syscalls) | guest |")
     print("|---|---|" + "---|" * len(BACKENDS) + "---|---|---:|")
     for name, arch in kernels:
         kid = f"{name}-{arch}"

@@ -56,6 +56,8 @@ cp "$root"/tests/vm/lib/*.sh "$stage/et/lib/"
 cp "$root/tests/diag.list" "$stage/et/diag.list"
 cp "$root/tests/attach.list" "$stage/et/attach.list"
 echo "$arch" >"$stage/et/arch"
+# Rounds of tests/vm/guest/syscall_hooks.sh's measurement (VM_HOOK_ROUNDS).
+echo "${VM_HOOK_ROUNDS:-1}" >"$stage/et/hook_rounds"
 
 if is_static "$bin/epolltrace"; then
 	cp "$bin/epolltrace" "$stage/et/epolltrace"
