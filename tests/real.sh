@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Sourced by tests/host/real_*.sh after tests/lib.sh: real programs under
 # epolltrace, each in launch mode (epolltrace -- PROGRAM) and attach mode
-# (epolltrace -p PID once it serves), each with JSON and with text output.
+# (epolltrace -p PID once it serves), each with JSON and with text output,
+# and once more launched with -q (readiness shipped for the verdicts only).
 #
 # The test sets, before calling real_runs:
 #   REAL_NAME          what the program is, for messages
@@ -29,14 +30,14 @@
 # A check that fails is reported and counted, the runs go on, and
 # real_finish (the last call) exits 1 if any failed: one run shows every
 # way the program is misjudged.  Runs: REAL_RUNS, default "launch-json
-# attach-json launch-text attach-text".  REAL_KEEP=DIR keeps the traces,
+# attach-json launch-text attach-text launch-quiet".  REAL_KEEP=DIR keeps the traces,
 # the programs' and clients' output there.  REAL_ET_OPTS adds epolltrace
 # options (e.g. "--backend fentry").
 
 REAL_BAD=()
 real_keep() { [ -z "${REAL_KEEP:-}" ] || { mkdir -p "$REAL_KEEP" && cp -r "$T"/. "$REAL_KEEP"/; }; }
 trap 'cleanup_pids; real_keep; rm -rf "$T"' EXIT
-: "${REAL_RUNS:=launch-json attach-json launch-text attach-text}"
+: "${REAL_RUNS:=launch-json attach-json launch-text attach-text launch-quiet}"
 : "${REAL_EXIT:=0}" "${REAL_PEERS:=}" "${REAL_MIN:=}"
 
 real_bad() { # RUN MESSAGE
@@ -203,6 +204,22 @@ PY
 		real_bad "$run" "no runtime note naming $REAL_RUNTIME for pid $pid: the runtime was not recognised"
 }
 
+# -q: the verdicts drawn from what the kernel side ships when readiness
+# is not shown (a wakeup that queues an item only for a process with an
+# item under suspicion): no warning either, and the trace says it ran so.
+real_check_quiet() { # RUN TRACE
+	local run=$1 trace=$2
+	if ! python3 "$ROOT/tests/warnings.py" "$trace" --none >"$T/$run.warn" 2>&1; then
+		real_bad "$run" "$(grep -c '^unexpected warning: .*"event": "warning"' "$T/$run.warn") warning(s) with -q, none expected"
+		echo "  the first:"
+		grep -m2 '^unexpected warning' "$T/$run.warn" | cut -c1-700 | sed 's/^/    /'
+	fi
+	grep -m1 '"event": *"start"' "$trace" | grep -q '"readiness for verdicts only"' ||
+		real_bad "$run" "the start record does not say readiness is shipped for the verdicts only"
+	grep -q '"event": *"recap"' "$trace" || real_bad "$run" "no recap record: the trace did not end"
+	echo "$run: $(grep -c . "$trace") records"
+}
+
 real_check_text() { # RUN TRACE STDERR STDOUT
 	local run=$1 trace=$2 stats n args=() a
 	shift 2
@@ -231,6 +248,7 @@ real_run() {
 	local run=$1 mode=${1%-*} fmt=${1#*-} out opts=() tpid spid i rc
 	case $fmt in
 	json) out=$T/$run.json opts=(--json -o "$out") ;;
+	quiet) out=$T/$run.json opts=(-q --json -o "$out") ;;
 	text) out=$T/$run.txt opts=(-o "$out") ;;
 	*) fail "real_run: bad run $run" ;;
 	esac
@@ -285,6 +303,8 @@ real_run() {
 	if declare -F real_after >/dev/null; then real_after "$run"; fi
 	if [ "$fmt" = json ]; then
 		real_check_json "$run" "$out" "$spid"
+	elif [ "$fmt" = quiet ]; then
+		real_check_quiet "$run" "$out"
 	else
 		# Launch mode: epolltrace's stdout is the program's too.
 		if [ "$mode" = launch ]; then

@@ -164,6 +164,8 @@ static int set_fentry_syscall_programs(struct tracer *t, struct epolltrace_bpf *
 		for (int exit = 0; exit <= 1; exit++) {
 			struct bpf_program *prog = fentry_program(skel, i, exit);
 
+			if (!prog)
+				continue;
 			bpf_program__set_autoload(prog, has);
 			if (has)
 				bpf_program__set_attach_target(prog, 0, func);
@@ -217,7 +219,7 @@ static int attach_fentry_syscall_programs(struct tracer *t, struct epolltrace_bp
 		for (int exit = 0; exit <= 1; exit++) {
 			struct bpf_program *prog = fentry_program(skel, i, exit);
 
-			if (!bpf_program__autoload(prog))
+			if (!prog || !bpf_program__autoload(prog))
 				continue;
 			snprintf(func, sizeof(func), SYSCALL_FUNCTION_PREFIX "%s", hooked_syscalls[i].syscall);
 			if (!bpf_program__attach(prog)) {
@@ -227,7 +229,8 @@ static int attach_fentry_syscall_programs(struct tracer *t, struct epolltrace_bp
 			}
 			note_hook(t, exit ? "fexit:%s" : "fentry:%s", func);
 		}
-		hooked += bpf_program__autoload(fentry_program(skel, i, false));
+		hooked += fentry_program(skel, i, false) &&
+			  bpf_program__autoload(fentry_program(skel, i, false));
 	}
 	snprintf(t->syscalls_attached, sizeof(t->syscalls_attached),
 		 "fentry:syscalls (%u syscalls)", (unsigned)hooked);
