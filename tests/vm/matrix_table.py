@@ -31,17 +31,21 @@ def facts(path):
     return out
 
 
-def start_record(recdir, backend):
-    """The attach list of a trace the backend made in this guest."""
+def start_records(recdir):
+    """The start record of every trace of this guest."""
     for trace in sorted(glob.glob(os.path.join(recdir, "*", "*.json"))):
         try:
             with open(trace) as f:
                 first = json.loads(f.readline())
         except (OSError, ValueError):
             continue
-        if first.get("event") == "start" and first.get("backend") == backend:
-            return first
-    return None
+        if first.get("event") == "start":
+            yield first
+
+
+def start_record(recdir, backend):
+    """The start record of a trace the backend made in this guest."""
+    return next((s for s in start_records(recdir) if s.get("backend") == backend), None)
 
 
 def readiness(start, backend):
@@ -59,14 +63,7 @@ def syscall_hooks(recdir):
     tracepoint 7" (fentry for commands where it loads, tracepoints for
     attaching)."""
     seen = {}
-    for trace in sorted(glob.glob(os.path.join(recdir, "*", "*.json"))):
-        try:
-            with open(trace) as f:
-                first = json.loads(f.readline())
-        except (OSError, ValueError):
-            continue
-        if first.get("event") != "start":
-            continue
+    for first in start_records(recdir):
         for a in first.get("attach", []):
             kind, _, rest = a.partition(":syscalls (")
             if rest and kind in ("fentry", "tracepoint"):
