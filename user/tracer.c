@@ -5,16 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/capability.h>
 #include <stdbool.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include "epolltrace.skel.h"
+#include "kernel_probe.h"
 #include "proc_scan.h"
 #include "targets.h"
 #include "threads.h"
@@ -280,90 +279,6 @@ fail:
 	return -1;
 }
 
-/* Per-syscall tracepoints need tracefs; mount it where it is missing. */
-static bool tracefs_ready(void)
-{
-	if (!access("/sys/kernel/tracing/events/syscalls", F_OK) ||
-	    !access("/sys/kernel/debug/tracing/events/syscalls", F_OK))
-		return true;
-	if (mount("nodev", "/sys/kernel/tracing", "tracefs", 0, NULL) == 0) {
-		if (libbpf_verbose)
-			fprintf(stderr, "epolltrace: mounted tracefs at /sys/kernel/tracing\n");
-		return !access("/sys/kernel/tracing/events/syscalls", F_OK);
-	}
-	return false;
-}
-
-/* Root, or the capabilities BPF tracing needs (CAP_SYS_ADMIN covers
- * both on kernels before 5.8). */
-static bool bpf_capable(void)
-{
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = { 0 };
-	const int cap_sys_admin = 21, cap_perfmon = 38, cap_bpf = 39;
-#define HAS_CAP(c) (data[(c) / 32].effective & (1u << ((c) % 32)))
-
-	if (geteuid() == 0)
-		return true;
-	if (syscall(SYS_capget, &hdr, data))
-		return false;
-	return HAS_CAP(cap_sys_admin) || (HAS_CAP(cap_bpf) && HAS_CAP(cap_perfmon));
-#undef HAS_CAP
-}
-
-/* Some kernels refuse every tracing (fentry) program, e.g. under a
- * lockdown policy.  A two-instruction load with a bogus target tells:
- * EPERM means refused by type; anything else means worth a real try. */
-static bool fentry_possible(void)
-{
-	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, load, .expected_attach_type = BPF_TRACE_FENTRY,
-		    .attach_btf_id = 1);
-	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "probe_fentry", "GPL", insns, 2, &load);
-
-	if (fd >= 0) {
-		close(fd);
-		return true;
-	}
-	return errno != EPERM;
-}
-
-/* Does the verifier take BPF atomics beyond add (compare-and-swap came
- * with the other atomics in Linux 5.12)?  A program that does one on its
- * stack tells: before, the verifier refuses it (EINVAL). */
-static bool bpf_cmpxchg_possible(void)
-{
-	struct bpf_insn insns[] = {
-		/* *(u64 *)(r10 - 8) = 0; r0 = 0; r1 = 1 */
-		{ .code = BPF_ST | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_10, .off = -8, .imm = 0 },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 1 },
-		/* r0 = cmpxchg_64(r10 - 8, r0, r1) */
-		{ .code = BPF_STX | BPF_ATOMIC | BPF_DW, .dst_reg = BPF_REG_10, .src_reg = BPF_REG_1,
-		  .off = -8, .imm = BPF_CMPXCHG },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	int fd = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "probe_cmpxchg", "GPL", insns,
-			       sizeof(insns) / sizeof(insns[0]), NULL);
-
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
-/* kprobes need the kprobe PMU or tracefs's kprobe_events. */
-static bool kprobes_possible(void)
-{
-	return !access("/sys/bus/event_source/devices/kprobe/type", F_OK) ||
-	       !access("/sys/kernel/tracing/kprobe_events", F_OK) ||
-	       !access("/sys/kernel/debug/tracing/kprobe_events", F_OK);
-}
-
 /* Who joins by itself (see join_if_target() in the BPF code), and the
  * programs that tell it a process has changed (exec, cgroup move). */
 static void set_target(struct epolltrace_bpf *skel, const struct target *tg)
@@ -510,7 +425,7 @@ static int syscall_hook_choices(struct tracer *t, const struct options *opts,
 		choices[n++] = SH_FENTRY;
 		break;
 	case SA_TRACEPOINT:
-		if (!tracefs_ready()) {
+		if (!tracefs_ready(opts->verbose)) {
 			fprintf(stderr, "epolltrace: syscall tracepoints need tracefs, which cannot be mounted\n");
 			return -1;
 		}
@@ -523,7 +438,7 @@ static int syscall_hook_choices(struct tracer *t, const struct options *opts,
 		 * in progress at the attach: a command has none. */
 		if (opts->command && t->bpf_loop && fentry_possible())
 			choices[n++] = SH_FENTRY;
-		if (tracefs_ready())
+		if (tracefs_ready(opts->verbose))
 			choices[n++] = SH_TRACEPOINT;
 		choices[n++] = SH_RAW_TP;
 		break;
