@@ -48,7 +48,9 @@ attach_record() {
 	done <"$T/runs"
 	while read -r mode name args; do
 		id=$(run_id "$mode" "$name" $args)
-		wait_for "$T/$id.sync.ready" 600 || fail "$id never reached its attach point"
+		# 25 workloads started at once: under emulation on a slow host
+		# some took over 30 s to get there.
+		wait_for "$T/$id.sync.ready" 3000 || fail "$id never reached its attach point"
 	done <"$T/runs"
 	"$ET" --sets -p "${held#,}" >"$T/sets.txt" 2>&1
 	"$ET" --sets --json -p "${held#,}" >"$T/sets.json" 2>"$T/sets.err"
