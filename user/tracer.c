@@ -130,6 +130,13 @@ static struct bpf_program *exit_program(struct epolltrace_bpf *skel, bool tracep
 #error "epolltrace: syscall functions are named for x86-64 and arm64 only"
 #endif
 
+/* The kernel function of hooked_syscalls[i], into func[64]. */
+static const char *syscall_function(size_t i, char func[64])
+{
+	snprintf(func, 64, SYSCALL_FUNCTION_PREFIX "%s", hooked_syscalls[i].syscall);
+	return func;
+}
+
 /* The fentry (exit: fexit) program of hooked_syscalls[i]. */
 static struct bpf_program *fentry_program(struct epolltrace_bpf *skel, size_t i, bool exit)
 {
@@ -146,9 +153,15 @@ static int set_fentry_syscall_programs(struct tracer *t, struct epolltrace_bpf *
 				       char *why, size_t len)
 {
 	size_t n = sizeof(hooked_syscalls) / sizeof(hooked_syscalls[0]), found = 0;
-	struct btf *vmlinux = on ? btf__load_vmlinux_btf() : NULL;
+	struct btf *vmlinux;
 	char func[64];
 
+	/* One variant: fentry came after compare-and-swap, not bpf_loop. */
+	if (on && !t->bpf_loop) {
+		snprintf(why, len, "fentry on the syscalls needs bpf_loop (Linux 5.17)");
+		return -1;
+	}
+	vmlinux = on ? btf__load_vmlinux_btf() : NULL;
 	if (on && !vmlinux) {
 		snprintf(why, len, "cannot read the kernel's BTF: %s", strerror(errno));
 		return -1;
@@ -156,10 +169,8 @@ static int set_fentry_syscall_programs(struct tracer *t, struct epolltrace_bpf *
 	for (size_t i = 0; i < n; i++) {
 		bool has = false;
 
-		if (vmlinux) {
-			snprintf(func, sizeof(func), SYSCALL_FUNCTION_PREFIX "%s", hooked_syscalls[i].syscall);
-			has = btf__find_by_name_kind(vmlinux, func, BTF_KIND_FUNC) >= 0;
-		}
+		if (vmlinux)
+			has = btf__find_by_name_kind(vmlinux, syscall_function(i, func), BTF_KIND_FUNC) >= 0;
 		for (int exit = 0; exit <= 1; exit++) {
 			struct bpf_program *prog = fentry_program(skel, i, exit);
 
@@ -174,11 +185,6 @@ static int set_fentry_syscall_programs(struct tracer *t, struct epolltrace_bpf *
 	btf__free(vmlinux);
 	if (on && !found) {
 		snprintf(why, len, "the kernel's BTF names no " SYSCALL_FUNCTION_PREFIX "epoll_* function");
-		return -1;
-	}
-	/* One variant: fentry came after compare-and-swap, not bpf_loop. */
-	if (on && !t->bpf_loop) {
-		snprintf(why, len, "fentry on the syscalls needs bpf_loop (Linux 5.17)");
 		return -1;
 	}
 	return 0;
@@ -220,16 +226,14 @@ static int attach_fentry_syscall_programs(struct tracer *t, struct epolltrace_bp
 
 			if (!prog || !bpf_program__autoload(prog))
 				continue;
-			snprintf(func, sizeof(func), SYSCALL_FUNCTION_PREFIX "%s", hooked_syscalls[i].syscall);
 			if (!bpf_program__attach(prog)) {
-				snprintf(why, len, "cannot attach %s:%s: %s", exit ? "fexit" : "fentry", func,
-					 error_text(errno));
+				snprintf(why, len, "cannot attach %s:%s: %s", exit ? "fexit" : "fentry",
+					 syscall_function(i, func), error_text(errno));
 				return -1;
 			}
-			note_hook(t, exit ? "fexit:%s" : "fentry:%s", func);
+			note_hook(t, exit ? "fexit:%s" : "fentry:%s", syscall_function(i, func));
+			hooked += !exit;
 		}
-		hooked += fentry_program(skel, i, false) &&
-			  bpf_program__autoload(fentry_program(skel, i, false));
 	}
 	snprintf(t->syscalls_attached, sizeof(t->syscalls_attached),
 		 "fentry:syscalls (%u syscalls)", (unsigned)hooked);
