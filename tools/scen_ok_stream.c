@@ -1,7 +1,10 @@
 /* scen_ok_stream lt|et: a pipe with a live stream, read correctly, for
  * attaching mid-flight.
  *
- * A feeder thread writes a 100-byte message into the pipe every 20 ms.
+ * A feeder thread writes a 100-byte message into the pipe 20 ms after
+ * the program has read the one before (paced by the reader, so that a
+ * slow machine, an emulated one with 25 such programs, cannot leave the
+ * program forever behind and never asleep: hung mode's attach point).
  * lt: the pipe is registered EPOLLIN and the program reads 16 bytes per
  * wakeup (level-triggered reports it again while anything is left);
  * et: EPOLLIN|EPOLLET, and the program reads to EAGAIN at each event.
@@ -15,13 +18,21 @@
 #define STREAM_MS 1000
 #define PERIOD_MS 20
 
+#define MESSAGE_BYTES 100
+
 static int p[2];
 static volatile int stop;
+static unsigned long consumed;	/* bytes the program has read */
 
 static void *feeder(void *arg)
 {
+	unsigned long written = 0;
+
 	while (!stop) {
-		sc_write(p[1], 100);
+		sc_write(p[1], MESSAGE_BYTES);
+		written += MESSAGE_BYTES;
+		while (!stop && __atomic_load_n(&consumed, __ATOMIC_ACQUIRE) < written)
+			msleep(1);
 		msleep(PERIOD_MS);
 	}
 	return NULL;
@@ -53,10 +64,14 @@ int main(int argc, char **argv)
 			errno = 0;
 			die("unexpected events");
 		}
-		if (n == 1 && et)
-			sc_drain(p[0], 64);
-		else if (n == 1 && read(p[0], buf, sizeof(buf)) <= 0)
-			die("read");
+		if (n == 1) {
+			/* et: a report may find what it announced read already */
+			ssize_t got = et ? (ssize_t)sc_drain(p[0], 64) : read(p[0], buf, sizeof(buf));
+
+			if (got < 0 || (!et && got == 0))
+				die("read");
+			__atomic_add_fetch(&consumed, got, __ATOMIC_RELEASE);
+		}
 		if (!stop && sc_after_go_ms() >= STREAM_MS) {
 			stop = 1;
 			pthread_join(t, NULL);
