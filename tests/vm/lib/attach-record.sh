@@ -35,7 +35,9 @@ run_id() { echo "$*" | tr ' ' _; }
 # forever runs); attach.json, attach.err, attach.rc.
 attach_record() {
 	local mode name args id pids="" held="" tpid
-	need_et
+	# 25 workloads, two --sets and their wait take minutes under TCG:
+	# not for a backend this kernel refuses (fentry on arm64 before 6.4).
+	need_backend "$1"
 	while read -r mode name args; do
 		id=$(run_id "$mode" "$name" $args)
 		rm -f "$T/$id.sync.ready" "$T/$id.sync.go"

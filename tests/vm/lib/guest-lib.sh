@@ -23,6 +23,15 @@ skip_unavailable() {
 	skip "backend $2 does not load on this kernel: ${why#*unavailable: }"
 }
 
+# need_backend BACKEND: skip now if BACKEND does not load on this kernel,
+# before a test starts work that only its end would find useless.
+need_backend() {
+	need_et
+	[ "$1" = auto ] && return 0
+	timeout 300 "$ET" --backend="$1" -o /dev/null -- true >/dev/null 2>"$T/need_backend.err" ||
+		skip_unavailable "$T/need_backend.err" "$1"
+}
+
 # launch NAME BACKEND CMD [ARGS]: epolltrace --json --backend=BACKEND
 # (and ET_OPTS, e.g. -c) launching CMD.  Records NAME.json (the trace),
 # NAME.out (CMD's stdout), NAME.err (the tracer's stderr), NAME.rc
