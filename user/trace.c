@@ -388,6 +388,12 @@ int trace_main(const struct options *o, struct sink *out, struct sink *err,
 		 * is traced, the waits it was in included. */
 		if (!o->quiet)
 			fprintf(stderr, "epolltrace: Process %u attached\n", tr.pids[i]);
+		/* Attaching many processes takes a while (seconds on a slow
+		 * machine): those attached already are judged meanwhile, so a
+		 * stuck item found at its attach is warned of in time, not
+		 * after the process may have gone. */
+		take_records(&tr, 0, BATCH_RECORDS);
+		verdict_tick(&tr.verdicts, monotonic_ns());
 	}
 	if (tr.target.mode != TM_PIDS) {
 		join_at_start(&tr);
