@@ -10,6 +10,7 @@
 #include "epoll_state.h"
 #include "epolltrace.h"
 #include "fd_desc.h"
+#include "line.h"
 
 /* Socket inode -> endpoint text, parsed from /proc/PID/net/ on a miss. */
 static struct hashmap sockets;
@@ -153,6 +154,8 @@ static char *describe_link(uint32_t pid, const char *link);
  * not yet bound or connected, which its later state will rename. */
 struct fd_name {
 	bool provisional;
+	bool plain;		/* no byte of text needs escaping */
+	size_t len;
 	char text[];
 };
 
@@ -163,6 +166,8 @@ static struct fd_name *fd_name_new(const char *text, bool provisional)
 
 	if (d) {
 		d->provisional = provisional;
+		d->plain = line_is_plain(text);
+		d->len = n - 1;
 		memcpy(d->text, text, n);
 	}
 	return d;
@@ -211,6 +216,19 @@ const char *fd_desc(struct state *st, uint32_t pid, int fd)
 	struct fd_name *d = cached(st, pid, fd);
 
 	return d ? d->text : fd_desc_refresh(st, pid, fd);
+}
+
+const char *fd_desc_sized(struct state *st, uint32_t pid, int fd, size_t *len, bool *plain)
+{
+	struct fd_name *d = cached(st, pid, fd);
+
+	if (!d && fd_desc_refresh(st, pid, fd))
+		d = cached(st, pid, fd);
+	if (!d)
+		return NULL;
+	*len = d->len;
+	*plain = d->plain;
+	return d->text;
 }
 
 bool fd_desc_rename_socket(struct state *st, uint32_t pid, int fd)

@@ -13,6 +13,9 @@ struct sock_info;
 /* Cached, else read from /proc; NULL when unknown (the process is gone,
  * the fd is closed). */
 const char *fd_desc(struct state *st, uint32_t pid, int fd);
+/* The same with its length, and whether it is plain (nothing to escape:
+ * the text renderer copies it as it is). */
+const char *fd_desc_sized(struct state *st, uint32_t pid, int fd, size_t *len, bool *plain);
 void fd_desc_forget(struct state *st, uint32_t pid, int fd);
 /* Describe from /proc now, replacing what was cached. */
 const char *fd_desc_refresh(struct state *st, uint32_t pid, int fd);

@@ -3,22 +3,14 @@
 
 /* Slots hold a non-NULL value when used; a deleted slot is a tombstone
  * value so that probing chains stay intact. */
-static char tombstone;
-#define TOMB ((void *)&tombstone)
-
-static size_t slot_of(uint64_t key, size_t cap)
-{
-	key ^= key >> 33;
-	key *= 0xff51afd7ed558ccdULL;
-	key ^= key >> 33;
-	return key & (cap - 1);
-}
+char hashmap_tombstone;
+#define TOMB ((void *)&hashmap_tombstone)
 
 static void **find(const struct hashmap *m, uint64_t key)
 {
 	if (!m->cap)
 		return NULL;
-	for (size_t i = slot_of(key, m->cap), n = 0; n < m->cap; n++, i = (i + 1) & (m->cap - 1)) {
+	for (size_t i = hashmap_slot(key, m->cap), n = 0; n < m->cap; n++, i = (i + 1) & (m->cap - 1)) {
 		if (!m->vals[i])
 			return NULL;
 		if (m->vals[i] != TOMB && m->keys[i] == key)
@@ -27,7 +19,7 @@ static void **find(const struct hashmap *m, uint64_t key)
 	return NULL;
 }
 
-void *hashmap_get(const struct hashmap *m, uint64_t key)
+void *hashmap_probe(const struct hashmap *m, uint64_t key)
 {
 	void **v = find(m, key);
 
@@ -79,7 +71,7 @@ int hashmap_put(struct hashmap *m, uint64_t key, void *val)
 	/* Tombstones count toward the load so chains stay short. */
 	if ((m->len + 1) * 4 >= m->cap * 3 && rehash(m))
 		return -1;
-	for (i = slot_of(key, m->cap); m->vals[i] && m->vals[i] != TOMB; i = (i + 1) & (m->cap - 1))
+	for (i = hashmap_slot(key, m->cap); m->vals[i] && m->vals[i] != TOMB; i = (i + 1) & (m->cap - 1))
 		;
 	if (!m->vals[i])
 		m->len++;	/* a tombstone's slot was counted already */

@@ -15,7 +15,33 @@ struct hashmap {
 	size_t count;	/* live entries */
 };
 
-void *hashmap_get(const struct hashmap *m, uint64_t key);
+/* Where a key's probing starts (the slot it hashes to). */
+static inline size_t hashmap_slot(uint64_t key, size_t cap)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdULL;
+	key ^= key >> 33;
+	return key & (cap - 1);
+}
+
+/* The marker of a deleted slot. */
+extern char hashmap_tombstone;
+
+/* The whole search, past the first slot. */
+void *hashmap_probe(const struct hashmap *m, uint64_t key);
+
+/* Inline for the common case, the key in its own slot: lookups are
+ * several per trace record. */
+static inline void *hashmap_get(const struct hashmap *m, uint64_t key)
+{
+	if (m->cap) {
+		size_t i = hashmap_slot(key, m->cap);
+
+		if (m->keys[i] == key && m->vals[i] && m->vals[i] != &hashmap_tombstone)
+			return m->vals[i];
+	}
+	return hashmap_probe(m, key);
+}
 /* Returns 0, or -1 when memory ran out. */
 int hashmap_put(struct hashmap *m, uint64_t key, void *val);
 void *hashmap_del(struct hashmap *m, uint64_t key);

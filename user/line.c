@@ -21,7 +21,7 @@ void line_reset(struct line *l)
 
 /* Room for n more bytes and a NUL.  Out of memory is fatal: a record
  * must be whole or not at all, and there is no sane way to go on. */
-static void reserve(struct line *l, size_t n)
+void line_grow(struct line *l, size_t n)
 {
 	size_t cap;
 	char *buf;
@@ -46,14 +46,14 @@ void line_printf(struct line *l, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	reserve(l, 64);
+	line_grow(l, 64);
 	va_start(ap, fmt);
 	n = vsnprintf(l->buf + l->len, l->cap - l->len, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
 	if ((size_t)n >= l->cap - l->len) {
-		reserve(l, n);
+		line_grow(l, n);
 		va_start(ap, fmt);
 		vsnprintf(l->buf + l->len, l->cap - l->len, fmt, ap);
 		va_end(ap);
@@ -61,18 +61,24 @@ void line_printf(struct line *l, const char *fmt, ...)
 	l->len += n;
 }
 
-/* Raw bytes, no formatting: the hot path of every record. */
-void line_append(struct line *l, const char *p, size_t n)
-{
-	reserve(l, n);
-	memcpy(l->buf + l->len, p, n);
-	l->len += n;
-	l->buf[l->len] = 0;
-}
-
 void line_str(struct line *l, const char *s)
 {
 	line_append(l, s, strlen(s));
+}
+
+/* Printable ASCII but the backslash: the bytes a name shows as they are. */
+static inline bool shown_as_is(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\\';
+}
+
+bool line_is_plain(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (shown_as_is(*p))
+		p++;
+	return !*p;
 }
 
 void line_str_escaped(struct line *l, const char *s)
@@ -82,7 +88,7 @@ void line_str_escaped(struct line *l, const char *s)
 	while (*p) {
 		size_t plain = 0;
 
-		while (p[plain] >= 0x20 && p[plain] < 0x7f && p[plain] != '\\')
+		while (shown_as_is(p[plain]))
 			plain++;
 		line_append(l, (const char *)p, plain);
 		p += plain;

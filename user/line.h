@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct line {
 	char *buf;
@@ -18,13 +19,26 @@ struct line {
 void line_free(struct line *l);
 void line_reset(struct line *l);
 void line_printf(struct line *l, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Text pieces without printf: the hot path of every record. */
-void line_append(struct line *l, const char *p, size_t n);
+/* Room for n more bytes and a NUL, the buffer grown (line_append's
+ * rare path). */
+void line_grow(struct line *l, size_t n);
+/* Text pieces without printf: the hot path of every record, inline so
+ * that a few bytes cost a compare and a copy. */
+static inline void line_append(struct line *l, const char *p, size_t n)
+{
+	if (l->len + n + 1 > l->cap)
+		line_grow(l, n);
+	memcpy(l->buf + l->len, p, n);
+	l->len += n;
+	l->buf[l->len] = 0;
+}
 void line_str(struct line *l, const char *s);
 /* A string from outside (a path, a process name) in strace's manner:
  * control and non-ASCII bytes as \n, \t or octal \NNN, backslash doubled,
  * so that no name can forge a line or reach the terminal raw. */
 void line_str_escaped(struct line *l, const char *s);
+/* True when line_str_escaped would write s as it is. */
+bool line_is_plain(const char *s);
 void line_u64(struct line *l, unsigned long long v);
 void line_i64(struct line *l, long long v);
 void line_hex(struct line *l, unsigned long long v);		/* 0x1f */

@@ -31,12 +31,17 @@ static void head(struct renderer *r, const struct event *ev)
 /* "7<TCP:...>" or "7" */
 static void fd_arg(struct renderer *r, uint32_t pid, int fd)
 {
-	const char *d = fd >= 0 ? fd_desc(r->state, pid, fd) : NULL;
+	size_t len = 0;
+	bool plain = false;
+	const char *d = fd >= 0 ? fd_desc_sized(r->state, pid, fd, &len, &plain) : NULL;
 
 	line_i64(&r->line, fd);
 	if (d) {
 		line_append(&r->line, "<", 1);
-		line_str_escaped(&r->line, d);
+		if (plain)
+			line_append(&r->line, d, len);
+		else
+			line_str_escaped(&r->line, d);
 		line_append(&r->line, ">", 1);
 	}
 }
