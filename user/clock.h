@@ -2,6 +2,7 @@
  * units the frontend converts between. */
 #ifndef CLOCK_H
 #define CLOCK_H
+#include <errno.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -20,5 +21,13 @@ static inline uint64_t monotonic_ns(void)
 static inline uint64_t ms_to_ns(long long ms)
 {
 	return (uint64_t)ms * NS_PER_MS;
+}
+
+static inline void sleep_ms(long ms)
+{
+	struct timespec t = { ms / 1000, (ms % 1000) * (long)NS_PER_MS };
+
+	while (nanosleep(&t, &t) != 0 && errno == EINTR)
+		;	/* a signal: sleep the rest */
 }
 #endif

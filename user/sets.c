@@ -170,16 +170,34 @@ static const struct probed_item *holder_of(const struct sets_ctx *c)
 	return NULL;
 }
 
-/* The thread asleep in a wait on this set, if any, and still asleep in
- * the same call after the probes: then nothing on the set's ready list
- * (it would have woken it), so a ready edge-triggered item there will
- * never be reported by a new edge. */
-static const struct blocked_wait *waiter_of(uint32_t pid, int epfd,
-					    const struct blocked_wait *bw, int nbw)
+/* An item that is stuck if a thread sleeps on its set: readable,
+ * edge-triggered or a fired ONESHOT, and not a doorbell (an eventfd in
+ * counter mode never read: each write is a new edge, the verdict model's
+ * rule, verdict.c). */
+static bool stuck_if_waited_on(const struct probed_item *p)
 {
-	for (int i = 0; i < nbw; i++)
-		if (bw[i].epfd == epfd && still_blocked(pid, &bw[i]))
+	bool et = p->it.events & EP_ET, fired = ep_oneshot_disarmed(p->it.events);
+
+	if (stale_state(p) || !p->backlog.readable || (!et && !fired))
+		return false;
+	return !(p->backlog.count >= 0 && p->backlog.eventfd_semaphore == 0);
+}
+
+/* The thread asleep in a wait on this set at the look, if any, that has
+ * slept through the probes: then nothing on the set's ready list (it
+ * would have woken it), so a ready edge-triggered item there will never
+ * be reported by a new edge.  *unsure: a thread was asleep on it, and
+ * ran since. */
+static const struct blocked_wait *waiter_of(uint32_t pid, int epfd, const struct blocked_wait *bw,
+					    int nbw, bool *unsure)
+{
+	for (int i = 0; i < nbw; i++) {
+		if (bw[i].epfd != epfd)
+			continue;
+		if (slept_through(pid, &bw[i]))
 			return &bw[i];
+		*unsure = true;
+	}
 	return NULL;
 }
 
@@ -191,11 +209,7 @@ static void describe_state(const struct probed_item *p, const struct blocked_wai
 	bool et = p->it.events & EP_ET, fired = ep_oneshot_disarmed(p->it.events);
 
 	*kind = NULL;
-	if (!p->backlog.readable || (!et && !fired))
-		return;
-	/* An eventfd in counter mode never read is a doorbell: each write is
-	 * a new edge (the verdict model's rule, verdict.c). */
-	if (p->backlog.count >= 0 && p->backlog.eventfd_semaphore == 0)
+	if (!stuck_if_waited_on(p))
 		return;
 	if (holder && et) {
 		*kind = "held_back";
@@ -268,6 +282,55 @@ static bool can_probe(struct renderer *out, struct sets_ctx *c)
 	return false;
 }
 
+/* A look is taken again while a thread asleep on a set with an item
+ * stuck_if_waited_on() ran during it (LOOKS times, LOOK_GAP_MS apart);
+ * and a writer wakes the waiters only after its data is readable, so the
+ * sleepers are checked again SETTLE_MS after probes that found such an
+ * item (a live stream caught between its write and its wakeup is not
+ * stuck). */
+#define LOOKS 5
+#define LOOK_GAP_MS 50
+#define SETTLE_MS 10
+
+static bool set_has_stuck_candidate(const struct sets_ctx *c, int epfd)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->items[i].epfd == epfd && stuck_if_waited_on(&c->items[i]))
+			return true;
+	return false;
+}
+
+/* Which thread, if any, sleeps on each set (waiters[s] for c->epfds[s])
+ * through the probes of its items, which are left in c->items. */
+static void look_at_waits(struct sets_ctx *c, struct blocked_wait *bw,
+			  const struct blocked_wait **waiters)
+{
+	for (int look = 0; look < LOOKS; look++) {
+		int nbw = blocked_waits(c->pid, bw, BLOCKED_MAX);
+		bool unsure = false, settled = false;
+
+		if (c->probed)
+			probe_all(c);
+		else
+			for (size_t i = 0; i < c->n; i++)
+				c->items[i].gone = -1;
+		for (size_t s = 0; s < c->nsets; s++) {
+			waiters[s] = NULL;
+			if (nbw <= 0 || !set_has_stuck_candidate(c, c->epfds[s]))
+				continue;
+			if (!settled) {
+				sleep_ms(SETTLE_MS);
+				settled = true;
+			}
+			waiters[s] = waiter_of(c->pid, c->epfds[s], bw, nbw, &unsure);
+		}
+		if (!unsure)
+			return;
+		if (look + 1 < LOOKS)
+			sleep_ms(LOOK_GAP_MS);
+	}
+}
+
 static int dump_pid(struct renderer *out, struct state *st, uint32_t pid)
 {
 	struct sets_ctx c = { .pid = pid, .pidfd = -1 };
@@ -276,28 +339,28 @@ static int dump_pid(struct renderer *out, struct state *st, uint32_t pid)
 	unsigned int uid = proc_uid(pid);
 	struct watch_holder top[1];
 	const struct probed_item *holder;
+	const struct blocked_wait **waiters;
 	struct event ev = { .kind = EVK_SETS, .pid = pid };
-	int nbw;
 
 	proc_read_comm(st, pid);
 	c.probed = can_probe(out, &c);
-	nbw = blocked_waits(pid, bw, BLOCKED_MAX);
 	if (scan_epoll_sets(pid, &cb) < 0) {
 		fprintf(stderr, "epolltrace: cannot read /proc/%u/fd\n", pid);
 		return -1;
 	}
-	if (c.probed)
-		probe_all(&c);
-	else
-		for (size_t i = 0; i < c.n; i++)
-			c.items[i].gone = -1;
+	waiters = calloc(c.nsets + 1, sizeof(*waiters));
+	if (!waiters) {
+		fprintf(stderr, "epolltrace: out of memory\n");
+		exit(1);
+	}
+	look_at_waits(&c, bw, waiters);
 	for (size_t s = 0; s < c.nsets; s++)
 		judge_shared(out, &c, c.epfds[s]);
 	holder = holder_of(&c);
 	for (size_t s = 0; s < c.nsets; s++) {
 		struct event begin = { .kind = EVK_SET_BEGIN, .ts_ns = monotonic_ns(), .pid = pid,
 				       .set_epfd = c.epfds[s] };
-		const struct blocked_wait *waiter = waiter_of(pid, c.epfds[s], bw, nbw < 0 ? 0 : nbw);
+		const struct blocked_wait *waiter = waiters[s];
 
 		render(out, &begin);
 		for (size_t i = 0; i < c.n; i++)
@@ -315,6 +378,7 @@ static int dump_pid(struct renderer *out, struct state *st, uint32_t pid)
 		close(c.pidfd);
 	free(c.items);
 	free(c.epfds);
+	free(waiters);
 	return 0;
 }
 

@@ -139,6 +139,25 @@ static long long wait_timeout_ns(uint32_t pid, const struct blocked_wait *w)
 	return (int)w->args[3] < 0 ? -1 : (int)w->args[3] * (long long)NS_PER_MS;
 }
 
+/* The CPU time a thread has run, in ns (the first field of its
+ * schedstat; CONFIG_SCHED_INFO): it does not move while the thread
+ * sleeps.  0 unknown. */
+static unsigned long long run_time_ns(uint32_t pid, uint32_t tid)
+{
+	char path[64];
+	unsigned long long ns = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%u/task/%u/schedstat", pid, tid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu", &ns) != 1)
+		ns = 0;
+	fclose(f);
+	return ns;
+}
+
 int blocked_waits(uint32_t pid, struct blocked_wait *out, int max)
 {
 	char path[64];
@@ -156,6 +175,8 @@ int blocked_waits(uint32_t pid, struct blocked_wait *out, int max)
 		if (de->d_name[0] == '.')
 			continue;
 		w->tid = strtoul(de->d_name, NULL, 10);
+		/* Before the syscall: a run after this shows in the recheck. */
+		w->run_ns = run_time_ns(pid, w->tid);
 		if (!read_syscall(pid, w->tid, &w->nr, w->args) || !is_epoll_wait_nr(w->nr))
 			continue;
 		w->epfd = (int)w->args[0];
@@ -176,4 +197,9 @@ bool still_blocked(uint32_t pid, const struct blocked_wait *w)
 
 	return read_syscall(pid, w->tid, &nr, args) && nr == w->nr &&
 	       !memcmp(args, w->args, sizeof(args));
+}
+
+bool slept_through(uint32_t pid, const struct blocked_wait *w)
+{
+	return still_blocked(pid, w) && (!w->run_ns || run_time_ns(pid, w->tid) == w->run_ns);
 }

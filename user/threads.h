@@ -15,6 +15,7 @@ struct blocked_wait {
 	long long blocked_ms;	/* since it last ran, -1 unknown */
 	uint64_t since_ns;	/* CLOCK_MONOTONIC when it went to sleep, 0 unknown */
 	long long timeout_ns;	/* its timeout: -1 none, -2 unknown */
+	unsigned long long run_ns;	/* CPU time it had run at the look, 0 unknown */
 };
 
 /* The threads of `pid` asleep in an epoll wait; returns how many were
@@ -22,6 +23,9 @@ struct blocked_wait {
 int blocked_waits(uint32_t pid, struct blocked_wait *out, int max);
 /* Is `tid` still asleep in that very call (same number and arguments)? */
 bool still_blocked(uint32_t pid, const struct blocked_wait *w);
+/* Stricter: still asleep there and has not run at all since the look (a
+ * loop of waits with a timeout makes the same call again and again). */
+bool slept_through(uint32_t pid, const struct blocked_wait *w);
 /* Is this a syscall number of an epoll wait? */
 bool is_epoll_wait_nr(long nr);
 #endif
