@@ -175,10 +175,10 @@ int blocked_waits(uint32_t pid, struct blocked_wait *out, int max)
 		if (de->d_name[0] == '.')
 			continue;
 		w->tid = strtoul(de->d_name, NULL, 10);
-		/* Before the syscall: a run after this shows in the recheck. */
-		w->run_ns = run_time_ns(pid, w->tid);
 		if (!read_syscall(pid, w->tid, &w->nr, w->args) || !is_epoll_wait_nr(w->nr))
 			continue;
+		/* Taken before any probe: a run after it shows in the recheck. */
+		w->run_ns = run_time_ns(pid, w->tid);
 		w->epfd = (int)w->args[0];
 		w->blocked_ms = asleep_ms(pid, w->tid);
 		w->since_ns = w->blocked_ms >= 0 && ms_to_ns(w->blocked_ms) < monotonic_ns() ?
