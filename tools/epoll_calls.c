@@ -17,6 +17,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include "epoll_expect.h"
 
@@ -104,7 +105,22 @@ static void flags(int ep, int efd, int rfd)
 	/* An exclusive item cannot be modified, nor can MOD set EXCLUSIVE. */
 	ee_ctl(ep, EPOLL_CTL_MOD, rfd, EPOLLIN, 0x2, EINVAL);
 	ee_ctl(ep, EPOLL_CTL_MOD, efd, EPOLLIN | EPOLLEXCLUSIVE, 0x3, EINVAL);
-	ee_ctl_ptr(ep, EPOLL_CTL_DEL, efd, NULL, 0);
+	/* DEL ignores its struct (Python's selectors pass one, whatever it
+	 * holds): the pointer is shown, as strace shows it, not the junk. */
+	{
+		/* At a fixed address: the expected lines of a run untraced and
+		 * of a traced one are compared. */
+		void *at = (void *)0x5a5a0000UL;
+		struct epoll_event *junk = mmap(at, 4096, PROT_READ | PROT_WRITE,
+						MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+		if (junk != at)
+			die("mmap at %p", at);
+		junk->events = EPOLLOUT | EPOLLMSG | 0x5800;
+		junk->data.u64 = 0x55;
+		ee_ctl_ptr(ep, EPOLL_CTL_DEL, efd, junk, 0);
+		munmap(junk, 4096);
+	}
 	ee_ctl_ptr(ep, EPOLL_CTL_DEL, rfd, NULL, 0);
 }
 

@@ -425,7 +425,7 @@ static inline void ee_ctl(int ep, int op, int fd, uint32_t events, uint64_t data
 	}
 }
 
-/* epoll_ctl with a NULL or unreadable event pointer. */
+/* epoll_ctl with a NULL or unreadable event pointer, or DEL's (ignored). */
 static inline void ee_ctl_ptr(int ep, int op, int fd, void *ptr, int want_err)
 {
 	int ret = epoll_ctl(ep, op, fd, ptr);

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "epoll_abi.h"
 #include "epolltrace.h"
 #include "proc_scan.h"
 
@@ -296,4 +297,11 @@ struct event {
 		struct census_event census;
 	};
 };
+/* Does epoll_ctl's struct epoll_event mean anything?  Not when it could
+ * not be read, nor for EPOLL_CTL_DEL, whose struct the kernel ignores
+ * (strace shows DEL's pointer only, and so do the renderers). */
+static inline bool ctl_event_shown(const struct ev_ctl *e)
+{
+	return e->event_ptr && !e->fault && e->op != EP_CTL_DEL;
+}
 #endif

@@ -114,10 +114,10 @@ static void print_ctl(struct renderer *r, const struct event *ev)
 	else
 		json_kv_int(l, "op", e->op);
 	json_kv_int(l, "fd", e->fd);
-	if (!e->event_ptr || e->fault) {
+	if (!ctl_event_shown(e)) {
 		json_kv_null(l, "events");
 		json_kv_null(l, "data");
-		if (e->fault)
+		if (e->event_ptr)
 			json_kv_hex(l, "event_ptr", e->event_ptr);
 	} else {
 		json_kv_events(l, "events", e->events);

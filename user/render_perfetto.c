@@ -416,7 +416,7 @@ static void print_ctl(struct renderer *r, const struct event *ev)
 	else
 		json_kv_int(l, "op", e->op);
 	json_kv_int(l, "fd", e->fd);
-	if (e->event_ptr && !e->fault) {
+	if (ctl_event_shown(e)) {
 		json_kv_events(l, "events", e->events);
 		json_kv_hex(l, "data", e->data);
 	}
@@ -432,7 +432,7 @@ static void print_ctl(struct renderer *r, const struct event *ev)
 	snprintf(name, sizeof(name), "EPOLL_CTL_%s", op);
 	l = instant(r, name, "epoll_ctl", 't', ev->pid, ft->tid, &ft->last_ns, e->h.ts_ns);
 	json_kv_int(l, "tid", ev->tid);
-	if (e->event_ptr && !e->fault) {
+	if (ctl_event_shown(e)) {
 		json_kv_events(l, "events", e->events);
 		json_kv_hex(l, "data", e->data);
 	}

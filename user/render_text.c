@@ -140,7 +140,7 @@ static void print_ctl(struct renderer *r, const struct event *ev)
 	line_append(l, ", ", 2);
 	if (!e->event_ptr) {
 		line_str(l, "NULL)");
-	} else if (e->fault) {
+	} else if (!ctl_event_shown(e)) {
 		line_hex(l, e->event_ptr);
 		line_append(l, ")", 1);
 	} else {
