@@ -166,6 +166,23 @@ real_slow_gets() {
 	sleep 0.5
 }
 
+# real_self_proxy: the setting of a program that serves a 4 MiB file,
+# $T/www/big.bin, itself (/big.bin) and through a proxy to a second
+# listening port of its own, REAL_BACKEND (/proxy/big.bin): sets REAL_PORT,
+# REAL_BACKEND, REAL_LISTEN, REAL_PEERS and REAL_MIN, writes the file, and
+# defines real_workload: real_slow_gets of both paths.
+real_self_proxy() {
+	REAL_PORT=$(free_port)
+	REAL_BACKEND=$(free_port)
+	REAL_LISTEN="127.0.0.1:$REAL_PORT 127.0.0.1:$REAL_BACKEND"
+	REAL_PEERS=127.0.0.1:$REAL_BACKEND
+	# Per run: 4 client connections, 2 upstream and 2 backend connections.
+	REAL_MIN="adds=8 deliveries=20"
+	mkdir -p "$T/www"
+	head -c $((4 << 20)) /dev/urandom >"$T/www/big.bin"
+	real_workload() { real_slow_gets "$1" "$T/www/big.bin" /big.bin /proxy/big.bin; }
+}
+
 real_check_min() { # RUN STATS
 	local kv k v got
 	for kv in $REAL_MIN; do

@@ -15,15 +15,7 @@
 command -v lighttpd >/dev/null || skip "lighttpd is not installed (make deps)"
 
 REAL_NAME=lighttpd
-REAL_PORT=$(free_port)
-backend=$(free_port)
-REAL_LISTEN="127.0.0.1:$REAL_PORT 127.0.0.1:$backend"
-REAL_PEERS=127.0.0.1:$backend
-# Per run: 4 client connections, 2 upstream and 2 backend connections.
-REAL_MIN="adds=8 deliveries=20"
-
-mkdir -p "$T/www"
-head -c $((4 << 20)) /dev/urandom >"$T/www/big.bin"
+real_self_proxy
 cat >"$T/lighttpd.conf" <<CONF
 server.document-root = "$T/www"
 server.bind = "127.0.0.1"
@@ -32,17 +24,15 @@ server.errorlog = "$T/error.log"
 server.modules = ("mod_proxy")
 server.stream-response-body = 2
 # The backend.
-\$SERVER["socket"] == "127.0.0.1:$backend" { }
+\$SERVER["socket"] == "127.0.0.1:$REAL_BACKEND" { }
 # The proxy.
 \$HTTP["url"] =~ "^/proxy/" {
-	proxy.server = ("" => (("host" => "127.0.0.1", "port" => $backend)))
+	proxy.server = ("" => (("host" => "127.0.0.1", "port" => $REAL_BACKEND)))
 	proxy.header = ("map-urlpath" => ("/proxy/" => "/"))
 }
 CONF
 lighttpd -tt -f "$T/lighttpd.conf" || fail "lighttpd rejects its configuration"
 REAL_CMD=(lighttpd -D -f "$T/lighttpd.conf")
-
-real_workload() { real_slow_gets "$1" "$T/www/big.bin" /big.bin /proxy/big.bin; }
 
 real_runs
 real_finish

@@ -15,18 +15,8 @@
 command -v node >/dev/null || skip "node is not installed (make deps: nodejs)"
 
 REAL_NAME=node
-REAL_PORT=$(free_port)
-backend=$(free_port)
-REAL_LISTEN="127.0.0.1:$REAL_PORT 127.0.0.1:$backend"
-REAL_PEERS=127.0.0.1:$backend
-# Per run: 4 client connections, 2 upstream and 2 backend connections.
-REAL_MIN="adds=8 deliveries=20"
-
-mkdir -p "$T/www"
-head -c $((4 << 20)) /dev/urandom >"$T/www/big.bin"
-REAL_CMD=(node "$ROOT/tools/node/fileserver.js" "$REAL_PORT" "$backend" "$T/www/big.bin")
-
-real_workload() { real_slow_gets "$1" "$T/www/big.bin" /big.bin /proxy/big.bin; }
+real_self_proxy
+REAL_CMD=(node "$ROOT/tools/node/fileserver.js" "$REAL_PORT" "$REAL_BACKEND" "$T/www/big.bin")
 
 real_runs
 real_finish
