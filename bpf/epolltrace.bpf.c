@@ -520,6 +520,90 @@ static __always_inline void fill_header(struct ev_header *h, __u16 type, __u16 s
 		h->comm[0] = 0;
 }
 
+/* Sockets registered before they had a name (before bind() or
+ * connect()): socket -> the process and fd that registered it, until the
+ * first readiness seen of it once named.  User space may see such an fd
+ * only after the program closed it, too late to ask the kernel; so the
+ * name is sent ahead of that readiness.  Subprograms, not inlined, and
+ * once per socket callback, not per epitem: inlined in the loops over a
+ * socket's epitems and a ready list they tripled the verifier's work
+ * (minutes to load under emulation).  unsettled_added:
+ * no lookup until one was ever watched. */
+struct unsettled_sock {
+	__u32 pid;
+	__s32 fd;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, UNSETTLED_SOCKS_MAX);
+	__type(key, __u64);
+	__type(value, struct unsettled_sock);
+} unsettled_socks SEC(".maps");
+bool unsettled_added;
+
+static __always_inline void watch_unsettled(struct sock *sk, __u32 pid, int fd)
+{
+	struct unsettled_sock u = { .pid = pid, .fd = fd };
+	__u64 key = (__u64)sk;
+
+	if (!bpf_map_update_elem(&unsettled_socks, &key, &u, BPF_ANY) && !unsettled_added)
+		unsettled_added = true;
+}
+
+static __always_inline void forget_unsettled(struct file *file)
+{
+	__u64 key;
+
+	if (!unsettled_added)
+		return;
+	key = (__u64)sock_of_any_file(file);
+	if (key)
+		bpf_map_delete_elem(&unsettled_socks, &key);
+}
+
+/* A readiness of the socket at sk_addr: if it was watched and has its
+ * name now, the name goes first.  Global functions (verified once each,
+ * whatever their callers' states), so they take addresses as numbers. */
+__noinline int name_if_settled(__u64 sk_addr)
+{
+	struct sock *sk = (struct sock *)sk_addr;
+	struct unsettled_sock *u;
+	struct ev_sock_name *rec;
+	struct sock_info si = {};
+	__u64 key = sk_addr;
+
+	if (summary_only || !unsettled_added || !sk)
+		return 0;
+	u = bpf_map_lookup_elem(&unsettled_socks, &key);
+	if (!u)
+		return 0;
+	read_sock_info(sk, &si);
+	if (sock_info_unsettled(&si))
+		return 0;
+	rec = reserve(sizeof(*rec));
+	if (rec) {
+		fill_header(&rec->h, EV_SOCK_NAME, sizeof(*rec), (__u64)u->pid << 32,
+			    bpf_ktime_get_ns(), NO_COMM);
+		rec->fd = u->fd;
+		rec->pad = 0;
+		rec->sock = si;
+		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
+	}
+	bpf_map_delete_elem(&unsettled_socks, &key);
+	return 0;
+}
+
+/* The same, for the socket (if it is one) an epitem watches. */
+__noinline int name_epitem_if_settled(__u64 epi_addr)
+{
+	struct epitem *epi = (struct epitem *)epi_addr;
+
+	if (!summary_only && unsettled_added)
+		name_if_settled((__u64)sock_of_any_file(BPF_CORE_READ(epi, ffd.file)));
+	return 0;
+}
+
 static __always_inline bool is_traced(__u32 tgid)
 {
 	__u32 word = tgid / 64;
@@ -627,6 +711,7 @@ static __always_inline void snapshot_ready_list(__u64 pid_tgid, int epfd,
 		if (at_exit || !reported_since(epi, since)) {
 			struct rdlist_item *it = &rec->items[rec->count & (RDLIST_MAX - 1)];
 
+			name_epitem_if_settled((__u64)epi);
 			it->fd = BPF_CORE_READ(epi, ffd.fd);
 			it->events = BPF_CORE_READ(epi, event.events);
 			rec->count++;
@@ -928,9 +1013,10 @@ static __always_inline int enter_create(long nr, __u64 pid_tgid, __u64 size_or_f
 
 /* What an fd added to a set is, for when /proc cannot tell (it may be
  * closed before user space looks). */
-static __always_inline void read_added_fd(struct syscall_call *call, int fd)
+static __always_inline void read_added_fd(struct syscall_call *call, __u32 tgid, int fd)
 {
 	struct file *file = current_fd_file(fd);
+	struct sock *sk;
 
 	if (!file)
 		return;
@@ -938,8 +1024,12 @@ static __always_inline void read_added_fd(struct syscall_call *call, int fd)
 	call->fd_ino = BPF_CORE_READ(file, f_inode, i_ino);
 	bpf_probe_read_kernel_str(call->fd_dname, sizeof(call->fd_dname),
 				  BPF_CORE_READ(file, f_path.dentry, d_name.name));
-	if (is_socket_mode(call->fd_mode))
-		read_sock_info(sock_of_file(file), &call->sock);
+	if (!is_socket_mode(call->fd_mode))
+		return;
+	sk = sock_of_file(file);
+	read_sock_info(sk, &call->sock);
+	if (call->sock.family && sock_info_unsettled(&call->sock))
+		watch_unsettled(sk, tgid, fd);
 }
 
 /* epoll_ctl(epfd, op, fd, event): the caller's struct as it is now. */
@@ -963,7 +1053,7 @@ static __always_inline int enter_ctl(__u64 pid_tgid, __u64 epfd, __u64 op, __u64
 	call.ep = epfd_to_ep((int)epfd);
 	learn_epoll(pid_tgid >> 32, (int)epfd, call.ep);
 	if ((int)op == EP_CTL_ADD)
-		read_added_fd(&call, (int)fd);
+		read_added_fd(&call, pid_tgid >> 32, (int)fd);
 	inflight_put((__u32)pid_tgid, &call, slots);
 	return 0;
 }
@@ -1019,6 +1109,7 @@ static __always_inline int enter_close(__u64 pid_tgid, __u64 fd, bool slots)
 
 	if (!file)
 		return 0;
+	forget_unsettled(file);
 	call.close_is_epoll = eventpoll_fops_seen && BPF_CORE_READ(file, f_op) == eventpoll_fops_seen;
 	if (!call.close_is_epoll && !file_in_some_set(file))
 		return 0;
@@ -1741,14 +1832,20 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 SEC("fentry/ep_poll_callback")
 int BPF_PROG(ready_fentry, wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
 {
-	report_epitem(epitem_of_wait(wait), (__u32)(unsigned long)key, RS_EP_POLL_CALLBACK, NULL);
+	struct epitem *epi = epitem_of_wait(wait);
+
+	name_epitem_if_settled((__u64)epi);
+	report_epitem(epi, (__u32)(unsigned long)key, RS_EP_POLL_CALLBACK, NULL);
 	return 0;
 }
 
 SEC("kprobe/ep_poll_callback")
 int BPF_KPROBE(ready_kprobe, wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
 {
-	report_epitem(epitem_of_wait(wait), (__u32)(unsigned long)key, RS_EP_POLL_CALLBACK, NULL);
+	struct epitem *epi = epitem_of_wait(wait);
+
+	name_epitem_if_settled((__u64)epi);
+	report_epitem(epi, (__u32)(unsigned long)key, RS_EP_POLL_CALLBACK, NULL);
 	return 0;
 }
 
@@ -1812,6 +1909,7 @@ int ready_sk_data(struct bpf_raw_tracepoint_args *ctx)
 		if (verdict && *verdict == no)
 			return 0;
 	}
+	name_if_settled((__u64)sk);
 	traced = ep_poll_callback_addr ? report_sock_waiters(sk) : report_file_epitems(sk);
 	/* A traced sock clears a verdict that generations may bring back. */
 	if (verdict)

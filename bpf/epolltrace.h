@@ -44,6 +44,8 @@ enum target_mode {
 #define EDGE_PIDS_MAX 4096
 /* Waiters looked at on one socket's wait queue (epoll's and others). */
 #define SOCK_WAITERS_MAX 12
+/* Sockets registered before they had a name, watched until they have one. */
+#define UNSETTLED_SOCKS_MAX 4096
 
 enum ev_type {
 	EV_CREATE = 1,
@@ -55,6 +57,7 @@ enum ev_type {
 	EV_RDLIST,
 	EV_FORK,
 	EV_EXIT,
+	EV_SOCK_NAME,
 };
 
 /* ev_wait_enter.timeout_ns and ev_wait.timeout_ns, besides a duration. */
@@ -117,6 +120,17 @@ struct sock_info {
 	unsigned char saddr[16];
 	unsigned char daddr[16];
 };
+
+/* struct socket's type (SOCK_STREAM). */
+#define SOCK_TYPE_STREAM	1
+
+/* A socket whose name is still to come: not bound yet, or a TCP socket
+ * neither listening nor connected (registered before connect()). */
+static inline int sock_info_unsettled(const struct sock_info *si)
+{
+	return !si->sport ||
+	       (si->type == SOCK_TYPE_STREAM && si->state != TCP_STATE_LISTEN && !si->dport);
+}
 
 struct ev_create {
 	struct ev_header h;
@@ -202,6 +216,17 @@ struct ev_close {
 	unsigned char shared;		/* another reference keeps the file open */
 	unsigned char pad[6];
 	struct sock_queue queue;	/* a socket's input queue at the close (unit 0: none) */
+};
+
+/* A socket registered before it had its name has it now (sent once, by
+ * the first readiness the kernel side sees of it once settled, ahead of
+ * that readiness's record): user space may see the fd only after the
+ * program closed it, too late to ask. */
+struct ev_sock_name {
+	struct ev_header h;		/* pid: the registering process; tid 0 */
+	int fd;
+	int pad;
+	struct sock_info sock;
 };
 
 struct ev_ready {

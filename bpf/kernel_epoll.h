@@ -4,6 +4,7 @@
 #ifndef KERNEL_EPOLL_H
 #define KERNEL_EPOLL_H
 #include "epoll_abi.h"
+#include "epolltrace.h"
 
 /* 5.x kernels link epitems to their file through a list_head. */
 struct file___old {
@@ -90,10 +91,8 @@ static __always_inline struct sock *sock_of_any_file(struct file *file)
 	return sock_of_file(file);
 }
 
-#define TCP_LISTEN_STATE	10
 #define IPPROTO_TCP_NR		6
 #define IPPROTO_UDP_NR		17
-#define SOCK_STREAM_NR		1
 #define SOCK_DGRAM_NR		2
 
 /* Two fields of `size` bytes (2 or 4) of an object in one read when they
@@ -124,7 +123,7 @@ static __always_inline void sock_queue(struct sock *sk, struct sock_queue *q)
 	__u16 type = 0, proto = 0;
 
 	q->has_consumed = 0;
-	if (BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_LISTEN_STATE) {
+	if (BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_STATE_LISTEN) {
 		q->unit = BU_CONNECTIONS;
 		q->backlog = BPF_CORE_READ(sk, sk_ack_backlog);
 		return;
@@ -136,7 +135,7 @@ static __always_inline void sock_queue(struct sock *sk, struct sock_queue *q)
 		type = BPF_CORE_READ(sk, sk_type);
 		proto = BPF_CORE_READ(sk, sk_protocol);
 	}
-	if (type == SOCK_STREAM_NR && proto == IPPROTO_TCP_NR) {
+	if (type == SOCK_TYPE_STREAM && proto == IPPROTO_TCP_NR) {
 		struct tcp_sock *tp = (void *)sk;
 		__u32 nxt = 0, copied = 0;
 

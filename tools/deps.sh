@@ -14,7 +14,7 @@ PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
 libc6-dev python3 iproute2 procps groff-base qemu-system-x86 busybox-static cpio
 strace linux-perf bpftrace nginx-light wrk redis-server redis-tools time
 golang-go haproxy cargo librust-tokio-dev prometheus-node-exporter memcached lighttpd squid
-libnetty-java erlang-base erlang-crypto nodejs"
+libnetty-java erlang-base erlang-crypto nodejs trafficserver"
 # The arm64 packages of build/arm64/sysroot.
 ARM64_PKGS="libbpf-dev libelf-dev zlib1g-dev libzstd-dev busybox-static"
 native=$(uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
@@ -43,7 +43,7 @@ if [ -n "$missing" ]; then
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends $missing >/dev/null
 	# Debian starts the servers it installs; the tests start their own.
-	for s in nginx redis-server haproxy prometheus-node-exporter memcached lighttpd squid; do
+	for s in nginx redis-server haproxy prometheus-node-exporter memcached lighttpd squid trafficserver; do
 		systemctl stop "$s" 2>/dev/null || service "$s" stop 2>/dev/null || true
 	done
 fi

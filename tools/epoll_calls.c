@@ -243,6 +243,41 @@ static void tcp(int ep)
 	ee_close(afd);
 }
 
+/* A proxy's upstream: registered before connect(), then used and closed
+ * at once, before the tracer reads the records, too late to ask the
+ * kernel then.  Every line after the connect names it by its addresses
+ * all the same: the kernel side sends the name ahead of its first
+ * readiness once it has one. */
+static void upstream(int ep)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sa);
+	uint64_t data;
+	int lfd, ufd, afd;
+
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) || listen(lfd, 4) ||
+	    getsockname(lfd, (struct sockaddr *)&sa, &len))
+		die("listen");
+	ufd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (ufd < 0)
+		die("socket");
+	data = 0xd0000000ULL + ufd;
+	ee_ctl(ep, EPOLL_CTL_ADD, ufd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, data, 0);
+	if (connect(ufd, (struct sockaddr *)&sa, sizeof(sa)) && errno != EINPROGRESS)
+		die("connect");
+	EE_WAIT_FOR(EE_WAIT, ep, 8, 1000, 1, data);
+	afd = accept(lfd, NULL, NULL);
+	if (afd < 0)
+		die("accept");
+	put(afd, "reply");
+	EE_WAIT_FOR(EE_WAIT, ep, 8, 1000, 1, data);
+	drain(ufd);
+	ee_close(ufd);
+	close(afd);
+	close(lfd);
+}
+
 int main(void)
 {
 	int ep, ep2, ep3, efd, efd2, p[2], p2[2], sv[2], regular;
@@ -277,6 +312,7 @@ int main(void)
 	flags(ep3, efd2, p2[0]);
 	errors(ep3, efd2, p2[0], &regular);
 	tcp(ep);
+	upstream(ep);
 	many();
 
 	/* Closes: an fd in two sets, a nested epoll fd, epoll fds. */

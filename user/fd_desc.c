@@ -147,7 +147,6 @@ static char *describe_link(uint32_t pid, const char *link)
 	return strdup(link);
 }
 
-static bool sock_unsettled(const struct sock_info *si);
 static char *describe_link(uint32_t pid, const char *link);
 
 /* A cached description; `provisional` when it was taken from a socket
@@ -257,7 +256,7 @@ bool fd_desc_rename(struct state *st, uint32_t pid, int fd, const struct sock_in
 {
 	char buf[160];
 
-	if (sock_unsettled(si) || !sock_text(si, buf, sizeof(buf)))
+	if (sock_info_unsettled(si) || !sock_text(si, buf, sizeof(buf)))
 		return false;
 	cache_put(st, pid, fd, fd_name_new(buf, false));
 	return true;
@@ -331,13 +330,6 @@ bool sock_text(const struct sock_info *si, char *buf, size_t len)
 	return true;
 }
 
-/* Named before it is bound (port 0), or a TCP socket neither listening
- * nor connected yet (nginx adds its upstream socket before connect()). */
-static bool sock_unsettled(const struct sock_info *si)
-{
-	return !si->sport || (si->type == SOCK_STREAM && si->state != TCP_STATE_LISTEN && !si->dport);
-}
-
 bool fd_desc_from_kernel(struct state *st, uint32_t pid, int fd, unsigned int mode,
 			 unsigned long long ino, const char *dname, const struct sock_info *si)
 {
@@ -346,7 +338,8 @@ bool fd_desc_from_kernel(struct state *st, uint32_t pid, int fd, unsigned int mo
 	char *text = NULL;
 
 	if (S_ISSOCK(mode) && si && sock_text(si, buf, sizeof(buf))) {
-		provisional = sock_unsettled(si);
+		/* nginx and Traffic Server add an upstream socket before connect() */
+		provisional = sock_info_unsettled(si);
 	} else if (S_ISSOCK(mode)) {
 		/* A UNIX or other socket: named as /proc would, by its inode. */
 		snprintf(buf, sizeof(buf), "socket:[%llu]", ino);

@@ -96,6 +96,14 @@ static void refresh_name(struct records *rc, uint32_t pid, int fd)
 	fd_desc_rename_socket(rc->state, pid, fd);
 }
 
+/* The kernel side's word that a socket registered before it had a name
+ * has one now: the fd may be closed by the time /proc could be asked. */
+static void on_sock_name(struct records *rc, const struct ev_sock_name *e)
+{
+	if (fd_desc_provisional(rc->state, e->h.pid, e->fd))
+		fd_desc_rename(rc->state, e->h.pid, e->fd, &e->sock);
+}
+
 /* ---- epoll_create ---------------------------------------------------- */
 
 static void on_create(struct records *rc, const struct ev_create *e)
@@ -656,6 +664,7 @@ static size_t min_size(unsigned int type)
 	case EV_RDLIST: return offsetof(struct ev_rdlist, items);
 	case EV_FORK: return sizeof(struct ev_fork);
 	case EV_EXIT: return sizeof(struct ev_exit);
+	case EV_SOCK_NAME: return sizeof(struct ev_sock_name);
 	default: return 0;
 	}
 }
@@ -739,6 +748,7 @@ int records_handle(void *ctx, void *data, size_t size)
 	case EV_RDLIST: on_rdlist(rc, data, size); break;
 	case EV_FORK: on_fork(rc, data); break;
 	case EV_EXIT: on_exit_record(rc, data); break;
+	case EV_SOCK_NAME: on_sock_name(rc, data); break;
 	}
 	if (rc->state->regs_dropped && !rc->regs_bound_said)
 		say_regs_bound(rc, h->pid, h->ts_ns);
