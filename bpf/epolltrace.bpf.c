@@ -1044,10 +1044,13 @@ static __always_inline int enter_ctl(__u64 pid_tgid, __u64 epfd, __u64 op, __u64
 	call.args[1] = op;
 	call.args[2] = fd;
 	call.args[3] = uevent;
-	if (uevent && bpf_probe_read_user(uev, sizeof(uev), (void *)uevent) == 0) {
+	/* DEL's struct is ignored by the kernel (and shown as a pointer). */
+	if (!uevent || (int)op == EP_CTL_DEL) {
+		/* nothing to read */
+	} else if (bpf_probe_read_user(uev, sizeof(uev), (void *)uevent) == 0) {
 		__builtin_memcpy(&call.ev_events, uev, sizeof(call.ev_events));
 		__builtin_memcpy(&call.ev_data, uev + USER_EVENT_DATA_OFF, sizeof(call.ev_data));
-	} else if (uevent) {
+	} else {
 		call.ev_fault = 1;
 	}
 	call.ep = epfd_to_ep((int)epfd);
