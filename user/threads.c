@@ -106,7 +106,8 @@ static long long asleep_ms(uint32_t pid, uint32_t tid)
 	}
 	snprintf(path, sizeof(path), "/proc/%u/task/%u/sched", pid, tid);
 	then = exec_start_ms(path);
-	if (now < 0 || then < 0 || then > now)
+	/* Ran meanwhile on another CPU: its start is on another clock. */
+	if (now < 0 || then < 0 || then > now || last_cpu(pid, tid) != cpu)
 		return -1;
 	return (long long)(now - then);
 }
@@ -180,10 +181,15 @@ int blocked_waits(uint32_t pid, struct blocked_wait *out, int max)
 		/* Taken before any probe: a run after it shows in the recheck. */
 		w->run_ns = run_time_ns(pid, w->tid);
 		w->epfd = (int)w->args[0];
+		w->timeout_ns = wait_timeout_ns(pid, w);
 		w->blocked_ms = asleep_ms(pid, w->tid);
+		/* Asleep far longer than its timeout: the CPUs' clocks disagree
+		 * (seen under emulation: 124 s in a 400 ms wait), not the wait. */
+		if (w->timeout_ns >= 0 &&
+		    w->blocked_ms > (w->timeout_ns + (long long)NS_PER_SEC) / (long long)NS_PER_MS)
+			w->blocked_ms = -1;
 		w->since_ns = w->blocked_ms >= 0 && ms_to_ns(w->blocked_ms) < monotonic_ns() ?
 			      monotonic_ns() - ms_to_ns(w->blocked_ms) : 0;
-		w->timeout_ns = wait_timeout_ns(pid, w);
 		n++;
 	}
 	closedir(d);
