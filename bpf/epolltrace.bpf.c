@@ -1028,7 +1028,7 @@ static __always_inline void read_added_fd(struct syscall_call *call, __u32 tgid,
 		return;
 	sk = sock_of_file(file);
 	read_sock_info(sk, &call->sock);
-	if (call->sock.family && sock_info_unsettled(&call->sock))
+	if (sock_info_unsettled(&call->sock))
 		watch_unsettled(sk, tgid, fd);
 }
 

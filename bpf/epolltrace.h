@@ -121,13 +121,18 @@ struct sock_info {
 	unsigned char daddr[16];
 };
 
-/* struct socket's type (SOCK_STREAM). */
+/* struct socket's type (SOCK_STREAM) and family (AF_INET, AF_INET6). */
 #define SOCK_TYPE_STREAM	1
+#define AF_INET_NR		2
+#define AF_INET6_NR		10
 
-/* A socket whose name is still to come: not bound yet, or a TCP socket
- * neither listening nor connected (registered before connect()). */
+/* An IP socket whose name is still to come: not bound yet, or a TCP
+ * socket neither listening nor connected (registered before connect()).
+ * Others (UNIX) have no addresses to wait for. */
 static inline int sock_info_unsettled(const struct sock_info *si)
 {
+	if (si->family != AF_INET_NR && si->family != AF_INET6_NR)
+		return 0;
 	return !si->sport ||
 	       (si->type == SOCK_TYPE_STREAM && si->state != TCP_STATE_LISTEN && !si->dport);
 }

@@ -67,8 +67,6 @@ static __always_inline long long ep_user_watches(struct eventpoll *ep, __u32 *ui
 
 #define S_IFMT_BITS	00170000
 #define S_IFSOCK_BITS	0140000
-#define AF_INET_NR	2
-#define AF_INET6_NR	10
 
 /* The struct sock of a socket file. */
 static __always_inline struct sock *sock_of_file(struct file *file)
