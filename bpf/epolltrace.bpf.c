@@ -365,9 +365,20 @@ static __always_inline void set_returned(struct eventpoll *ep)
 		*last = now;
 }
 
+/* Bumped after anything that may end or change what sock_items tells:
+ * an item added or deleted (by anyone), a set's owner learned, changed or
+ * forgotten, a set closed. */
+__u64 items_gen = 1;
+
+static __always_inline void items_changed(void)
+{
+	__sync_fetch_and_add(&items_gen, 1);
+}
+
 static __always_inline void owners_changed(void)
 {
 	__sync_fetch_and_add(&owners_gen, 1);
+	items_changed();
 }
 
 /* The slot of an object and the word "this object, this stamp"; false
@@ -666,6 +677,8 @@ static __always_inline void learn_epoll(__u32 tgid, int epfd, struct eventpoll *
 	bpf_map_update_elem(&epoll_owners, &key, &owner, BPF_ANY);
 	if (!old)
 		owners_changed();	/* after the insert */
+	else
+		items_changed();
 }
 
 /* ---- the ready list as the kernel sees it (tracepoint backend) --------- */
@@ -1248,8 +1261,12 @@ static __always_inline void note_registration(struct syscall_call *c, long ret)
 {
 	int op = (int)c->args[1];	/* the kernel takes an int */
 
-	if (ret < 0 || op == EP_CTL_DEL)
+	if (ret < 0)
 		return;
+	if (op == EP_CTL_DEL) {
+		items_changed();	/* its epitem is freed */
+		return;
+	}
 	if (rdlist_snapshots && ((op == EP_CTL_ADD && !is_socket_mode(c->fd_mode)) ||
 				 (c->ev_events & EP_OUT)))
 		need_snapshots(c->ep);
@@ -1569,6 +1586,7 @@ static __always_inline int syscall_exit(long nr, __u64 pid_tgid, long ret, bool 
 
 			bpf_map_delete_elem(&epoll_owners, &ekey);
 			bpf_map_delete_elem(&eps_snapshotted, &ekey);
+			items_changed();
 		}
 		emit_close(c, pid_tgid, now, ret);
 		break;
@@ -1759,36 +1777,68 @@ static __always_inline void count_ready(struct ep_owner *owner, int fd)
 	}
 }
 
-/* One readiness fact about one epitem.  `mask` is the wakeup's poll mask
- * (0 when the waker did not say); `sk` the socket that woke, if known. */
-static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 source,
-					  struct sock *sk)
+/* sock -> the epitem that is its only waiter, with that item's set and
+ * the set's owner, as found in items_gen: the socket's next wakeups skip
+ * reading the waiter and looking the owner up.  An entry holds while the
+ * socket's first waiter is still that one and no item was added or
+ * deleted anywhere (an item is only made by an ADD, so the same waiter
+ * is the same item; a set freed without a call, at an exec or an exit,
+ * unhooks its waiters first).  Per CPU, so that an entry is written by
+ * one CPU only: `seq` is odd while it is written, which a program nested
+ * on that CPU (a softirq's wakeup) then leaves alone. */
+#define SOCK_ITEM_SLOTS	1024
+/* Socks are over a kilobyte apart: their slot starts above those bits. */
+#define SOCK_ITEM_SHIFT	10
+
+struct sock_item {
+	__u64 seq;
+	__u64 sk;
+	__u64 gen;
+	__u64 link;		/* its waiter's entry on the socket's queue */
+	__u64 epi;
+	__u64 ep;
+	struct ep_owner owner;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SOCK_ITEM_SLOTS);
+	__type(key, __u32);
+	__type(value, struct sock_item);
+} sock_items SEC(".maps");
+
+static __always_inline struct sock_item *sock_item_slot(__u64 sk_addr)
 {
-	struct ep_owner *owner;
-	struct epitem_facts f;
+	__u32 slot = (sk_addr >> SOCK_ITEM_SHIFT) & (SOCK_ITEM_SLOTS - 1);
+
+	return bpf_map_lookup_elem(&sock_items, &slot);
+}
+
+/* One readiness fact about epitem epi (its facts f, its set's owner).
+ * `mask` is the wakeup's poll mask (0 when the waker did not say); `sk`
+ * the socket that woke, if known. */
+static __always_inline bool report_facts(struct epitem *epi, struct epitem_facts *f,
+					 struct ep_owner *owner, __u32 mask, __u8 source,
+					 struct sock *sk)
+{
 	struct ev_ready *rec;
 	__u8 flags = 0;
 	struct sock_queue queue = {};
-	__u64 key;
 
-	if (!read_epitem(epi, &f))
-		return false;
-	key = (__u64)f.ep;
-	owner = bpf_map_lookup_elem(&epoll_owners, &key);
 	/* A process gone (its files are being closed: a peer's last data,
 	 * its own FIN) has no readiness left to tell. */
-	if (!owner || !is_traced(owner->pid))
+	if (!is_traced(owner->pid))
 		return false;
 	/* -c counts every callback; without ready-list snapshots that is all. */
 	if (summary_only && !rdlist_snapshots) {
-		count_ready(owner, f.fd);
+		count_ready(owner, f->fd);
 		return true;
 	}
-	if (ep_events_disarmed(f.events))
+	if (ep_events_disarmed(f->events))
 		flags |= RF_DISARMED;
-	else if (mask && !(mask & f.events))
+	else if (mask && !(mask & f->events))
 		flags |= RF_MISMATCH;
-	else if (f.queued)
+	else if (f->queued)
 		flags |= RF_COALESCED;
 	else
 		flags |= RF_QUEUED;
@@ -1796,17 +1846,17 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	if (rdlist_snapshots && (flags & (RF_COALESCED | RF_QUEUED)))
 		mark_reported(epi);
 	if (summary_only) {
-		count_ready(owner, f.fd);
+		count_ready(owner, f->fd);
 		return true;
 	}
 	if ((flags & (RF_COALESCED | RF_QUEUED)) && !edges_wanted(owner->pid))
 		return true;
-	if (!kernel_list_empty(&f.ep->wq.head))
+	if (!kernel_list_empty(&f->ep->wq.head))
 		flags |= RF_WOKE;
 	/* What an ET or ONESHOT socket holds at its edge: a missed-edge
 	 * warning says how much of it was taken since.  (Cheaper than
 	 * hooking every receive on the machine.) */
-	if (f.events & (EP_ET | EP_ONESHOT)) {
+	if (f->events & (EP_ET | EP_ONESHOT)) {
 		if (!sk && source == RS_EP_POLL_CALLBACK)
 			sk = sock_of_any_file(BPF_CORE_READ(epi, ffd.file));
 		if (sk) {
@@ -1821,15 +1871,96 @@ static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 s
 	fill_header(&rec->h, EV_READY, sizeof(*rec), (__u64)owner->pid << 32, bpf_ktime_get_ns(),
 		    NO_COMM);
 	rec->epfd = owner->epfd;
-	rec->fd = f.fd;
+	rec->fd = f->fd;
 	rec->mask = mask;
-	rec->events = f.events;
-	rec->data = f.data;
+	rec->events = f->events;
+	rec->data = f->data;
 	rec->source = source;
 	rec->flags = flags;
 	rec->queue = queue;
 	bpf_ringbuf_submit(rec, wakeup_flag(rec->h.ts_ns));
 	return true;
+}
+
+/* The same, the epitem's facts and owner looked up. */
+static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 source,
+					  struct sock *sk)
+{
+	struct ep_owner *owner;
+	struct epitem_facts f;
+	__u64 key;
+
+	if (!read_epitem(epi, &f))
+		return false;
+	key = (__u64)f.ep;
+	owner = bpf_map_lookup_elem(&epoll_owners, &key);
+	if (!owner)
+		return false;
+	return report_facts(epi, &f, owner, mask, source, sk);
+}
+
+/* A socket's wakeup when its only waiter is an epitem: reported from
+ * sock_items, or found and cached.  1: reported; 0: not traced; -1: more
+ * waiters, or unreadable (walk them).  Inlined ahead of the walk, not
+ * in it (in the loop, its state would multiply the verifier's work); not
+ * a global function, whose stack would add to its caller's: 704 bytes,
+ * which kernels before 6.12 refuse. */
+static __always_inline int report_sole_item(struct sock *sk, struct socket_wq *wq)
+{
+	__u64 sk_addr = (__u64)sk;
+	struct sock_item *it = sock_item_slot(sk_addr);
+	struct list_head *head = &wq->wait.head, *pos;
+	struct ep_owner owner, *known;
+	struct epitem_facts f;
+	struct waiter_facts w;
+	struct epitem *epi;
+	/* Read before the reads below: a change after them outdates the entry. */
+	__u64 seq = 0, gen = items_gen, key;
+
+	pos = BPF_CORE_READ(wq, wait.head.next);
+	if (!pos || pos == head)
+		return -1;
+	if (it) {
+		struct sock_item got;
+
+		seq = it->seq;
+		barrier();
+		got = *it;
+		barrier();
+		/* The same first waiter, and no item added or deleted since:
+		 * it is the same epitem's, alive (a set freed without a call,
+		 * at an exec, unhooks it first). */
+		if (!(seq & 1) && it->seq == seq && got.sk == sk_addr && got.gen == gen &&
+		    got.link == (__u64)pos && read_epitem((struct epitem *)got.epi, &f) &&
+		    (__u64)f.ep == got.ep)
+			return report_facts((struct epitem *)got.epi, &f, &got.owner,
+					    EP_IN | EP_RDNORM, RS_SK_DATA_READY, sk);
+	}
+	if (!read_waiter(pos, &w) ||
+	    (__u64)w.func != ep_poll_callback_addr || w.next != head)
+		return -1;
+	epi = w.base;
+	if (!read_epitem(epi, &f))
+		return -1;
+	key = (__u64)f.ep;
+	known = bpf_map_lookup_elem(&epoll_owners, &key);
+	if (!known)
+		return 0;
+	owner = *known;
+	/* Cached unless this CPU is writing the slot below us (seq odd). */
+	if (it && !(it->seq & 1) && it->seq == seq) {
+		it->seq = seq + 1;
+		barrier();
+		it->sk = sk_addr;
+		it->gen = gen;
+		it->link = (__u64)pos;
+		it->epi = (__u64)epi;
+		it->ep = (__u64)f.ep;
+		it->owner = owner;
+		barrier();
+		it->seq = seq + 2;
+	}
+	return report_facts(epi, &f, &owner, EP_IN | EP_RDNORM, RS_SK_DATA_READY, sk);
 }
 
 SEC("fentry/ep_poll_callback")
@@ -1863,9 +1994,15 @@ static __always_inline bool report_sock_waiters(struct sock *sk)
 	struct list_head *head, *pos;
 	struct waiter_facts w;
 	bool traced = false;
+	int cached;
 
+	/* No wait queue: the socket has lost its file (closed), and with it
+	 * its epitems; a cached one would be stale. */
 	if (!wq)
 		return false;
+	cached = report_sole_item(sk, wq);
+	if (cached >= 0)
+		return cached;
 	head = &wq->wait.head;
 	pos = BPF_CORE_READ(wq, wait.head.next);
 	for (int i = 0; i < SOCK_WAITERS_MAX && pos && pos != head; i++) {

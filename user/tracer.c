@@ -673,6 +673,8 @@ void tracer_forget_pid(struct tracer *t, uint32_t pid)
 			bpf_map_delete_elem(snaps, &gone[i]);
 		}
 	} while (n == cap);
+	/* The kernel side's cached items may name these owners. */
+	__atomic_add_fetch(&t->skel->data->items_gen, 1, __ATOMIC_SEQ_CST);
 	tracer_want_edges(t, pid, false);
 }
 
