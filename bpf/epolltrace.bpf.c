@@ -653,9 +653,9 @@ static __always_inline void set_traced(__u32 tgid, bool on, bool cas)
 		change_bit(bits, 1ULL << (tgid % 64), on, cas);
 }
 
-static __always_inline struct eventpoll *epfd_to_ep(int epfd)
+static __always_inline struct eventpoll *epfd_to_ep(int epfd, bool direct)
 {
-	struct file *file = current_fd_file(epfd);
+	struct file *file = current_fd_file(epfd, direct);
 
 	if (!file)
 		return NULL;
@@ -773,7 +773,7 @@ static __always_inline void serve_backlog_request(int fd, struct file *file)
 	struct sock *sk;
 
 	if (a && (sk = sock_of_any_file(file)))
-		sock_queue(sk, &a->queue);
+		sock_queue(sk, &a->queue, false);
 }
 
 /* Only an epoll file's private_data is a struct eventpoll.  Before any
@@ -845,7 +845,7 @@ static __always_inline void serve_sock_info_request(int fd, struct file *file)
  * its request waiting in one of the request maps (user space deletes it). */
 static __always_inline void serve_requests(int fd)
 {
-	struct file *file = current_fd_file(fd);
+	struct file *file = current_fd_file(fd, false);
 
 	if (!file)
 		return;
@@ -1028,7 +1028,7 @@ static __always_inline int enter_create(long nr, __u64 pid_tgid, __u64 size_or_f
  * closed before user space looks). */
 static __always_inline void read_added_fd(struct syscall_call *call, __u32 tgid, int fd)
 {
-	struct file *file = current_fd_file(fd);
+	struct file *file = current_fd_file(fd, false);
 	struct sock *sk;
 
 	if (!file)
@@ -1066,7 +1066,7 @@ static __always_inline int enter_ctl(__u64 pid_tgid, __u64 epfd, __u64 op, __u64
 	} else {
 		call.ev_fault = 1;
 	}
-	call.ep = epfd_to_ep((int)epfd);
+	call.ep = epfd_to_ep((int)epfd, slots);
 	learn_epoll(pid_tgid >> 32, (int)epfd, call.ep);
 	if ((int)op == EP_CTL_ADD)
 		read_added_fd(&call, pid_tgid >> 32, (int)fd);
@@ -1107,7 +1107,7 @@ static __always_inline int enter_wait(long nr, __u64 pid_tgid, __u64 epfd, __u64
 	call.args[2] = maxevents;
 	call.args[3] = timeout;
 	call.timeout_ns = wait_timeout_ns(nr, timeout);
-	call.ep = epfd_to_ep((int)epfd);
+	call.ep = epfd_to_ep((int)epfd, slots);
 	learn_epoll(pid_tgid >> 32, (int)epfd, call.ep);
 	emit_wait_enter(&call, pid_tgid);
 	call.snapshots = wants_snapshots(call.ep, &since);
@@ -1120,7 +1120,7 @@ static __always_inline int enter_wait(long nr, __u64 pid_tgid, __u64 epfd, __u64
 /* close(fd): only of an epoll fd or of a file some set watches. */
 static __always_inline int enter_close(__u64 pid_tgid, __u64 fd, bool slots)
 {
-	struct file *file = current_fd_file((int)fd);
+	struct file *file = current_fd_file((int)fd, slots);
 	struct syscall_call call = {};
 
 	if (!file)
@@ -1139,7 +1139,7 @@ static __always_inline int enter_close(__u64 pid_tgid, __u64 fd, bool slots)
 		struct sock *sk = sock_of_any_file(file);
 
 		if (sk)
-			sock_queue(sk, &call.close_queue);
+			sock_queue(sk, &call.close_queue, false);
 	}
 	inflight_put((__u32)pid_tgid, &call, slots);
 	return 0;
@@ -1221,7 +1221,7 @@ static __always_inline struct syscall_call *take_seed(__u64 pid_tgid, long nr)
 	if (!c)
 		return NULL;
 	c->timeout_ns = wait_timeout_ns(nr, c->args[3]);
-	c->ep = epfd_to_ep((int)c->args[0]);
+	c->ep = epfd_to_ep((int)c->args[0], false);
 	learn_epoll(pid_tgid >> 32, (int)c->args[0], c->ep);
 	c->snapshots = wants_snapshots(c->ep, &since);
 	return c;
@@ -1234,7 +1234,7 @@ static __always_inline void emit_create(struct syscall_call *c, __u64 pid_tgid, 
 	struct ev_create *rec;
 
 	if (ret >= 0) {
-		struct file *file = current_fd_file((int)ret);
+		struct file *file = current_fd_file((int)ret, false);
 
 		if (file) {
 			learn_epoll(pid_tgid >> 32, (int)ret, BPF_CORE_READ(file, private_data));
@@ -1300,7 +1300,7 @@ static __always_inline void emit_ctl(struct syscall_call *c, __u64 pid_tgid, __u
 	rec->watches_approx = 0;
 	rec->uid = 0;
 	if (rec->op == EP_CTL_ADD) {
-		struct eventpoll *ep = epfd_to_ep(rec->epfd);
+		struct eventpoll *ep = epfd_to_ep(rec->epfd, false);
 
 		if (ep)
 			rec->user_watches = ep_user_watches(ep, &rec->uid, &rec->watches_approx);
@@ -1816,10 +1816,11 @@ static __always_inline struct sock_item *sock_item_slot(__u64 sk_addr)
 
 /* One readiness fact about epitem epi (its facts f, its set's owner).
  * `mask` is the wakeup's poll mask (0 when the waker did not say); `sk`
- * the socket that woke, if known. */
+ * the socket that woke, if known; `direct`: read kernel memory with
+ * direct loads (kernel_epoll.h). */
 static __always_inline bool report_facts(struct epitem *epi, struct epitem_facts *f,
 					 struct ep_owner *owner, __u32 mask, __u8 source,
-					 struct sock *sk)
+					 struct sock *sk, bool direct)
 {
 	struct ev_ready *rec;
 	__u8 flags = 0;
@@ -1851,7 +1852,7 @@ static __always_inline bool report_facts(struct epitem *epi, struct epitem_facts
 	}
 	if ((flags & (RF_COALESCED | RF_QUEUED)) && !edges_wanted(owner->pid))
 		return true;
-	if (!kernel_list_empty(&f->ep->wq.head))
+	if (!kernel_list_empty(&f->ep->wq.head, direct))
 		flags |= RF_WOKE;
 	/* What an ET or ONESHOT socket holds at its edge: a missed-edge
 	 * warning says how much of it was taken since.  (Cheaper than
@@ -1860,7 +1861,7 @@ static __always_inline bool report_facts(struct epitem *epi, struct epitem_facts
 		if (!sk && source == RS_EP_POLL_CALLBACK)
 			sk = sock_of_any_file(BPF_CORE_READ(epi, ffd.file));
 		if (sk) {
-			sock_queue(sk, &queue);
+			sock_queue(sk, &queue, direct);
 			flags |= RF_BACKLOG;
 		}
 	}
@@ -1884,19 +1885,19 @@ static __always_inline bool report_facts(struct epitem *epi, struct epitem_facts
 
 /* The same, the epitem's facts and owner looked up. */
 static __always_inline bool report_epitem(struct epitem *epi, __u32 mask, __u8 source,
-					  struct sock *sk)
+					  struct sock *sk, bool direct)
 {
 	struct ep_owner *owner;
 	struct epitem_facts f;
 	__u64 key;
 
-	if (!read_epitem(epi, &f))
+	if (!read_epitem(epi, &f, direct))
 		return false;
 	key = (__u64)f.ep;
 	owner = bpf_map_lookup_elem(&epoll_owners, &key);
 	if (!owner)
 		return false;
-	return report_facts(epi, &f, owner, mask, source, sk);
+	return report_facts(epi, &f, owner, mask, source, sk, direct);
 }
 
 /* A socket's wakeup when its only waiter is an epitem: reported from
@@ -1917,7 +1918,7 @@ static __always_inline int report_sole_item(struct sock *sk, struct socket_wq *w
 	/* Read before the reads below: a change after them outdates the entry. */
 	__u64 seq = 0, gen = items_gen, key;
 
-	pos = BPF_CORE_READ(wq, wait.head.next);
+	pos = kernel_ptr(struct socket_wq, wq)->wait.head.next;
 	if (!pos || pos == head)
 		return -1;
 	if (it) {
@@ -1931,16 +1932,16 @@ static __always_inline int report_sole_item(struct sock *sk, struct socket_wq *w
 		 * it is the same epitem's, alive (a set freed without a call,
 		 * at an exec, unhooks it first). */
 		if (!(seq & 1) && it->seq == seq && got.sk == sk_addr && got.gen == gen &&
-		    got.link == (__u64)pos && read_epitem((struct epitem *)got.epi, &f) &&
+		    got.link == (__u64)pos && read_epitem((struct epitem *)got.epi, &f, true) &&
 		    (__u64)f.ep == got.ep)
 			return report_facts((struct epitem *)got.epi, &f, &got.owner,
-					    EP_IN | EP_RDNORM, RS_SK_DATA_READY, sk);
+					    EP_IN | EP_RDNORM, RS_SK_DATA_READY, sk, true);
 	}
-	if (!read_waiter(pos, &w) ||
+	if (!read_waiter(pos, &w, true) ||
 	    (__u64)w.func != ep_poll_callback_addr || w.next != head)
 		return -1;
 	epi = w.base;
-	if (!read_epitem(epi, &f))
+	if (!read_epitem(epi, &f, true))
 		return -1;
 	key = (__u64)f.ep;
 	known = bpf_map_lookup_elem(&epoll_owners, &key);
@@ -1960,7 +1961,7 @@ static __always_inline int report_sole_item(struct sock *sk, struct socket_wq *w
 		barrier();
 		it->seq = seq + 2;
 	}
-	return report_facts(epi, &f, &owner, EP_IN | EP_RDNORM, RS_SK_DATA_READY, sk);
+	return report_facts(epi, &f, &owner, EP_IN | EP_RDNORM, RS_SK_DATA_READY, sk, true);
 }
 
 SEC("fentry/ep_poll_callback")
@@ -1969,7 +1970,7 @@ int BPF_PROG(ready_fentry, wait_queue_entry_t *wait, unsigned int mode, int sync
 	struct epitem *epi = epitem_of_wait(wait);
 
 	name_epitem_if_settled((__u64)epi);
-	report_epitem(epi, (__u32)(unsigned long)key, RS_EP_POLL_CALLBACK, NULL);
+	report_epitem(epi, (__u32)(unsigned long)key, RS_EP_POLL_CALLBACK, NULL, false);
 	return 0;
 }
 
@@ -1979,7 +1980,7 @@ int BPF_KPROBE(ready_kprobe, wait_queue_entry_t *wait, unsigned int mode, int sy
 	struct epitem *epi = epitem_of_wait(wait);
 
 	name_epitem_if_settled((__u64)epi);
-	report_epitem(epi, (__u32)(unsigned long)key, RS_EP_POLL_CALLBACK, NULL);
+	report_epitem(epi, (__u32)(unsigned long)key, RS_EP_POLL_CALLBACK, NULL, false);
 	return 0;
 }
 
@@ -1990,7 +1991,7 @@ int BPF_KPROBE(ready_kprobe, wait_queue_entry_t *wait, unsigned int mode, int sy
  * the cache: it costs more than all the rest.) */
 static __always_inline bool report_sock_waiters(struct sock *sk)
 {
-	struct socket_wq *wq = BPF_CORE_READ(sk, sk_wq);
+	struct socket_wq *wq = kernel_ptr(struct sock, sk)->sk_wq;
 	struct list_head *head, *pos;
 	struct waiter_facts w;
 	bool traced = false;
@@ -2004,12 +2005,12 @@ static __always_inline bool report_sock_waiters(struct sock *sk)
 	if (cached >= 0)
 		return cached;
 	head = &wq->wait.head;
-	pos = BPF_CORE_READ(wq, wait.head.next);
+	pos = kernel_ptr(struct socket_wq, wq)->wait.head.next;
 	for (int i = 0; i < SOCK_WAITERS_MAX && pos && pos != head; i++) {
-		if (!read_waiter(pos, &w))
+		if (!read_waiter(pos, &w, true))
 			break;
 		if ((__u64)w.func == ep_poll_callback_addr)
-			traced |= report_epitem(w.base, EP_IN | EP_RDNORM, RS_SK_DATA_READY, sk);
+			traced |= report_epitem(w.base, EP_IN | EP_RDNORM, RS_SK_DATA_READY, sk, true);
 		pos = w.next;
 	}
 	return traced;
@@ -2028,7 +2029,7 @@ static __always_inline bool report_file_epitems(struct sock *sk)
 	node = BPF_CORE_READ(file, f_ep, first);
 	for (int i = 0; i < FILE_EPITEMS_MAX && node; i++) {
 		traced |= report_epitem(epitem_of_fllink(node), EP_IN | EP_RDNORM,
-					RS_SK_DATA_READY, sk);
+					RS_SK_DATA_READY, sk, true);
 		node = BPF_CORE_READ(node, next);
 	}
 	return traced;

@@ -190,6 +190,20 @@ static int set_fentry_syscall_programs(struct tracer *t, struct epolltrace_bpf *
 	return 0;
 }
 
+/* sock:sk_data_ready (Linux 6.4+), with what its program reads kernel
+ * memory by (bpf_rdonly_cast, 6.2+; kernel_epoll.h)?  Both are named in
+ * the kernel's BTF. */
+static bool kernel_has_sk_data_ready(void)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool has = vmlinux &&
+		   btf__find_by_name_kind(vmlinux, "btf_trace_sk_data_ready", BTF_KIND_TYPEDEF) >= 0 &&
+		   btf__find_by_name_kind(vmlinux, "bpf_rdonly_cast", BTF_KIND_FUNC) >= 0;
+
+	btf__free(vmlinux);
+	return has;
+}
+
 /* The syscall programs come in three sets, tracepoints, raw tracepoints
  * or fentry; the first two with their entry and exit programs in two
  * variants.  Exactly one set, with one variant of each, is loaded. */
@@ -342,7 +356,8 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	}
 	bpf_program__set_autoload(skel->progs.ready_fentry, b == BK_FENTRY);
 	bpf_program__set_autoload(skel->progs.ready_kprobe, b == BK_KPROBE);
-	bpf_program__set_autoload(skel->progs.ready_sk_data, b == BK_TRACEPOINT);
+	bpf_program__set_autoload(skel->progs.ready_sk_data,
+				  b == BK_TRACEPOINT && kernel_has_sk_data_ready());
 
 	err = epolltrace_bpf__load(skel);
 	if (err) {
@@ -364,7 +379,8 @@ static int try_backend(struct tracer *t, enum backend b, char *why, size_t len)
 	default:
 		/* sock:sk_data_ready came in Linux 6.4; without it the ready
 		 * list seen at each wait still tells readiness. */
-		if (bpf_program__attach(skel->progs.ready_sk_data)) {
+		if (bpf_program__autoload(skel->progs.ready_sk_data) &&
+		    bpf_program__attach(skel->progs.ready_sk_data)) {
 			note_attached(t, "raw_tp:sk_data_ready");
 			note_hook(t, "%s", "raw_tp:sk_data_ready");
 			skel->bss->sk_readiness_hooked = true;
