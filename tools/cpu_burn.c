@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "run_command.h"
 
 static uint64_t now_ns(void)
 {
@@ -25,15 +26,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static volatile pid_t command;
-
-/* Asked to stop: the command is asked; we end when it does. */
-static void forward(int sig)
-{
-	if (command > 0)
-		kill(command, sig);
 }
 
 int main(int argc, char **argv)
@@ -53,19 +45,7 @@ int main(int argc, char **argv)
 	rest_ns = burst_ns * (1 - share) / share;
 	pause = (struct timespec){ .tv_sec = rest_ns / 1000000000ULL,
 				   .tv_nsec = rest_ns % 1000000000ULL };
-	child = fork();
-	if (child < 0) {
-		fprintf(stderr, "cpu_burn: cannot fork: %s\n", strerror(errno));
-		return 125;
-	}
-	if (child == 0) {
-		execvp(argv[4], argv + 4);
-		fprintf(stderr, "cpu_burn: cannot run %s: %s\n", argv[4], strerror(errno));
-		_exit(127);
-	}
-	command = child;
-	signal(SIGINT, forward);
-	signal(SIGTERM, forward);
+	child = command_start("cpu_burn", argv + 4);
 	for (;;) {
 		pid_t done = waitpid(child, &status, WNOHANG);
 		uint64_t start = now_ns();
@@ -80,7 +60,5 @@ int main(int argc, char **argv)
 			;
 		nanosleep(&pause, NULL);
 	}
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return command_exit_code(status);
 }

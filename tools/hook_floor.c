@@ -26,6 +26,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "run_command.h"
 
 static void die(const char *fmt, const char *what)
 {
@@ -184,15 +185,6 @@ static void attach(const char *spec)
 #undef KIND
 }
 
-static volatile pid_t command;
-
-/* Asked to stop: the command is asked; we end when it does. */
-static void forward(int sig)
-{
-	if (command > 0)
-		kill(command, sig);
-}
-
 int main(int argc, char **argv)
 {
 	int i, n = 0, status;
@@ -207,21 +199,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	fprintf(stderr, "hook_floor: %d hooks attached\n", n);
-	child = fork();
-	if (child < 0)
-		die("cannot fork%s", "");
-	if (child == 0) {
-		execvp(argv[i + 1], argv + i + 1);
-		fprintf(stderr, "hook_floor: cannot run %s: %s\n", argv[i + 1], strerror(errno));
-		_exit(127);
-	}
-	command = child;
-	signal(SIGINT, forward);
-	signal(SIGTERM, forward);
+	child = command_start("hook_floor", argv + i + 1);
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			die("waitpid%s", "");
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
+	return command_exit_code(status);
 }
